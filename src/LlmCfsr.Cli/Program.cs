@@ -1,0 +1,3 @@
+using LlmCfsr.Cli;
+
+return CliApplication.BuildRootCommand().Parse(args).Invoke();

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LlmCfsr.DependencyInjection;
+
+/// <summary>Entry point of the SDK's dependency-injection registration.</summary>
+public static class LlmCfsrServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the SDK core. Settings bind from the "LlmCfsr" configuration section (when an
+    /// <c>IConfiguration</c> is registered), then <paramref name="configure"/> runs. Add parts with the
+    /// plugins' extension methods on the returned builder, e.g. <c>.AddSasRec().AddBpr()</c>.
+    /// Nothing heavy is loaded here.
+    /// </summary>
+    public static ILlmCfsrBuilder AddLlmCfsr(this IServiceCollection services, Action<LlmCfsrOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new LlmCfsrBuilder(services);
+        builder.AddValidatedOptions<LlmCfsrOptions, LlmCfsrOptionsValidator>(LlmCfsrBuilderExtensions.RootSection, configure);
+        services.TryAddSingleton<ComponentCatalog>();
+        return builder;
+    }
+}

@@ -1,0 +1,138 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Sequences;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LlmCfsr.Tests.DependencyInjection;
+
+public class RegistrationTests
+{
+    private static IServiceCollection ServicesWith(params (string Key, string? Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        return new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+    }
+
+    [Fact]
+    public void PartsResolveByNameCaseInsensitively()
+    {
+        var services = ServicesWith();
+        services.AddLlmCfsr()
+            .AddSequenceEncoder<FirstBackboneFactory>("first")
+            .AddSequenceEncoder<SecondBackboneFactory>("Second");
+        using var provider = services.BuildServiceProvider();
+        var catalog = provider.GetRequiredService<ComponentCatalog>();
+
+        Assert.IsType<FirstBackboneFactory>(catalog.SequenceEncoder("FIRST"));
+        Assert.IsType<SecondBackboneFactory>(catalog.SequenceEncoder("second"));
+        Assert.Equal(new[] { "first", "second" }, catalog.Names(ComponentKind.SequenceEncoder));
+        Assert.IsType<SecondBackboneFactory>(provider.GetRequiredKeyedService<ISequenceEncoderFactory>("second"));
+    }
+
+    [Fact]
+    public void ConfigurationSwapsTheSelectedPart()
+    {
+        var services = ServicesWith(("LlmCfsr:SequenceEncoder", "second"), ("LlmCfsr:Seed", "7"));
+        services.AddLlmCfsr()
+            .AddSequenceEncoder<FirstBackboneFactory>("first")
+            .AddSequenceEncoder<SecondBackboneFactory>("second");
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
+        Assert.Equal(7, options.Seed);
+        var selected = provider.GetRequiredService<ComponentCatalog>().SequenceEncoder(options.SequenceEncoder);
+        Assert.Equal(SequenceDirection.Bidirectional, selected.Direction);
+    }
+
+    [Fact]
+    public void CodeConfigurationRunsAfterBinding()
+    {
+        var services = ServicesWith(("LlmCfsr:Device", "cuda:1"));
+        services.AddLlmCfsr(o => o.Seed = 11);
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
+        Assert.Equal("cuda:1", options.Device);
+        Assert.Equal(11, options.Seed);
+    }
+
+    [Fact]
+    public void FirstRegistrationOfANameWins()
+    {
+        var services = ServicesWith();
+        services.AddLlmCfsr()
+            .AddSequenceEncoder<FirstBackboneFactory>("backbone")
+            .AddSequenceEncoder<SecondBackboneFactory>("backbone");
+        using var provider = services.BuildServiceProvider();
+        var catalog = provider.GetRequiredService<ComponentCatalog>();
+        Assert.IsType<FirstBackboneFactory>(catalog.SequenceEncoder("backbone"));
+        Assert.Single(catalog.Registrations);
+    }
+
+    [Fact]
+    public void UnknownNameListsRegisteredNames()
+    {
+        var services = ServicesWith();
+        services.AddLlmCfsr().AddSequenceEncoder<FirstBackboneFactory>("first");
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<KeyNotFoundException>(() => provider.GetRequiredService<ComponentCatalog>().SequenceEncoder("transformer"));
+        Assert.Contains("'transformer'", error.Message);
+        Assert.Contains("Registered: first", error.Message);
+    }
+
+    [Fact]
+    public void ValidateReportsEveryInvalidSetting()
+    {
+        var services = ServicesWith(
+            ("LlmCfsr:Device", "gpu0"),
+            ("LlmCfsr:Threads", "-2"),
+            ("LlmCfsr:SequenceEncoder", "transformer"),
+            ("LlmCfsr:Window:Width", "0"));
+        var builder = services.AddLlmCfsr()
+            .AddSequenceEncoder<FirstBackboneFactory>("first");
+        builder.AddValidatedOptions<WindowOptions, WindowOptionsValidator>("LlmCfsr:Window");
+
+        var error = Assert.Throws<OptionsValidationException>(() => builder.Validate());
+        var message = string.Join("\n", error.Failures);
+        Assert.Contains("Device 'gpu0'", message);
+        Assert.Contains("Threads must be 0", message);
+        Assert.Contains("SequenceEncoder 'transformer' is not registered; registered: first", message);
+        Assert.Contains("[LlmCfsr:Window] Width must be positive (got 0)", message);
+        Assert.Equal(4, error.Failures.Count());
+    }
+
+    [Fact]
+    public void ValidatePassesForValidSettings()
+    {
+        var services = ServicesWith(("LlmCfsr:SequenceEncoder", "first"));
+        var builder = services.AddLlmCfsr().AddSequenceEncoder<FirstBackboneFactory>("first");
+        Assert.Same(builder, builder.Validate());
+    }
+
+    [Fact]
+    public void RegistrationDoesNotCreateParts()
+    {
+        var services = ServicesWith();
+        services.AddLlmCfsr().AddSemanticEncoder<ThrowingEncoder>("heavy");
+        using var provider = services.BuildServiceProvider();
+        // Building the provider and the catalog must not construct the encoder.
+        _ = provider.GetRequiredService<ComponentCatalog>().Names(ComponentKind.SemanticEncoder);
+        Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ComponentCatalog>().SemanticEncoder("heavy"));
+    }
+
+    private sealed class ThrowingEncoder : LlmCfsr.Encoders.ISemanticEncoder
+    {
+        public ThrowingEncoder() => throw new InvalidOperationException("constructed");
+        public string ModelId => "";
+        public int Dimension => 0;
+        public int MaxTokens => 0;
+        public TorchSharp.torch.Device Device => TorchSharp.torch.CPU;
+        public TorchSharp.torch.ScalarType DType => TorchSharp.torch.ScalarType.Float32;
+        public LlmCfsr.Encoders.EmbeddingPooling Pooling => LlmCfsr.Encoders.EmbeddingPooling.Mean;
+        public string Fingerprint => "";
+        public TorchSharp.torch.Tensor Encode(IReadOnlyList<string> texts, LlmCfsr.Encoders.SemanticEncodingOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public void Dispose() { }
+    }
+}
