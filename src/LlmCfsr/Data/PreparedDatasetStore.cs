@@ -159,7 +159,7 @@ public static class PreparedDatasetStore
         for (int i = 0; i < dataset.ItemCount; i++)
         {
             buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, RelaxedJson))
             {
                 json.WriteStartObject();
                 json.WriteNumber("id", i + 1);
