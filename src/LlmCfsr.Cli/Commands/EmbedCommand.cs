@@ -92,15 +92,18 @@ public static class EmbedCommand
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
         private TimeSpan _last = TimeSpan.MinValue;
+        private int _lastCompleted = -1;
 
         public void Report(ItemEmbeddingProgress value)
         {
             bool first = _last == TimeSpan.MinValue;
-            if (!first && value.Completed < value.Total && value.Elapsed - _last < Interval)
+            bool due = first || value.Completed == value.Total || value.Elapsed - _last >= Interval;
+            if (!due || value.Completed == _lastCompleted)
             {
                 return;
             }
             _last = value.Elapsed;
+            _lastCompleted = value.Completed;
             if (first && value.ResumedFrom > 0)
             {
                 writer.WriteLine($"Resuming after {value.ResumedFrom} items found in the checkpoint.");
