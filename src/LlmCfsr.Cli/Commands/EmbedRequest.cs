@@ -12,16 +12,16 @@ internal sealed record EmbedRequest(string? Encoder, string? Model, string? Adap
     {
         if (string.IsNullOrWhiteSpace(Encoder))
         {
-            if (Model is not null || Adapter is not null)
+            if (Model is not null || Adapter is not null || Device is not null)
             {
-                throw new ArgumentException("--model/--adapter name an LLM checkpoint: choose its encoder with --encoder llama2 or --encoder qwen25.");
+                throw new ArgumentException("--model, --adapter and --device configure an LLM encoder: choose it with --encoder llama2 or --encoder qwen25.");
             }
             return EmbedEncoders.DefaultEncoder;
         }
         var name = Encoder.Trim().ToLowerInvariant();
-        if (name == EmbedEncoders.DefaultEncoder && (Model is not null || Adapter is not null))
+        if (name == EmbedEncoders.DefaultEncoder && (Model is not null || Adapter is not null || Device is not null))
         {
-            throw new ArgumentException("minilm runs the all-MiniLM-L6-v2 model shipped with LlmCfsr; --model and --adapter apply to llama2 and qwen25 only.");
+            throw new ArgumentException("minilm runs the all-MiniLM-L6-v2 model shipped with LlmCfsr on the CPU; --model, --adapter and --device apply to llama2 and qwen25 only.");
         }
         return name;
     }

@@ -88,6 +88,7 @@ public sealed class EmbedCommandTests : IDisposable
         var minilmWithModel = Run("embed", "--encoder", "minilm", "--model", _folder, "--data", data, "--out", output);
         Assert.Equal(1, minilmWithModel.Exit);
         Assert.Contains("apply to llama2 and qwen25 only", minilmWithModel.Error);
+        Assert.Equal(1, Run("embed", "--device", "cuda", "--data", data, "--out", output).Exit);
 
         var missingData = Run("embed", "--data", Path.Combine(_folder, "nowhere"), "--out", output);
         Assert.Equal(1, missingData.Exit);
