@@ -34,6 +34,8 @@ internal sealed class TrainingWindows : IDisposable
 
     public int UserCount => (int)_windows.shape[0];
 
+    public int StepsPerEpoch(int batchSize) => (UserCount + batchSize - 1) / batchSize;
+
     /// <summary>The batch for users at zero-based rows <paramref name="rows"/> [b] (int64, CPU), moved to <paramref name="device"/>.</summary>
     public TrainingBatch Batch(Tensor rows, TrainingObjective objective, double maskProbability, Device device)
     {
