@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LlmCfsr.Data;
@@ -24,6 +25,10 @@ public static class PreparedDatasetStore
     internal const string SequencesFileName = "sequences.txt";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    // Only JSON's mandatory escapes: attribute text stays readable ("&" not "\u0026"); files are never embedded in HTML.
+    private static readonly JsonWriterOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions RelaxedSerializer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>True when <paramref name="folder"/> holds a prepared dataset (has a manifest).</summary>
     public static bool IsPreparedDatasetFolder(string folder) => File.Exists(Path.Combine(folder, ManifestFileName));
@@ -143,7 +148,7 @@ public static class PreparedDatasetStore
         {
             writer.Write(u + 1);
             writer.Write('\t');
-            writer.Write(JsonSerializer.Serialize(dataset.UserSourceIds[u]));
+            writer.Write(JsonSerializer.Serialize(dataset.UserSourceIds[u], RelaxedSerializer));
             writer.Write('\n');
         }
     }
@@ -154,7 +159,7 @@ public static class PreparedDatasetStore
         for (int i = 0; i < dataset.ItemCount; i++)
         {
             buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, RelaxedJson))
             {
                 json.WriteStartObject();
                 json.WriteNumber("id", i + 1);
