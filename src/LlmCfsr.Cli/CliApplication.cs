@@ -12,6 +12,8 @@ public static class CliApplication
         var root = new RootCommand("llmcfsr: LLM-enhanced sequential recommendation (LLM-CFSR, LLM-ESR, LLMEmb) on TorchSharp.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         return root;
     }
 }

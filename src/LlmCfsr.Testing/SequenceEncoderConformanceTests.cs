@@ -72,6 +72,25 @@ public abstract class SequenceEncoderConformanceTests
         AssertClose(before.masked_select(padding.unsqueeze(-1)), after.masked_select(padding.unsqueeze(-1)), "real positions after changing padded inputs");
     }
 
+    /// <summary>
+    /// Extra left padding changes nothing at real positions: a window of the newest items and the same items in a
+    /// longer, more padded window give the same states, so training windows and evaluation histories agree.
+    /// </summary>
+    [Fact]
+    public void ExtraLeftPaddingChangesNothing()
+    {
+        using var encoder = Create(CreateFactory(), 1);
+        encoder.eval();
+        using var scope = NewDisposeScope();
+        int length = Settings.MaxLength;
+        int shorter = Math.Max(1, length - 3);
+        var (embeddings, padding) = Inputs(length, 7);
+        // Row 1 has exactly `shorter` real items at the end; encode them alone in a window of that size.
+        var padded = Encode(encoder, embeddings.narrow(0, 1, 1), padding.narrow(0, 1, 1)).narrow(1, length - shorter, shorter);
+        var alone = Encode(encoder, embeddings.narrow(0, 1, 1).narrow(1, length - shorter, shorter), padding.narrow(0, 1, 1).narrow(1, length - shorter, shorter));
+        AssertClose(padded, alone, "real positions in a more padded window");
+    }
+
     /// <summary>The same seed gives the same parameters and, in training mode, the same dropout; another seed gives other parameters.</summary>
     [Fact]
     public void SeedMakesCreationAndTrainingRepeatable()

@@ -4,10 +4,12 @@ using TorchSharp;
 namespace LlmCfsr.Training;
 
 /// <summary>Parses device strings ("cpu", "cuda", "cuda:N") and checks that CUDA is there when asked for.</summary>
-internal static partial class TorchDevice
+public static partial class TorchDevice
 {
+    /// <summary>Whether <paramref name="device"/> is "cpu", "cuda" or "cuda:N" (case-insensitive).</summary>
     public static bool IsValid(string? device) => device is not null && DevicePattern().IsMatch(device.Trim());
 
+    /// <summary>The torch device for <paramref name="device"/>; throws when it is malformed or CUDA is missing.</summary>
     public static torch.Device Parse(string device)
     {
         if (!IsValid(device))

@@ -3,8 +3,8 @@ using LlmCfsr.Models;
 
 namespace LlmCfsr.Training;
 
-/// <summary>The outcome of <see cref="RecommenderTrainer.Train"/>.</summary>
-public sealed record TrainingResult
+/// <summary>The outcome of <see cref="RecommenderTrainer.Train"/>; disposing it disposes the model.</summary>
+public sealed record TrainingResult : IDisposable
 {
     /// <summary>The model with the best validation weights, in evaluation mode; the caller disposes it.</summary>
     public required SequentialRecommender Model { get; init; }
@@ -14,4 +14,7 @@ public sealed record TrainingResult
 
     /// <summary>The test report written to <c>metrics.json</c>.</summary>
     public required EvaluationReport Test { get; init; }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
 }
