@@ -22,8 +22,8 @@ public sealed class TrainingWindowsTests
         // Window of the newest 5 training items: 1 2 3 4 5 -> inputs 1 2 3 4, targets 2 3 4 5.
         Assert.Equal(new long[] { 1, 2, 3, 4 }, Rows(batch.Items)[0]);
         Assert.Equal(new long[] { 2, 3, 4, 5 }, Rows(batch.Targets)[0]);
-        // User 2 trains on the single item 8: it is a target of nothing, and nothing predicts it.
-        Assert.Equal(new long[] { 0, 0, 0, 8 }, Rows(batch.Items)[1]);
+        // User 2 trains on the single item 8: with nothing before it, no position predicts it and no input shows it.
+        Assert.Equal(new long[] { 0, 0, 0, 0 }, Rows(batch.Items)[1]);
         Assert.Equal(new long[] { 0, 0, 0, 0 }, Rows(batch.Targets)[1]);
         Assert.Equal(new long[] { 1, 2 }, batch.Users.data<long>().ToArray());
         Assert.Null(batch.MaskedPositions);
