@@ -273,7 +273,7 @@ public sealed class RecommenderTrainer
                 case TrainingRunMode.New:
                     throw new ArgumentException($"{run.Path} already holds a run; choose another directory, overwrite it or resume it.");
                 case TrainingRunMode.Overwrite:
-                    Directory.Delete(run.Path, recursive: true);
+                    run.DeleteRun();
                     break;
                 case TrainingRunMode.Resume:
                     var previous = RunManifest.Read(run.Manifest);

@@ -39,4 +39,20 @@ public sealed class RunDirectory
 
     /// <summary>Whether the directory holds a run (finished or not).</summary>
     public bool HoldsRun => File.Exists(Manifest);
+
+    /// <summary>
+    /// Deletes the run's own files (manifest, weights, metrics reports, checkpoint) and nothing else, so a
+    /// mistaken directory never loses unrelated files.
+    /// </summary>
+    public void DeleteRun()
+    {
+        foreach (var file in new[] { Manifest, BestWeights }.Concat(Directory.EnumerateFiles(Path, "metrics*.json")))
+        {
+            File.Delete(file);
+        }
+        if (Directory.Exists(Checkpoint))
+        {
+            Directory.Delete(Checkpoint, recursive: true);
+        }
+    }
 }

@@ -152,8 +152,11 @@ public sealed class RecommenderTrainerTests
         }
         Assert.Contains("already holds a run", Assert.Throws<ArgumentException>(() => Train(Tiny() with { Epochs = 1 }, directory)).Message);
         Assert.Contains("already complete", Assert.Throws<ArgumentException>(() => Train(Tiny() with { Epochs = 1 }, directory, TrainingRunMode.Resume)).Message);
+        var unrelated = Path.Combine(directory, "notes.txt");
+        File.WriteAllText(unrelated, "keep");
         using var overwritten = Train(Tiny() with { Epochs = 2 }, directory, TrainingRunMode.Overwrite);
         Assert.Equal(2, overwritten.Manifest.History.Count);
+        Assert.Equal("keep", File.ReadAllText(unrelated));
     }
 
     [Fact]
