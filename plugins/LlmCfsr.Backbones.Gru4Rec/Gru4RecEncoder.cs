@@ -1,0 +1,87 @@
+using LlmCfsr.Sequences;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Backbones.Gru4Rec;
+
+/// <summary>
+/// GRU4Rec (Hidasi et al., 2016, in the RecBole formulation): embedding dropout, stacked GRU layers and a
+/// linear projection back to the hidden size. Left-padded rows are shifted to the front and packed, so the
+/// recurrence starts at each user's first real item and padding never touches the state.
+/// </summary>
+public sealed class Gru4RecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequenceEncoder
+{
+    private readonly Dropout embedding_dropout;
+    private readonly GRU gru;
+    private readonly Linear projection;
+    private readonly int _maxLength;
+
+    /// <summary>Creates the backbone with fresh parameters on the CPU.</summary>
+    public Gru4RecEncoder(SequenceEncoderSettings settings, Gru4RecOptions options) : base(nameof(Gru4RecEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        settings.Validate();
+        HiddenSize = settings.HiddenSize;
+        _maxLength = settings.MaxLength;
+        int recurrent = options.RecurrentSize == 0 ? settings.HiddenSize : options.RecurrentSize;
+        embedding_dropout = nn.Dropout(settings.Dropout);
+        gru = nn.GRU(settings.HiddenSize, recurrent, settings.Layers, bias: true, batchFirst: true);
+        projection = nn.Linear(recurrent, settings.HiddenSize);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public string Name => "gru4rec";
+
+    /// <inheritdoc />
+    public int HiddenSize { get; }
+
+    /// <inheritdoc />
+    public SequenceDirection Direction => SequenceDirection.Causal;
+
+    /// <inheritdoc />
+    public nn.Module Module => this;
+
+    /// <inheritdoc />
+    public Tensor Encode(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions = null)
+    {
+        if (maskedPositions is not null)
+        {
+            throw new ArgumentException("GRU4Rec is causal: it predicts the next item and takes no masked positions.", nameof(maskedPositions));
+        }
+        return call(itemEmbeddings, paddingMask);
+    }
+
+    /// <summary>Hidden states [b, L, d] for embeddings [b, L, d] and the padding mask [b, L] (true at real items).</summary>
+    public override Tensor forward(Tensor itemEmbeddings, Tensor paddingMask)
+    {
+        if (itemEmbeddings.dim() != 3 || itemEmbeddings.shape[2] != HiddenSize)
+        {
+            throw new ArgumentException($"Expected item embeddings [batch, length, {HiddenSize}], got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
+        }
+        long length = itemEmbeddings.shape[1];
+        if (length > _maxLength)
+        {
+            throw new ArgumentException($"Sequence length {length} exceeds the backbone's maximum length {_maxLength}.", nameof(itemEmbeddings));
+        }
+        using var scope = NewDisposeScope();
+        var device = itemEmbeddings.device;
+        // Rows without any real item still get one step so packing accepts them; their states are unspecified.
+        var lengths = paddingMask.to(ScalarType.Int64).sum(1).clamp_min(1);
+        var columns = arange(length, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var offsets = (length - lengths).unsqueeze(1);
+        // Left-aligned column j of the packed input reads column (j + padding) of the left-padded input, and back.
+        var toFront = (columns + offsets).remainder(length).unsqueeze(-1).expand(-1, -1, itemEmbeddings.shape[2]);
+        var front = embedding_dropout.call(itemEmbeddings).gather(1, toFront);
+        using var packed = nn.utils.rnn.pack_padded_sequence(front, lengths.cpu(), batch_first: true, enforce_sorted: false);
+        var (packedOutput, _) = gru.call(packed, null);
+        using (packedOutput)
+        {
+            var (states, _) = nn.utils.rnn.pad_packed_sequence(packedOutput, batch_first: true, total_length: length);
+            var toBack = (columns - offsets).remainder(length).unsqueeze(-1).expand(-1, -1, states.shape[2]);
+            return projection.call(states.gather(1, toBack)).MoveToOuterDisposeScope();
+        }
+    }
+}

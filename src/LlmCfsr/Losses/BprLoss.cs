@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Losses;
+
+/// <summary>"bpr", Bayesian personalised ranking: mean over rows and negatives of -log sigma(s+ - s-_k).</summary>
+public sealed class BprLoss : IRankingLoss
+{
+    /// <summary>Creates the loss with the configured negative count.</summary>
+    public BprLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.BprNegatives;
+
+    /// <inheritdoc />
+    public string Name => "bpr";
+
+    /// <inheritdoc />
+    public RankingLossInput Input => RankingLossInput.SampledNegatives;
+
+    /// <inheritdoc />
+    public int NegativeSamples { get; }
+
+    /// <inheritdoc />
+    public Tensor Compute(RankingScores scores)
+    {
+        var (positive, negative) = SampledScores.Of(scores, Name);
+        using var scope = NewDisposeScope();
+        return (-nn.functional.logsigmoid(positive.unsqueeze(1) - negative)).mean().MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,142 @@
+using LlmCfsr.Losses;
+using LlmCfsr.Scoring;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// The base of every trainable recommender (id-only baselines, LLM-CFSR, LLM-ESR, LLMEmb, ...). A model owns
+/// its item representations and its backbone(s); it turns item-id sequences into one state per position
+/// (<see cref="EncodeSequences"/>) and scores items against states (<see cref="ScoreItems"/>,
+/// <see cref="ScoreAllItems"/>). The trainer only calls <see cref="ComputeLoss"/>; a method with extra terms
+/// (self-distillation, alignment) overrides it and adds them to the ranking loss of the base implementation.
+/// Evaluation uses the <see cref="IItemScorer"/> members, which run without gradients; switch the module to
+/// evaluation mode (<c>eval()</c>) before scoring.
+/// </summary>
+public abstract class SequentialRecommender : nn.Module, IItemScorer
+{
+    /// <summary>Creates the model; <paramref name="itemCount"/> items with ids 1..itemCount, windows of <paramref name="maxLength"/>.</summary>
+    protected SequentialRecommender(string name, int itemCount, int maxLength) : base(name)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(itemCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
+        ItemCount = itemCount;
+        MaxLength = maxLength;
+    }
+
+    /// <inheritdoc />
+    public int ItemCount { get; }
+
+    /// <summary>The longest window the model encodes; longer histories keep their newest items.</summary>
+    public int MaxLength { get; }
+
+    /// <summary>Causal models train on next-item prediction; bidirectional ones on masked items.</summary>
+    public abstract SequenceDirection Direction { get; }
+
+    /// <summary>The device the parameters live on.</summary>
+    public Device Device => parameters().First().device;
+
+    /// <summary>
+    /// States [b, L, d] for item ids [b, L] (int64, left-padded with 0). <paramref name="maskedPositions"/>
+    /// [b, L] marks positions a bidirectional backbone replaces by its mask embedding.
+    /// </summary>
+    public abstract Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null);
+
+    /// <summary>Representations [..., d] of item ids [...] (int64), as states are scored against.</summary>
+    public abstract Tensor ItemRepresentations(Tensor items);
+
+    /// <summary>Scores [n, k] of candidates [n, k] for states [n, d]; the dot product unless a model fuses scores.</summary>
+    public virtual Tensor ScoreItems(Tensor states, Tensor items)
+    {
+        using var scope = NewDisposeScope();
+        return ItemRepresentations(items).matmul(states.unsqueeze(-1)).squeeze(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Scores [n, ItemCount + 1] of every id (column 0 is padding) for states [n, d].</summary>
+    public virtual Tensor ScoreAllItems(Tensor states)
+    {
+        using var scope = NewDisposeScope();
+        var all = ItemRepresentations(arange(ItemCount + 1, dtype: ScalarType.Int64, device: states.device));
+        return states.matmul(all.t()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The scalar training loss of one batch: the ranking <paramref name="loss"/> over every position with a
+    /// target, with negatives from <paramref name="negatives"/> for sampled losses. Override to add
+    /// method-specific terms (call the base and add to it).
+    /// </summary>
+    public virtual Tensor ComputeLoss(TrainingBatch batch, IRankingLoss loss, NegativeSampler negatives)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(negatives);
+        using var scope = NewDisposeScope();
+        var states = EncodeSequences(batch.Items, batch.MaskedPositions);
+        var rows = batch.Targets.reshape(-1).gt(0).nonzero().squeeze(1);
+        var rowStates = states.reshape(-1, states.shape[2]).index_select(0, rows);
+        var targets = batch.Targets.reshape(-1).index_select(0, rows);
+        Tensor result;
+        if (loss.Input == RankingLossInput.SampledNegatives)
+        {
+            var users = batch.Users.unsqueeze(1).expand(batch.Items.shape[0], batch.Items.shape[1]).reshape(-1).index_select(0, rows);
+            var sampled = negatives.Sample(users, loss.NegativeSamples).to(rowStates.device);
+            var positive = ScoreItems(rowStates, targets.unsqueeze(1)).squeeze(1);
+            result = loss.Compute(RankingScores.Sampled(positive, ScoreItems(rowStates, sampled)));
+        }
+        else
+        {
+            // Column 0 is padding and never a target: drop it so the softmax runs over real items only.
+            var logits = ScoreAllItems(rowStates).narrow(1, 1, ItemCount);
+            result = loss.Compute(RankingScores.Full(logits, targets - 1));
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The state [b, d] that predicts the next item after each history [b, L] (left-padded). Causal models
+    /// read the last column; bidirectional models drop the oldest item and append a masked position.
+    /// </summary>
+    public virtual Tensor EncodeHistories(Tensor histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        using var scope = NewDisposeScope();
+        var items = histories.to(ScalarType.Int64).to(Device);
+        long length = items.shape[1];
+        Tensor? masked = null;
+        if (Direction == SequenceDirection.Bidirectional)
+        {
+            var keep = Math.Min(length, MaxLength - 1);
+            var maskColumn = ones(items.shape[0], 1, dtype: ScalarType.Int64, device: items.device);
+            // The masked slot carries a placeholder real id so the padding mask counts it; the backbone replaces it.
+            items = cat(new[] { items.narrow(1, length - keep, keep), maskColumn }, 1);
+            masked = zeros_like(items, dtype: ScalarType.Bool);
+            masked[TensorIndex.Colon, TensorIndex.Single(-1)] = tensor(true, device: items.device);
+        }
+        else if (length > MaxLength)
+        {
+            items = items.narrow(1, length - MaxLength, MaxLength);
+        }
+        var states = EncodeSequences(items, masked);
+        return states.select(1, states.shape[1] - 1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public Tensor ScoreCandidates(Tensor histories, Tensor candidates)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var states = EncodeHistories(histories);
+        return ScoreItems(states, candidates.to(ScalarType.Int64).to(states.device)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public Tensor ScoreAll(Tensor histories)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return ScoreAllItems(EncodeHistories(histories)).MoveToOuterDisposeScope();
+    }
+}

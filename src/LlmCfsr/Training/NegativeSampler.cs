@@ -1,0 +1,84 @@
+using LlmCfsr.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Training;
+
+/// <summary>
+/// Draws negative items uniformly from 1..ItemCount, excluding each user's own training items, as tensors:
+/// membership is a binary search of user * (ItemCount + 1) + item in the sorted interaction keys, and hits are
+/// redrawn until none remain. Draws use torch's default CPU generator, so the trainer's seed and saved RNG
+/// state make them repeatable.
+/// </summary>
+public sealed class NegativeSampler : IDisposable
+{
+    private const int MaxRounds = 1000;
+    private readonly Tensor _keys;
+    private readonly long _stride;
+    private readonly int _itemCount;
+
+    /// <summary>Indexes the training items of every user of <paramref name="dataset"/>.</summary>
+    public NegativeSampler(PreparedDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        _itemCount = dataset.ItemCount;
+        _stride = dataset.ItemCount + 1L;
+        var keys = new List<long>((int)Math.Min(int.MaxValue, dataset.InteractionCount));
+        for (int user = 1; user <= dataset.UserCount; user++)
+        {
+            var items = dataset.TrainingSequence(user);
+            var distinct = new HashSet<int>();
+            foreach (var item in items)
+            {
+                if (distinct.Add(item))
+                {
+                    keys.Add(user * _stride + item);
+                }
+            }
+            if (distinct.Count >= dataset.ItemCount)
+            {
+                throw new ArgumentException($"User {user} ('{dataset.UserSourceIds[user - 1]}') has interacted with every item; no negative can be drawn.", nameof(dataset));
+            }
+        }
+        keys.Sort();
+        _keys = tensor(keys.ToArray(), dtype: ScalarType.Int64);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> negatives per user [n, count] (int64, on the CPU) for user ids [n]; none is
+    /// an item the user trained on.
+    /// </summary>
+    public Tensor Sample(Tensor users, int count)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        using var scope = NewDisposeScope();
+        var owners = users.to(ScalarType.Int64).cpu().unsqueeze(1) * _stride;
+        var shape = new long[] { users.shape[0], count };
+        var draws = randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64);
+        for (int round = 0; round < MaxRounds; round++)
+        {
+            var hits = Owned(owners + draws);
+            if (!hits.any().item<bool>())
+            {
+                return draws.MoveToOuterDisposeScope();
+            }
+            draws = where(hits, randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64), draws);
+        }
+        throw new InvalidOperationException($"Could not draw negatives outside the users' items in {MaxRounds} rounds; some users cover nearly the whole catalogue.");
+    }
+
+    /// <summary>Whether each key is one of the indexed (user, item) pairs.</summary>
+    private Tensor Owned(Tensor keys)
+    {
+        if (_keys.shape[0] == 0)
+        {
+            return zeros_like(keys, dtype: ScalarType.Bool);
+        }
+        var at = searchsorted(_keys, keys.reshape(-1)).clamp_max(_keys.shape[0] - 1);
+        return _keys.index_select(0, at).eq(keys.reshape(-1)).reshape(keys.shape);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _keys.Dispose();
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlmCfsr.Training;
+
+/// <summary>
+/// <c>run.json</c>: the full configuration of a run (training options and the bound options of every
+/// registered part), the dataset fingerprint, the per-epoch history and the best validation and test metrics.
+/// </summary>
+public sealed record RunManifest
+{
+    /// <summary>The format version this code writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Format version of the file.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>True once training finished and the test split was evaluated.</summary>
+    public bool Completed { get; init; }
+
+    /// <summary>The training options.</summary>
+    public required TrainingOptions Options { get; init; }
+
+    /// <summary>The loss actually used (after resolving a null <see cref="TrainingOptions.Loss"/>).</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>The objective actually used (after resolving <see cref="TrainingObjective.Auto"/>).</summary>
+    public required TrainingObjective Objective { get; init; }
+
+    /// <summary>Bound options of every registered part, as configuration keys (e.g. "LlmCfsr:Backbones:SasRec:LayerNormEpsilon").</summary>
+    public required IReadOnlyDictionary<string, string?> Configuration { get; init; }
+
+    /// <summary>The dataset.</summary>
+    public required RunDataset Dataset { get; init; }
+
+    /// <summary>Per-epoch loss, throughput and validation metrics.</summary>
+    public IReadOnlyList<EpochRecord> History { get; init; } = [];
+
+    /// <summary>The epoch whose weights are kept (best validation NDCG@10); 0 before the first validation.</summary>
+    public int BestEpoch { get; init; }
+
+    /// <summary>Whether training stopped before the epoch limit because validation stopped improving.</summary>
+    public bool StoppedEarly { get; init; }
+
+    /// <summary>Overall test metrics of the best weights, once completed.</summary>
+    public IReadOnlyDictionary<string, double>? Test { get; init; }
+
+    internal static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Reads <c>run.json</c>; the error names the file.</summary>
+    public static RunManifest Read(string path)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
+                ?? throw new InvalidDataException($"{path}: empty run manifest.");
+            if (manifest.FormatVersion != CurrentFormatVersion)
+            {
+                throw new InvalidDataException($"{path}: run format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion}).");
+            }
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid run manifest (line {e.LineNumber + 1}, field '{e.Path}'): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes the manifest atomically (temporary file, then rename).</summary>
+    public void Write(string path)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+}

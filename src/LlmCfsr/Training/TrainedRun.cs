@@ -1,0 +1,51 @@
+using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Models;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using TorchSharp.PyBridge;
+
+namespace LlmCfsr.Training;
+
+/// <summary>Opens a finished run directory for re-evaluation or serving.</summary>
+public static class TrainedRun
+{
+    /// <summary>
+    /// Rebuilds the run's model for <paramref name="dataset"/> (which must have the recorded fingerprint) with
+    /// the registered parts of <paramref name="services"/>, loads the best weights, moves it to
+    /// <paramref name="device"/> and switches it to evaluation mode. The caller disposes the model.
+    /// </summary>
+    public static SequentialRecommender LoadBestModel(IServiceProvider services, RunDirectory run, PreparedDataset dataset, torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!run.HoldsRun)
+        {
+            throw new ArgumentException($"{run.Path} holds no run ({Path.GetFileName(run.Manifest)} is missing).");
+        }
+        var manifest = RunManifest.Read(run.Manifest);
+        if (manifest.Dataset.Fingerprint != dataset.Fingerprint)
+        {
+            throw new ArgumentException($"{run.Manifest}: the run was trained on dataset {manifest.Dataset.Fingerprint}, not on {dataset.Fingerprint}.");
+        }
+        if (!File.Exists(run.BestWeights))
+        {
+            throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
+        }
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var model = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options.Backbone, services, catalog);
+        try
+        {
+            model.load_safetensors(run.BestWeights);
+            model.to(device);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Serialization;
+using LlmCfsr.Evaluation;
+using LlmCfsr.Sequences;
+
+namespace LlmCfsr.Training;
+
+/// <summary>
+/// Everything that defines a training run; saved in the run's <c>run.json</c> so a run can be resumed,
+/// re-evaluated and reproduced. Defaults follow the SASRec reference settings for Amazon data.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Registered model name ("sasrec", "gru4rec", "bert4rec", ...).</summary>
+    public string Model { get; init; } = "sasrec";
+
+    /// <summary>Registered ranking loss; null picks "bce" for causal models and "ce" for bidirectional ones.</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>Which positions predict items; <see cref="TrainingObjective.Auto"/> follows the model's direction.</summary>
+    public TrainingObjective Objective { get; init; } = TrainingObjective.Auto;
+
+    /// <summary>Probability that a real position is masked in masked-item training.</summary>
+    public double MaskProbability { get; init; } = 0.2;
+
+    /// <summary>Maximum number of epochs.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Epochs without a better validation NDCG@10 before training stops.</summary>
+    public int Patience { get; init; } = 5;
+
+    /// <summary>Users (training windows) per step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Weight decay (L2 for Adam, decoupled for AdamW).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Maximum gradient norm; 0 switches clipping off.</summary>
+    public double GradientClipNorm { get; init; } = 5.0;
+
+    /// <summary>Longest window (newest items) the model sees.</summary>
+    public int MaxLength { get; init; } = 50;
+
+    /// <summary>Embedding and hidden size.</summary>
+    public int HiddenSize { get; init; } = 64;
+
+    /// <summary>Backbone blocks or recurrent layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Attention heads.</summary>
+    public int Heads { get; init; } = 1;
+
+    /// <summary>Dropout probability.</summary>
+    public double Dropout { get; init; } = 0.2;
+
+    /// <summary>Seed of weight initialisation, shuffling, masking, negatives and dropout.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Torch device: "cpu", "cuda" or "cuda:N".</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Protocol of validation (early stopping) and of the final test evaluation, e.g. "sampled:100" or "full".</summary>
+    public string EvaluationProtocol { get; init; } = "sampled:100";
+
+    /// <summary>Users per evaluation batch.</summary>
+    public int EvaluationBatchSize { get; init; } = 256;
+
+    /// <summary>The backbone sizes these options ask for.</summary>
+    [JsonIgnore]
+    public SequenceEncoderSettings Backbone => new()
+    {
+        HiddenSize = HiddenSize,
+        MaxLength = MaxLength,
+        Layers = Layers,
+        Heads = Heads,
+        Dropout = Dropout,
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        static void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+        Require(!string.IsNullOrWhiteSpace(Model), "Model must name a registered model (e.g. 'sasrec').");
+        Require(Loss is null || !string.IsNullOrWhiteSpace(Loss), "Loss must name a registered ranking loss or be left unset.");
+        Require(MaskProbability > 0 && MaskProbability < 1, $"MaskProbability must be in (0, 1) (got {MaskProbability}).");
+        Require(Epochs > 0, $"Epochs must be positive (got {Epochs}).");
+        Require(Patience > 0, $"Patience must be positive (got {Patience}).");
+        Require(BatchSize > 0, $"BatchSize must be positive (got {BatchSize}).");
+        Require(LearningRate > 0, $"LearningRate must be positive (got {LearningRate}).");
+        Require(WeightDecay >= 0, $"WeightDecay must not be negative (got {WeightDecay}).");
+        Require(GradientClipNorm >= 0, $"GradientClipNorm must be 0 (off) or positive (got {GradientClipNorm}).");
+        Require(MaxLength >= 2, $"MaxLength must be at least 2 (got {MaxLength}).");
+        Require(EvaluationBatchSize > 0, $"EvaluationBatchSize must be positive (got {EvaluationBatchSize}).");
+        Require(TorchDevice.IsValid(Device), $"Device '{Device}' is not a device: use 'cpu', 'cuda' or 'cuda:N'.");
+        try
+        {
+            Backbone.Validate();
+            _ = Evaluation.EvaluationProtocol.Parse(EvaluationProtocol);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+}
