@@ -14,6 +14,7 @@ public static class CliApplication
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
         return root;
     }
 }
