@@ -1,0 +1,14 @@
+namespace LlmCfsr.Fusion.CrossAttention;
+
+/// <summary>Creates <see cref="ConcatenationFusion"/> modules; registered as "concat".</summary>
+public sealed class ConcatenationFusionFactory : IFusionFactory
+{
+    /// <summary>The registration name.</summary>
+    public const string RegisteredName = "concat";
+
+    /// <inheritdoc />
+    public string Name => RegisteredName;
+
+    /// <inheritdoc />
+    public IFusion Create(FusionSettings settings) => new ConcatenationFusion();
+}

@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Fusion.CrossAttention;
+
+/// <summary>
+/// One direction of cross-attention: every position of the query view attends over the other view's
+/// sequence (keys and values), followed by a residual connection and layer normalisation.
+/// </summary>
+internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly int _heads;
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly Linear output;
+    private readonly Dropout dropout;
+    private readonly LayerNorm norm;
+
+    public ViewCrossAttention(string name, int hiddenSize, int heads, double dropoutProbability) : base(name)
+    {
+        _heads = heads;
+        query = nn.Linear(hiddenSize, hiddenSize);
+        key = nn.Linear(hiddenSize, hiddenSize);
+        value = nn.Linear(hiddenSize, hiddenSize);
+        output = nn.Linear(hiddenSize, hiddenSize);
+        dropout = nn.Dropout(dropoutProbability);
+        norm = nn.LayerNorm(hiddenSize, eps: 1e-8);
+        RegisterComponents();
+    }
+
+    /// <param name="queries">[batch, length, d] of the view being updated.</param>
+    /// <param name="context">[batch, length, d] of the other view.</param>
+    /// <param name="allowed">[batch, 1, length, length] bool: may query position i look at key position j.</param>
+    public override Tensor forward(Tensor queries, Tensor context, Tensor allowed)
+    {
+        using var scope = NewDisposeScope();
+        long batch = queries.shape[0], length = queries.shape[1], hidden = queries.shape[2];
+        long headSize = hidden / _heads;
+
+        Tensor Split(Tensor x) => x.view(batch, length, _heads, headSize).transpose(1, 2);
+        var q = Split(query.call(queries));
+        var k = Split(key.call(context));
+        var v = Split(value.call(context));
+
+        // Softmax in float32 whatever the parameter dtype, for stability under fp16/bf16.
+        var logits = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(headSize)).to(ScalarType.Float32);
+        logits = logits.masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        var weights = dropout.call(softmax(logits, -1).to(q.dtype));
+        var attended = weights.matmul(v).transpose(1, 2).reshape(batch, length, hidden);
+        return norm.call(queries + dropout.call(output.call(attended))).MoveToOuterDisposeScope();
+    }
+}

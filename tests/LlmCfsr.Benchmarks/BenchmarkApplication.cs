@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using TorchSharp;
+
+namespace LlmCfsr.Benchmarks;
+
+/// <summary>
+/// Runs benchmark suites by name, prints a table per suite and writes benchmarks.json with every figure and
+/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE].
+/// </summary>
+internal static class BenchmarkApplication
+{
+    private static readonly IReadOnlyList<IBenchmarkSuite> Suites = new IBenchmarkSuite[]
+    {
+        new PeakSuite(),
+    };
+
+    public static int Run(string[] args)
+    {
+        string? suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+        string output = Path.GetFullPath(OptionValue(args, "--out") ?? "benchmarks.json");
+        var selected = suiteName is null or "all" ? Suites : Suites.Where(s => s.Name == suiteName).ToList();
+        if (selected.Count == 0)
+        {
+            Console.Error.WriteLine($"Unknown suite '{suiteName}'. Suites: {string.Join(", ", Suites.Select(s => s.Name))}, all.");
+            return 2;
+        }
+
+        torch.InitializeDeviceType(DeviceType.CPU);
+        var report = new BenchmarkReport(MachineInfo.Collect());
+        foreach (var suite in selected)
+        {
+            Console.WriteLine($"== {suite.Name}: {suite.Description}");
+            var watch = Stopwatch.StartNew();
+            var figures = suite.Run(report);
+            report.Add(suite.Name, figures);
+            BenchmarkTable.Print(Console.Out, figures);
+            Console.WriteLine($"   ({watch.Elapsed.TotalSeconds:F1} s)");
+        }
+        report.Write(output);
+        Console.WriteLine($"Wrote {output}");
+        return 0;
+    }
+
+    private static string? OptionValue(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,3 @@
+using LlmCfsr.Benchmarks;
+
+return BenchmarkApplication.Run(args);
