@@ -2,6 +2,7 @@ using LlmCfsr.Encoders;
 using LlmCfsr.Fusion;
 using LlmCfsr.Losses;
 using LlmCfsr.Sequences;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -54,8 +55,8 @@ public static class LlmCfsrBuilderExtensions
     }
 
     /// <summary>
-    /// Adds options bound from configuration section <paramref name="sectionPath"/> (relative to the root
-    /// configuration), applies <paramref name="configure"/> after binding, validates with
+    /// Adds options bound from configuration section <paramref name="sectionPath"/> of the registered
+    /// <see cref="IConfiguration"/> (if any), applies <paramref name="configure"/> after binding, validates with
     /// <typeparamref name="TValidator"/>, and records the type so <c>Validate()</c> checks it.
     /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(
@@ -64,7 +65,10 @@ public static class LlmCfsrBuilderExtensions
         where TValidator : class, IValidateOptions<TOptions>
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Services.AddOptions<TOptions>().BindConfiguration(sectionPath);
+        var options = builder.Services.AddOptions<TOptions>();
+        // Bind when the host registered an IConfiguration; console apps without one simply keep the defaults.
+        builder.Services.AddSingleton<IConfigureOptions<TOptions>>(services => new ConfigureNamedOptions<TOptions>(
+            Options.DefaultName, target => services.GetService<IConfiguration>()?.GetSection(sectionPath).Bind(target)));
         if (configure is not null)
         {
             options.Configure(configure);

@@ -59,6 +59,18 @@ public class RegistrationTests
     }
 
     [Fact]
+    public void WorksWithoutAConfiguration()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddLlmCfsr(o => { o.Seed = 5; o.SequenceEncoder = "first"; }).AddSequenceEncoder<FirstBackboneFactory>("first");
+        builder.Validate();
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
+        Assert.Equal(5, options.Seed);
+        Assert.Equal("cpu", options.Device);
+    }
+
+    [Fact]
     public void FirstRegistrationOfANameWins()
     {
         var services = ServicesWith();
