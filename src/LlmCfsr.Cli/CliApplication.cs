@@ -11,6 +11,7 @@ public static class CliApplication
     {
         var root = new RootCommand("llmcfsr: LLM-enhanced sequential recommendation (LLM-CFSR, LLM-ESR, LLMEmb) on TorchSharp.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(EncoderCommand.Create());
         return root;
     }
 }
