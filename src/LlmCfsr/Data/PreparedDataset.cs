@@ -9,6 +9,8 @@ namespace LlmCfsr.Data;
 /// </summary>
 public sealed class PreparedDataset
 {
+    private string? _fingerprint;
+
     /// <summary>Creates a dataset; validates ids and lengths.</summary>
     /// <param name="name">Human-readable name (e.g. "office").</param>
     /// <param name="userSourceIds">Source id of user u at index u - 1.</param>
@@ -84,6 +86,13 @@ public sealed class PreparedDataset
 
     /// <summary>Attributes of item i at index i - 1.</summary>
     public IReadOnlyList<ItemAttributes> ItemAttributes { get; }
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the dataset's canonical serialisation (name, source ids, attributes, sequences):
+    /// equal datasets have equal fingerprints, so trained models and reports can record exactly which data they saw.
+    /// Computed on first use.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= PreparedDatasetStore.ComputeFingerprint(this);
 
     /// <summary>The items user <paramref name="user"/> (1-based) trains on: all but the last two.</summary>
     public ReadOnlySpan<int> TrainingSequence(int user) => Sequences[user - 1].AsSpan(0, Sequences[user - 1].Length - 2);

@@ -1,0 +1,184 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using LlmCfsr.Data;
+using LlmCfsr.Encoders;
+using TorchSharp;
+
+namespace LlmCfsr.Embeddings;
+
+/// <summary>
+/// Item embeddings on disk: a safetensors file with one float32 tensor "embeddings" [items, d] whose row
+/// i - 1 belongs to item id i, and metadata holding the item order (source ids), the dataset name and the
+/// <see cref="ItemEmbeddingFingerprint"/>. Loading checks both against what the caller expects and refuses
+/// a mismatch with a message saying what differs, so embeddings from another encoder, template or item
+/// order are never used silently (docs/embeddings.md).
+/// </summary>
+public sealed class ItemEmbeddingCache
+{
+    /// <summary>Format tag stored in the metadata.</summary>
+    public const string Format = "llmcfsr.item-embeddings/1";
+
+    /// <summary>Name of the tensor in the file.</summary>
+    public const string TensorName = "embeddings";
+
+    private readonly float[] _values;
+
+    /// <summary>Wraps embeddings already in memory (row-major [items, dimension]).</summary>
+    public ItemEmbeddingCache(string datasetName, IReadOnlyList<string> itemOrder, int dimension, float[] values, ItemEmbeddingFingerprint fingerprint)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(datasetName);
+        ArgumentNullException.ThrowIfNull(itemOrder);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (values.LongLength != (long)itemOrder.Count * dimension)
+        {
+            throw new ArgumentException($"{values.LongLength} values for {itemOrder.Count} items of dimension {dimension}.", nameof(values));
+        }
+        DatasetName = datasetName;
+        ItemOrder = itemOrder;
+        Dimension = dimension;
+        _values = values;
+        Fingerprint = fingerprint;
+    }
+
+    /// <summary>Name of the dataset the items come from.</summary>
+    public string DatasetName { get; }
+
+    /// <summary>Source id of the item in each row (row i - 1 is item id i).</summary>
+    public IReadOnlyList<string> ItemOrder { get; }
+
+    /// <summary>Number of items (rows).</summary>
+    public int ItemCount => ItemOrder.Count;
+
+    /// <summary>Embedding size (columns).</summary>
+    public int Dimension { get; }
+
+    /// <summary>What produced the embeddings.</summary>
+    public ItemEmbeddingFingerprint Fingerprint { get; }
+
+    /// <summary>The embeddings, row-major [items, dimension].</summary>
+    public ReadOnlyMemory<float> Values => _values;
+
+    /// <summary>
+    /// A new float32 tensor [items, dimension] (or [items + 1, dimension] with a zero row 0 for the padding id
+    /// when <paramref name="withPaddingRow"/>), on <paramref name="device"/> (CPU when null).
+    /// </summary>
+    public torch.Tensor ToTensor(bool withPaddingRow = false, torch.Device? device = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var table = torch.tensor(_values, [ItemCount, Dimension]);
+        if (withPaddingRow)
+        {
+            table = torch.cat([torch.zeros(1, Dimension), table], 0);
+        }
+        return table.to(device ?? torch.CPU).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Writes the cache to <paramref name="path"/> (through a temporary file, so a crash never leaves half a file).</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Write(path, DatasetName, ItemOrder, Dimension, Fingerprint, stream => stream.Write(MemoryMarshal.AsBytes(_values.AsSpan())));
+    }
+
+    /// <summary>Reads only the metadata of <paramref name="path"/> (fast; the embeddings stay on disk).</summary>
+    public static ItemEmbeddingCacheInfo ReadInfo(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Item-embedding cache '{path}' does not exist; create it with 'llmcfsr embed'.", path);
+        }
+        var (metadata, rows, columns, dataStart) = SafetensorsFile.ReadHeader(path, TensorName);
+        string Field(string key) => metadata.TryGetValue(key, out var value)
+            ? value
+            : throw new InvalidDataException($"{path}: metadata field '{key}' is missing; this is not an LlmCfsr item-embedding cache (format {Format}).");
+
+        var format = Field("format");
+        if (format != Format)
+        {
+            throw new InvalidDataException($"{path}: metadata field 'format' is '{format}'; this version reads '{Format}'.");
+        }
+        string[] itemOrder;
+        try
+        {
+            itemOrder = JsonSerializer.Deserialize<string[]>(Field("item_order")) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: metadata field 'item_order' is not a JSON array of strings ({e.Message}).", e);
+        }
+        if (itemOrder.Length != rows)
+        {
+            throw new InvalidDataException($"{path}: metadata field 'item_order' lists {itemOrder.Length} items but tensor '{TensorName}' has {rows} rows.");
+        }
+        if (!Enum.TryParse<EmbeddingPooling>(Field("pooling"), out var pooling) || !bool.TryParse(Field("normalized"), out var normalized))
+        {
+            throw new InvalidDataException($"{path}: metadata fields 'pooling' ('{metadata.GetValueOrDefault("pooling")}') or 'normalized' ('{metadata.GetValueOrDefault("normalized")}') are not valid.");
+        }
+        var fingerprint = new ItemEmbeddingFingerprint(Field("encoder"), Field("model"), pooling, Field("prompt_template"), normalized);
+        return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart);
+    }
+
+    /// <summary>Loads <paramref name="path"/> without checking what produced it (inspect <see cref="Fingerprint"/> yourself).</summary>
+    public static ItemEmbeddingCache Load(string path)
+    {
+        var info = ReadInfo(path);
+        SafetensorsFile.EnsureLittleEndian();
+        var values = SafetensorsFile.ReadFloats(path, info.DataStart, (long)info.ItemOrder.Count * info.Dimension);
+        return new ItemEmbeddingCache(info.DatasetName, info.ItemOrder, info.Dimension, values, info.Fingerprint);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> and checks that it was made with <paramref name="expected"/> for exactly
+    /// <paramref name="dataset"/>'s items in its id order; throws <see cref="InvalidDataException"/> naming what differs.
+    /// </summary>
+    public static ItemEmbeddingCache Load(string path, ItemEmbeddingFingerprint expected, PreparedDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ReadInfo(path).EnsureMatches(expected, dataset.ItemSourceIds);
+        return Load(path);
+    }
+
+    /// <summary>A short stable hash of an item order (for checkpoints that do not store the whole order).</summary>
+    internal static string HashItemOrder(IReadOnlyList<string> itemOrder)
+        => Convert.ToHexStringLower(SHA256.HashData(SafetensorsFile.Utf8Json(itemOrder)))[..16];
+
+    /// <summary>Writes header and data (from <paramref name="writeData"/>) to a temporary file, then moves it over <paramref name="path"/>.</summary>
+    internal static void Write(string path, string datasetName, IReadOnlyList<string> itemOrder, int dimension, ItemEmbeddingFingerprint fingerprint, Action<Stream> writeData)
+    {
+        SafetensorsFile.EnsureLittleEndian();
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new("format", Format),
+            new("dataset", datasetName),
+            new("encoder", fingerprint.Encoder),
+            new("model", fingerprint.Model),
+            new("pooling", fingerprint.Pooling.ToString()),
+            new("prompt_template", fingerprint.PromptTemplate),
+            new("normalized", fingerprint.Normalized ? "true" : "false"),
+            new("items", itemOrder.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("dimension", dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("item_order", JsonSerializer.Serialize(itemOrder)),
+        };
+        var header = SafetensorsFile.Header(TensorName, itemOrder.Count, dimension, metadata);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(header);
+            long start = stream.Position;
+            writeData(stream);
+            long expected = (long)itemOrder.Count * dimension * sizeof(float);
+            if (stream.Position - start != expected)
+            {
+                throw new InvalidOperationException($"Wrote {stream.Position - start} embedding bytes to {temporary}; {expected} were expected.");
+            }
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+}

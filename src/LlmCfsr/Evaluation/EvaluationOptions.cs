@@ -1,0 +1,51 @@
+using LlmCfsr.Data;
+using TorchSharp;
+
+namespace LlmCfsr.Evaluation;
+
+/// <summary>Settings of <see cref="RankingEvaluator.Evaluate"/>.</summary>
+public sealed class EvaluationOptions
+{
+    /// <summary>Candidate protocol; default "sampled:100".</summary>
+    public EvaluationProtocol Protocol { get; init; } = EvaluationProtocol.Default;
+
+    /// <summary>Seed of the negative sampler; default 42.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Users per batch; default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Histories are truncated to their most recent items and left-padded with 0 to this length; default 50.</summary>
+    public int MaxHistoryLength { get; init; } = 50;
+
+    /// <summary>Device the histories, candidates and ranks live on; default CPU. The scorer must accept tensors on it.</summary>
+    public torch.Device Device { get; init; } = torch.CPU;
+
+    /// <summary>Cut-offs of HR@K and NDCG@K; default 5, 10, 20.</summary>
+    public IReadOnlyList<int> Ks { get; init; } = [5, 10, 20];
+
+    /// <summary>Long-tail group settings.</summary>
+    public LongTailOptions LongTail { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Protocol, nameof(Protocol));
+        ArgumentNullException.ThrowIfNull(Device, nameof(Device));
+        ArgumentNullException.ThrowIfNull(Ks, nameof(Ks));
+        ArgumentNullException.ThrowIfNull(LongTail, nameof(LongTail));
+        if (BatchSize < 1)
+        {
+            throw new ArgumentException($"BatchSize must be at least 1; got {BatchSize}.");
+        }
+        if (MaxHistoryLength < 1)
+        {
+            throw new ArgumentException($"MaxHistoryLength must be at least 1; got {MaxHistoryLength}.");
+        }
+        if (Ks.Count == 0 || Ks.Any(k => k < 1) || Ks.Distinct().Count() != Ks.Count)
+        {
+            throw new ArgumentException($"Ks must be distinct positive cut-offs; got [{string.Join(", ", Ks)}].");
+        }
+        LongTail.Validate();
+    }
+}
