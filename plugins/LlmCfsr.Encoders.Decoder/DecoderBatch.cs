@@ -3,9 +3,24 @@ using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
 
-/// <summary>Right-pads token sequences into an id tensor and an attention mask.</summary>
+/// <summary>Tokenises texts for a decoder and right-pads token sequences into an id tensor and an attention mask.</summary>
 public static class DecoderBatch
 {
+    /// <summary>Token ids of <paramref name="text"/> truncated to <paramref name="maxTokens"/>; an empty text becomes one EOS (or pad) token.</summary>
+    public static int[] Tokenize(IDecoderTokenizer tokenizer, string text, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var kept = tokenizer.Encode(text ?? "").Take(maxTokens).ToArray();
+        return kept.Length > 0 ? kept : new[] { tokenizer.EosTokenId ?? tokenizer.PadTokenId };
+    }
+
+    /// <summary>Tokenises and pads <paramref name="texts"/> in order.</summary>
+    public static (Tensor Ids, Tensor Mask) Encode(IDecoderTokenizer tokenizer, IReadOnlyList<string> texts, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Pad(texts.Select(t => Tokenize(tokenizer, t, maxTokens)).ToList(), tokenizer.PadTokenId);
+    }
+
     /// <summary>int64 ids [n, longest] padded with <paramref name="padId"/>, and the int64 mask (1 = token, 0 = padding).</summary>
     public static (Tensor Ids, Tensor Mask) Pad(IReadOnlyList<int[]> sequences, int padId)
     {

@@ -112,9 +112,7 @@ public abstract class DecoderSemanticEncoder : ISemanticEncoder
     public int[] TokenizeTruncated(string text)
     {
         EnsureLoaded();
-        var ids = _tokenizer!.Encode(text ?? "");
-        var kept = ids.Take(MaxTokens).ToArray();
-        return kept.Length > 0 ? kept : new[] { _tokenizer.EosTokenId ?? _tokenizer.PadTokenId };
+        return DecoderBatch.Tokenize(_tokenizer!, text, MaxTokens);
     }
 
     /// <inheritdoc />
