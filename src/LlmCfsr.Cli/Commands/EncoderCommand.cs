@@ -27,13 +27,13 @@ public static class EncoderCommand
         command.Options.Add(input);
         command.Options.Add(tokenizer);
         command.Options.Add(output);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => DataCommand.Guarded(parseResult.InvocationConfiguration.Error, () =>
         {
             var config = Llama2CheckpointConverter.Convert(parseResult.GetValue(input)!.FullName, parseResult.GetValue(tokenizer)!.FullName, parseResult.GetValue(output)!.FullName);
             parseResult.InvocationConfiguration.Output.WriteLine(
                 $"Wrote {parseResult.GetValue(output)!.FullName}: llama, {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, heads {config.NumAttentionHeads}/{config.KeyValueHeads}, vocab {config.VocabSize}, tied embeddings {config.TieWordEmbeddings}.");
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -50,7 +50,7 @@ public static class EncoderCommand
         command.Options.Add(maxNewTokens);
         command.Options.Add(device);
         command.Options.Add(dtype);
-        command.SetAction(parseResult =>
+        command.SetAction(parseResult => DataCommand.Guarded(parseResult.InvocationConfiguration.Error, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var folder = parseResult.GetValue(model)!.FullName;
@@ -72,7 +72,7 @@ public static class EncoderCommand
             output.WriteLine($"Speed:     {generated.Length / Math.Max(generating.Elapsed.TotalSeconds, 1e-9):F1} tokens/s (greedy, no KV cache)");
             output.WriteLine(text + tokenizer.Decode(generated));
             return 0;
-        });
+        }));
         return command;
     }
 }
