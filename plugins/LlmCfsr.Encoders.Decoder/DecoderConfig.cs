@@ -75,9 +75,18 @@ public sealed class DecoderConfig
     [JsonPropertyName("bos_token_id")]
     public int? BosTokenId { get; set; }
 
-    /// <summary>Id of the end-of-sequence token, when the model has one.</summary>
+    /// <summary>Id of the end-of-sequence token, when the model has one (the first, when config.json lists several).</summary>
     [JsonPropertyName("eos_token_id")]
+    [JsonConverter(typeof(FirstTokenIdConverter))]
     public int? EosTokenId { get; set; }
+
+    /// <summary>RoPE scaling (YaRN, linear, dynamic, llama3); must be absent or null, since only plain RoPE is implemented.</summary>
+    [JsonPropertyName("rope_scaling")]
+    public JsonElement? RopeScaling { get; set; }
+
+    /// <summary>Qwen2 sliding-window attention switch; must be false (full attention is implemented).</summary>
+    [JsonPropertyName("use_sliding_window")]
+    public bool? UseSlidingWindow { get; set; }
 
     /// <summary>Hidden activation; only SwiGLU's <c>silu</c> is supported.</summary>
     [JsonPropertyName("hidden_act")]
@@ -161,6 +170,14 @@ public sealed class DecoderConfig
         if (RmsNormEps <= 0 || RopeTheta <= 0)
         {
             throw new InvalidDataException($"{source}: fields 'rms_norm_eps' and 'rope_theta' must be positive.");
+        }
+        if (RopeScaling is { ValueKind: not JsonValueKind.Null })
+        {
+            throw new InvalidDataException($"{source}: field 'rope_scaling' is set ({RopeScaling}); only unscaled rotary embeddings are supported.");
+        }
+        if (UseSlidingWindow == true)
+        {
+            throw new InvalidDataException($"{source}: field 'use_sliding_window' is true; only full attention is supported.");
         }
         if (!string.Equals(HiddenAct, "silu", StringComparison.OrdinalIgnoreCase))
         {
