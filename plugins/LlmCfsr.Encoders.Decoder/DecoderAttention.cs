@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
@@ -9,10 +10,14 @@ namespace LlmCfsr.Encoders.Decoder;
 /// </summary>
 internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
 {
-    private readonly DecoderLinear q_proj;
-    private readonly DecoderLinear k_proj;
-    private readonly DecoderLinear v_proj;
-    private readonly DecoderLinear o_proj;
+    [ComponentName(Name = "q_proj")]
+    private readonly DecoderLinear _queryProjection;
+    [ComponentName(Name = "k_proj")]
+    private readonly DecoderLinear _keyProjection;
+    [ComponentName(Name = "v_proj")]
+    private readonly DecoderLinear _valueProjection;
+    [ComponentName(Name = "o_proj")]
+    private readonly DecoderLinear _outputProjection;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headSize;
@@ -23,10 +28,10 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         _kvHeads = config.KeyValueHeads;
         _headSize = config.HeadSize;
         bool bias = config.HasQkvBias;
-        q_proj = new DecoderLinear(config.HiddenSize, _heads * _headSize, bias, dtype, device);
-        k_proj = new DecoderLinear(config.HiddenSize, _kvHeads * _headSize, bias, dtype, device);
-        v_proj = new DecoderLinear(config.HiddenSize, _kvHeads * _headSize, bias, dtype, device);
-        o_proj = new DecoderLinear(_heads * _headSize, config.HiddenSize, hasBias: false, dtype, device);
+        _queryProjection = new DecoderLinear(config.HiddenSize, _heads * _headSize, bias, dtype, device);
+        _keyProjection = new DecoderLinear(config.HiddenSize, _kvHeads * _headSize, bias, dtype, device);
+        _valueProjection = new DecoderLinear(config.HiddenSize, _kvHeads * _headSize, bias, dtype, device);
+        _outputProjection = new DecoderLinear(_heads * _headSize, config.HiddenSize, hasBias: false, dtype, device);
         RegisterComponents();
     }
 
@@ -38,9 +43,9 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     {
         using var scope = torch.NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
-        var q = q_proj.call(hidden).view(batch, length, _heads, _headSize).transpose(1, 2);
-        var k = k_proj.call(hidden).view(batch, length, _kvHeads, _headSize).transpose(1, 2);
-        var v = v_proj.call(hidden).view(batch, length, _kvHeads, _headSize).transpose(1, 2);
+        var q = _queryProjection.call(hidden).view(batch, length, _heads, _headSize).transpose(1, 2);
+        var k = _keyProjection.call(hidden).view(batch, length, _kvHeads, _headSize).transpose(1, 2);
+        var v = _valueProjection.call(hidden).view(batch, length, _kvHeads, _headSize).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
         if (_kvHeads != _heads)
@@ -52,14 +57,14 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         var scores = torch.matmul(q, k.transpose(-2, -1)).to(ScalarType.Float32) * (1.0 / Math.Sqrt(_headSize)) + additiveMask;
         var probabilities = scores.softmax(-1).to(v.dtype);
         var context = torch.matmul(probabilities, v).transpose(1, 2).reshape(batch, length, _heads * _headSize);
-        return o_proj.call(context).MoveToOuterDisposeScope();
+        return _outputProjection.call(context).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<(string Name, DecoderLinear Projection)> Projections()
     {
-        yield return (nameof(q_proj), q_proj);
-        yield return (nameof(k_proj), k_proj);
-        yield return (nameof(v_proj), v_proj);
-        yield return (nameof(o_proj), o_proj);
+        yield return ("q_proj", _queryProjection);
+        yield return ("k_proj", _keyProjection);
+        yield return ("v_proj", _valueProjection);
+        yield return ("o_proj", _outputProjection);
     }
 }

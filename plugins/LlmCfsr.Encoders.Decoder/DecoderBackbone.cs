@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
@@ -7,27 +8,30 @@ namespace LlmCfsr.Encoders.Decoder;
 /// <summary>The Hugging Face <c>model</c> submodule: token embedding, the blocks and the final norm.</summary>
 internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Embedding embed_tokens;
-    private readonly ModuleList<DecoderLayer> layers;
-    private readonly RmsNorm norm;
+    [ComponentName(Name = "embed_tokens")]
+    private readonly Embedding _tokenEmbedding;
+    [ComponentName(Name = "layers")]
+    private readonly ModuleList<DecoderLayer> _layers;
+    [ComponentName(Name = "norm")]
+    private readonly RmsNorm _finalNorm;
     private readonly RotaryEmbedding _rotary;
 
     public DecoderBackbone(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderBackbone))
     {
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
-        layers = new ModuleList<DecoderLayer>();
+        _tokenEmbedding = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        _layers = new ModuleList<DecoderLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++)
         {
-            layers.Add(new DecoderLayer(config, dtype, device));
+            _layers.Add(new DecoderLayer(config, dtype, device));
         }
-        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        _finalNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
         _rotary = new RotaryEmbedding(config.HeadSize, config.RopeTheta);
         RegisterComponents();
     }
 
-    public Parameter EmbeddingWeight => embed_tokens.weight!;
+    public Parameter EmbeddingWeight => _tokenEmbedding.weight!;
 
-    public IEnumerable<DecoderLayer> Layers => layers;
+    public IEnumerable<DecoderLayer> Layers => _layers;
 
     /// <summary>Last hidden states (after the final norm) [batch, length, hidden] for right-padded input.</summary>
     /// <param name="inputIds">int64 [batch, length].</param>
@@ -42,11 +46,11 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keys);
         var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), float.MinValue);
         var (cos, sin) = _rotary.Tables(length, device);
-        var hidden = embed_tokens.call(inputIds);
-        foreach (var layer in layers)
+        var hidden = _tokenEmbedding.call(inputIds);
+        foreach (var layer in _layers)
         {
             hidden = layer.call(hidden, cos, sin, additiveMask);
         }
-        return norm.call(hidden).MoveToOuterDisposeScope();
+        return _finalNorm.call(hidden).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using LlmCfsr.Encoders;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
@@ -13,8 +14,10 @@ namespace LlmCfsr.Encoders.Decoder;
 /// </summary>
 public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly DecoderBackbone model;
-    private readonly DecoderLinear? lm_head;
+    [ComponentName(Name = "model")]
+    private readonly DecoderBackbone _backbone;
+    [ComponentName(Name = "lm_head")]
+    private readonly DecoderLinear? _outputHead;
 
     private DecoderLanguageModel(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderLanguageModel))
     {
@@ -26,8 +29,8 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
         Config = config;
         DType = dtype;
         Device = device;
-        model = new DecoderBackbone(config, dtype, device);
-        lm_head = config.TieWordEmbeddings ? null : new DecoderLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
+        _backbone = new DecoderBackbone(config, dtype, device);
+        _outputHead = config.TieWordEmbeddings ? null : new DecoderLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
         RegisterComponents();
     }
 
@@ -83,14 +86,14 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Last-layer hidden states after the final norm, [batch, length, hidden], in the weight dtype.</summary>
     /// <param name="inputIds">int64 [batch, length], right-padded.</param>
     /// <param name="attentionMask">[batch, length]: 1 for tokens, 0 for padding.</param>
-    public Tensor HiddenStates(Tensor inputIds, Tensor attentionMask) => model.call(inputIds.to(Device), attentionMask.to(Device));
+    public Tensor HiddenStates(Tensor inputIds, Tensor attentionMask) => _backbone.call(inputIds.to(Device), attentionMask.to(Device));
 
     /// <summary>Next-token logits [batch, length, vocab] in float32.</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = torch.NewDisposeScope();
         var hidden = HiddenStates(inputIds, attentionMask);
-        var logits = lm_head is null ? nn.functional.linear(hidden, model.EmbeddingWeight) : lm_head.call(hidden);
+        var logits = _outputHead is null ? nn.functional.linear(hidden, _backbone.EmbeddingWeight) : _outputHead.call(hidden);
         return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -206,7 +209,7 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 
     internal IEnumerable<(string Name, DecoderLinear Projection)> Projections()
     {
-        foreach (var layer in model.Layers)
+        foreach (var layer in _backbone.Layers)
         {
             foreach (var projection in layer.Projections())
             {
@@ -218,14 +221,14 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     private void InitializeWeights()
     {
         using var noGrad = torch.no_grad();
-        nn.init.normal_(model.EmbeddingWeight, 0, 0.02);
+        nn.init.normal_(_backbone.EmbeddingWeight, 0, 0.02);
         foreach (var (_, projection) in Projections())
         {
             nn.init.normal_(projection.Weight, 0, 0.02);
         }
-        if (lm_head is not null)
+        if (_outputHead is not null)
         {
-            nn.init.normal_(lm_head.Weight, 0, 0.02);
+            nn.init.normal_(_outputHead.Weight, 0, 0.02);
         }
     }
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
@@ -6,26 +7,30 @@ namespace LlmCfsr.Encoders.Decoder;
 /// <summary>One pre-norm transformer block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
 internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, Tensor>
 {
-    private readonly RmsNorm input_layernorm;
-    private readonly DecoderAttention self_attn;
-    private readonly RmsNorm post_attention_layernorm;
-    private readonly DecoderMlp mlp;
+    [ComponentName(Name = "input_layernorm")]
+    private readonly RmsNorm _attentionNorm;
+    [ComponentName(Name = "self_attn")]
+    private readonly DecoderAttention _attention;
+    [ComponentName(Name = "post_attention_layernorm")]
+    private readonly RmsNorm _mlpNorm;
+    [ComponentName(Name = "mlp")]
+    private readonly DecoderMlp _mlp;
 
     public DecoderLayer(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderLayer))
     {
-        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
-        self_attn = new DecoderAttention(config, dtype, device);
-        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
-        mlp = new DecoderMlp(config, dtype, device);
+        _attentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        _attention = new DecoderAttention(config, dtype, device);
+        _mlpNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        _mlp = new DecoderMlp(config, dtype, device);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask)
     {
         using var scope = torch.NewDisposeScope();
-        var h = hidden + self_attn.call(input_layernorm.call(hidden), cos, sin, additiveMask);
-        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();
+        var h = hidden + _attention.call(_attentionNorm.call(hidden), cos, sin, additiveMask);
+        return (h + _mlp.call(_mlpNorm.call(h))).MoveToOuterDisposeScope();
     }
 
-    public IEnumerable<(string Name, DecoderLinear Projection)> Projections() => self_attn.Projections().Concat(mlp.Projections());
+    public IEnumerable<(string Name, DecoderLinear Projection)> Projections() => _attention.Projections().Concat(_mlp.Projections());
 }

@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
@@ -7,12 +8,13 @@ namespace LlmCfsr.Encoders.Decoder;
 internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double _eps;
-    private readonly TorchSharp.Modules.Parameter weight;
+    [ComponentName(Name = "weight")]
+    private readonly TorchSharp.Modules.Parameter _weight;
 
     public RmsNorm(long size, double eps, ScalarType dtype, Device device) : base(nameof(RmsNorm))
     {
         _eps = eps;
-        weight = new TorchSharp.Modules.Parameter(torch.ones(size, dtype: dtype, device: device));
+        _weight = new TorchSharp.Modules.Parameter(torch.ones(size, dtype: dtype, device: device));
         RegisterComponents();
     }
 
@@ -21,6 +23,6 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
         var normalized = x * torch.rsqrt(x.pow(2).mean(new long[] { -1 }, keepdim: true) + _eps);
-        return (weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
+        return (_weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }
