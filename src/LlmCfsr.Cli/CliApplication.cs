@@ -14,6 +14,7 @@ public static class CliApplication
         root.Subcommands.Add(EncoderCommand.Create());
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
         return root;
     }
 }
