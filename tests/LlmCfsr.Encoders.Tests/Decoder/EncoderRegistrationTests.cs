@@ -60,10 +60,28 @@ public sealed class EncoderRegistrationTests
         Assert.Contains("adapter=none", encoder.Fingerprint);
     }
 
-    private static ServiceProvider Services(Action<ILlmCfsrBuilder> configure)
+    [Fact]
+    public void Options_bind_from_configuration_under_the_encoder_name()
+    {
+        // llmcfsr embed fills "LlmCfsr:Encoders:<name>:..." with the lower-case encoder name; keys are case-insensitive.
+        var settings = new Dictionary<string, string?>
+        {
+            ["LlmCfsr:Encoders:llama2:ModelPath"] = TestModels.Stories260K,
+            ["LlmCfsr:Encoders:llama2:Pooling"] = "LastToken",
+            ["LlmCfsr:Encoders:llama2:MaxTokens"] = "8",
+        };
+        using var provider = Services(b => b.AddLlama2Encoder(), settings);
+        var encoder = provider.GetRequiredKeyedService<ISemanticEncoder>("llama2");
+        Assert.Equal(EmbeddingPooling.LastToken, encoder.Pooling);
+        Assert.Equal(8, encoder.MaxTokens);
+        using var embedding = encoder.Encode(new[] { "Once upon a time" });
+        Assert.Equal(new long[] { 1, 64 }, embedding.shape);
+    }
+
+    private static ServiceProvider Services(Action<ILlmCfsrBuilder> configure, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build());
         configure(services.AddLlmCfsr());
         return services.BuildServiceProvider();
     }
