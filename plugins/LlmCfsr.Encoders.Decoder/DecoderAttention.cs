@@ -39,7 +39,10 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
     /// <param name="cos">Rotary cos table [length, headSize].</param>
     /// <param name="sin">Rotary sin table [length, headSize].</param>
     /// <param name="additiveMask">float32 [batch, 1, length, length]: 0 where attention is allowed, a large negative value elsewhere.</param>
-    public override Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask) => Forward(hidden, cos, sin, additiveMask, null, 0);
+
+    /// <summary>Attention of the new positions over the cached ones and themselves; the mask is [batch, 1, length, cached + length].</summary>
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask, KeyValueCache? cache, int layer)
     {
         using var scope = torch.NewDisposeScope();
         long batch = hidden.shape[0], length = hidden.shape[1];
@@ -48,6 +51,10 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
         var v = _valueProjection.call(hidden).view(batch, length, _kvHeads, _headSize).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, cos, sin);
         k = RotaryEmbedding.Apply(k, cos, sin);
+        if (cache is not null)
+        {
+            (k, v) = cache.Append(layer, k, v);
+        }
         if (_kvHeads != _heads)
         {
             // Query head h reads key/value head h / (heads / kvHeads), as Hugging Face's repeat_kv.

@@ -36,21 +36,32 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Last hidden states (after the final norm) [batch, length, hidden] for right-padded input.</summary>
     /// <param name="inputIds">int64 [batch, length].</param>
     /// <param name="attentionMask">[batch, length], 1 for real tokens and 0 for padding.</param>
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask, null);
+
+    /// <summary>
+    /// With a <paramref name="cache"/>, <paramref name="inputIds"/> are the positions after the cached ones and
+    /// <paramref name="attentionMask"/> covers cached and new positions [batch, cached + length].
+    /// </summary>
+    public Tensor Forward(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache)
     {
         using var scope = torch.NewDisposeScope();
         long length = inputIds.shape[1];
+        long past = cache?.Length ?? 0;
         var device = inputIds.device;
-        var causal = torch.ones(length, length, dtype: ScalarType.Bool, device: device).tril();
+        // Query at absolute position past + i sees keys 0..past + i that are not padding.
+        var queries = torch.arange(past, past + length, device: device).unsqueeze(1);
+        var causal = torch.arange(past + length, device: device).unsqueeze(0).le(queries);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keys);
         var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), float.MinValue);
-        var (cos, sin) = _rotary.Tables(length, device);
+        var (cos, sin) = _rotary.Tables(past, length, device);
         var hidden = _tokenEmbedding.call(inputIds);
+        int index = 0;
         foreach (var layer in _layers)
         {
-            hidden = layer.call(hidden, cos, sin, additiveMask);
+            hidden = layer.Forward(hidden, cos, sin, additiveMask, cache, index++);
         }
+        cache?.Advance(length);
         return _finalNorm.call(hidden).MoveToOuterDisposeScope();
     }
 }

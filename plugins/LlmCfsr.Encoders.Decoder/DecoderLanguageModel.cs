@@ -92,10 +92,11 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = torch.NewDisposeScope();
-        var hidden = HiddenStates(inputIds, attentionMask);
-        var logits = _outputHead is null ? nn.functional.linear(hidden, _backbone.EmbeddingWeight) : _outputHead.call(hidden);
-        return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return Project(HiddenStates(inputIds, attentionMask)).MoveToOuterDisposeScope();
     }
+
+    private Tensor Project(Tensor hidden)
+        => (_outputHead is null ? nn.functional.linear(hidden, _backbone.EmbeddingWeight) : _outputHead.call(hidden)).to(ScalarType.Float32);
 
     /// <summary>
     /// Pools the last layer into one float32 vector per row [batch, hidden]: the mean over non-padding tokens or
@@ -127,7 +128,8 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>
     /// Greedy decoding: appends the arg-max token <paramref name="maxNewTokens"/> times (stopping early at
-    /// <paramref name="eosTokenId"/>) and returns the generated ids only. Recomputes the whole prefix each step.
+    /// <paramref name="eosTokenId"/>) and returns the generated ids only. Keys and values are cached, so each
+    /// position is computed once.
     /// </summary>
     public int[] GenerateGreedy(IReadOnlyList<int> prompt, int maxNewTokens, int? eosTokenId = null)
     {
@@ -137,20 +139,22 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException("Greedy decoding needs at least one prompt token (e.g. BOS).", nameof(prompt));
         }
         using var noGrad = torch.no_grad();
-        var tokens = prompt.Select(t => (long)t).ToList();
+        using var cache = new KeyValueCache(Config.NumHiddenLayers);
+        var next = prompt.Select(t => (long)t).ToArray();
         var generated = new List<int>();
-        for (int step = 0; step < maxNewTokens; step++)
+        while (generated.Count < maxNewTokens)
         {
             using var scope = torch.NewDisposeScope();
-            var ids = torch.tensor(tokens.ToArray(), device: Device).unsqueeze(0);
-            var logits = forward(ids, torch.ones_like(ids));
-            int next = (int)logits[0, -1].argmax().item<long>();
-            generated.Add(next);
-            if (next == eosTokenId)
+            var ids = torch.tensor(next, device: Device).unsqueeze(0);
+            var mask = torch.ones(1, cache.Length + next.Length, dtype: ScalarType.Int64, device: Device);
+            var hidden = _backbone.Forward(ids, mask, cache).narrow(1, -1, 1);
+            int token = (int)Project(hidden)[0, 0].argmax().item<long>();
+            generated.Add(token);
+            if (token == eosTokenId)
             {
                 break;
             }
-            tokens.Add(next);
+            next = new long[] { token };
         }
         return generated.ToArray();
     }

@@ -25,10 +25,12 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, T
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask) => Forward(hidden, cos, sin, additiveMask, null, 0);
+
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask, KeyValueCache? cache, int layer)
     {
         using var scope = torch.NewDisposeScope();
-        var h = hidden + _attention.call(_attentionNorm.call(hidden), cos, sin, additiveMask);
+        var h = hidden + _attention.Forward(_attentionNorm.call(hidden), cos, sin, additiveMask, cache, layer);
         return (h + _mlp.call(_mlpNorm.call(h))).MoveToOuterDisposeScope();
     }
 

@@ -20,11 +20,11 @@ internal sealed class RotaryEmbedding
         }
     }
 
-    /// <summary>cos and sin tables [length, headSize] for positions 0..length−1.</summary>
-    public (Tensor Cos, Tensor Sin) Tables(long length, Device device)
+    /// <summary>cos and sin tables [length, headSize] for positions start..start+length−1.</summary>
+    public (Tensor Cos, Tensor Sin) Tables(long start, long length, Device device)
     {
         using var scope = torch.NewDisposeScope();
-        var positions = torch.arange(length, dtype: ScalarType.Float32, device: device);
+        var positions = torch.arange(start, start + length, dtype: ScalarType.Float32, device: device);
         var inverse = torch.tensor(_inverseFrequencies, device: device);
         var angles = torch.outer(positions, inverse);
         var full = torch.cat(new[] { angles, angles }, dim: -1);

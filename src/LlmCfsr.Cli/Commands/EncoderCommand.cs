@@ -69,7 +69,7 @@ public static class EncoderCommand
             output.WriteLine($"Model:     {config.ModelType}, {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, heads {config.NumAttentionHeads}/{config.KeyValueHeads}, vocab {config.VocabSize}, loaded in {loading.Elapsed.TotalSeconds:F2} s");
             output.WriteLine($"Prompt:    [{string.Join(", ", promptIds)}]");
             output.WriteLine($"Generated: [{string.Join(", ", generated)}]");
-            output.WriteLine($"Speed:     {generated.Length / Math.Max(generating.Elapsed.TotalSeconds, 1e-9):F1} tokens/s (greedy, no KV cache)");
+            output.WriteLine($"Speed:     {generated.Length / Math.Max(generating.Elapsed.TotalSeconds, 1e-9):F1} tokens/s (greedy, KV cache)");
             output.WriteLine(text + tokenizer.Decode(generated));
             return 0;
         }));
