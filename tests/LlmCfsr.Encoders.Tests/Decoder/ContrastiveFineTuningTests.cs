@@ -55,9 +55,16 @@ public sealed class ContrastiveFineTuningTests
         using var tokenizer = SentencePieceDecoderTokenizer.Load(Path.Combine(TestModels.Stories260K, "tokenizer.model"));
         model.AddLora(new LoraSettings { Rank = 2, TargetModules = new[] { "q", "v" } });
         var folder = TestModels.TempFolder();
-        var options = new ContrastiveFineTuningOptions { Steps = 3, BatchSize = 4, GradientAccumulationSteps = 2, CheckpointEvery = 2, CheckpointFolder = folder, MaxTokens = 32 };
+        var options = new ContrastiveFineTuningOptions { Steps = 3, BatchSize = 4, GradientAccumulationSteps = 2, CheckpointEvery = 2, CheckpointFolder = folder, MaxTokens = 32, LearningRate = 1e-2 };
+        var baseWeights = model.named_parameters().Where(p => !p.name.Contains("lora_")).ToDictionary(p => p.name, p => p.parameter.clone());
+        var loraB = model.LoraParameters().First(p => p.Name.EndsWith("lora_B.weight", StringComparison.Ordinal)).Parameter;
 
-        ContrastiveFineTuner.Train(model, tokenizer, Items, ItemPromptTemplates.Generic, new AttributeViewOptions(), options);
+        var result = ContrastiveFineTuner.Train(model, tokenizer, Items, ItemPromptTemplates.Generic, new AttributeViewOptions(), options);
+
+        // Only the adapters (and the temperature) train: base weights are bit-identical, B moved away from zero.
+        Assert.All(baseWeights, p => Assert.True(p.Value.equal(model.named_parameters().First(q => q.name == p.Key).parameter).all().item<bool>(), p.Key));
+        Assert.True(loraB.abs().max().item<float>() > 0);
+        Assert.Equal(model.LoraParameters().Sum(p => p.Parameter.numel()) + 1, result.TrainableParameters);
 
         Assert.True(File.Exists(Path.Combine(folder, "checkpoint-2", "adapter_model.safetensors")));
         Assert.True(File.Exists(Path.Combine(folder, "checkpoint-3", "adapter_config.json")));
