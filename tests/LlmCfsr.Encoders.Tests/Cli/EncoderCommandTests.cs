@@ -19,6 +19,18 @@ public sealed class EncoderCommandTests
     }
 
     [Fact]
+    public void Encoder_check_reads_a_qwen2_checkpoint_with_tokenizer_json()
+    {
+        var folder = Decoder.Qwen25EncoderTests.WriteTinyQwen();
+
+        var (code, output, error) = Run("encoder", "check", "--model", folder, "--prompt", "the cat", "--max-new-tokens", "5");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("qwen2, 2 layers, hidden 32, heads 4/2, vocab 264", output);
+        Assert.Contains("Prompt:    [257, 32, 99, 259]", output); // "the", then " cat" = bytes Ġ (32), c (99) and the merge "at"
+    }
+
+    [Fact]
     public void Encoder_check_reports_a_missing_folder_as_an_error()
     {
         var (code, _, error) = Run("encoder", "check", "--model", Path.Combine(TestModels.TempFolder(), "none"));

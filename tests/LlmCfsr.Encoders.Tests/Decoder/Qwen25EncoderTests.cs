@@ -37,7 +37,7 @@ public sealed class Qwen25EncoderTests
         Assert.Contains("pooling=LastToken", encoder.Fingerprint);
     }
 
-    private static string WriteTinyQwen()
+    internal static string WriteTinyQwen()
     {
         var config = TestModels.TinyConfig("qwen2", tied: true);
         config.VocabSize = 264; // 256 bytes + 4 merges + <|endoftext|>, rounded up as real vocabularies are.
