@@ -1,4 +1,6 @@
 using LlmCfsr.DependencyInjection;
+using LlmCfsr.Encoders.Llama2;
+using LlmCfsr.Encoders.Qwen25;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +22,9 @@ internal static class EmbedEncoders
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddLlmCfsr()
-            .AddMiniLmEncoder();
+            .AddMiniLmEncoder()
+            .AddLlama2Encoder()
+            .AddQwen25Encoder();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }
