@@ -57,26 +57,25 @@ public sealed class EvaluationReport
         _tailItemTarget = tailItemTarget;
         _tailUser = tailUser;
 
+        // Each metric is computed once per user, then averaged per group.
+        var perUser = MetricNames.ToDictionary(metric => metric, metric => Array.ConvertAll(_ranks, rank => RankingMetrics.Value(metric, rank)), StringComparer.Ordinal);
         var groups = new Dictionary<string, EvaluationGroupResult>(StringComparer.Ordinal);
         foreach (string group in EvaluationGroupNames.All)
         {
             var members = Members(group);
+            int count = members.Count(m => m);
             var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (string metric in MetricNames)
             {
+                var values = perUser[metric];
                 double sum = 0;
-                int count = 0;
-                for (int j = 0; j < _ranks.Length; j++)
+                for (int j = 0; j < values.Length; j++)
                 {
-                    if (members[j])
-                    {
-                        sum += RankingMetrics.Value(metric, _ranks[j]);
-                        count++;
-                    }
+                    sum += members[j] ? values[j] : 0;
                 }
                 metrics[metric] = count == 0 ? double.NaN : sum / count;
             }
-            groups[group] = new EvaluationGroupResult(group, members.Count(m => m), metrics);
+            groups[group] = new EvaluationGroupResult(group, count, metrics);
         }
         Groups = groups;
     }

@@ -94,7 +94,7 @@ public static class RankingEvaluator
             var histories = tensor(historyBuffer, [batch, historyLength], device: device);
             var sequences = tensor(sequenceBuffer, [batch, longest], device: device);
             var targets = tensor(targetBuffer, [batch, 1], device: device);
-            // Interacted items per user (column 0, padding, is always marked since sequences are zero-padded or we set it).
+            // Interacted items per user; column 0 (padding) is marked too so it is never a candidate.
             var interacted = zeros([batch, itemCount + 1], ScalarType.Bool, device);
             interacted.scatter_(1, sequences, ones_like(sequences, ScalarType.Bool));
             interacted[TensorIndex.Colon, 0] = tensor(true, device: device);

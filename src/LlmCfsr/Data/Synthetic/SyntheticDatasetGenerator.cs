@@ -26,12 +26,13 @@ public static class SyntheticDatasetGenerator
         int topics = options.Topics;
 
         var used = new HashSet<string>(StringComparer.Ordinal);
+        // Unique pseudo-words; when short words run out (many topics), longer ones are used.
         string NewWord(int syllables)
         {
-            while (true)
+            for (int attempt = 0; ; attempt++)
             {
                 var word = new StringBuilder();
-                for (int s = 0; s < syllables; s++)
+                for (int s = 0; s < syllables + attempt / 50; s++)
                 {
                     word.Append(Syllables[random.Next(Syllables.Length)]);
                 }
