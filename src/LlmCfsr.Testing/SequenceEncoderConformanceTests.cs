@@ -65,7 +65,7 @@ public abstract class SequenceEncoderConformanceTests
         encoder.eval();
         using var scope = NewDisposeScope();
         var (embeddings, padding) = Inputs(Settings.MaxLength, 7);
-        var noise = randn(embeddings.shape, generator: new Generator(11)) * 10;
+        var noise = Noise(embeddings.shape, 11) * 10;
         var changed = where(padding.unsqueeze(-1), embeddings, noise);
         var before = Encode(encoder, embeddings, padding);
         var after = Encode(encoder, changed, padding);
@@ -159,7 +159,7 @@ public abstract class SequenceEncoderConformanceTests
             masked[0, Settings.MaxLength - 1] = tensor(true);
         }
         var states = backbone.Encode(embeddings, padding, masked);
-        var weights = randn(states.shape, generator: new Generator(3));
+        var weights = Noise(states.shape, 3);
         (states * weights * padding.unsqueeze(-1)).sum().backward();
         foreach (var (name, parameter) in encoder.named_parameters())
         {
@@ -183,7 +183,7 @@ public abstract class SequenceEncoderConformanceTests
         int split = length / 2;
         var (embeddings, padding) = Inputs(length, 7);
         var later = arange(length).ge(split).view(1, length, 1);
-        var changed = where(later, randn(embeddings.shape, generator: new Generator(13)), embeddings);
+        var changed = where(later, Noise(embeddings.shape, 13), embeddings);
         // Row 0 has no padding, so every position is real.
         var before = Encode(encoder, embeddings, padding)[0];
         var after = Encode(encoder, changed, padding)[0];
@@ -216,7 +216,7 @@ public abstract class SequenceEncoderConformanceTests
             Assert.Throws<ArgumentException>(() => backbone.Encode(embeddings, padding, masked));
             return;
         }
-        var changed = where(masked.unsqueeze(-1), randn(embeddings.shape, generator: new Generator(17)) * 10, embeddings);
+        var changed = where(masked.unsqueeze(-1), Noise(embeddings.shape, 17) * 10, embeddings);
         var before = backbone.Encode(embeddings, padding, masked).masked_select(padding.unsqueeze(-1));
         var after = backbone.Encode(changed, padding, masked).masked_select(padding.unsqueeze(-1));
         AssertClose(before, after, "outputs after changing the input at a masked position");
@@ -228,10 +228,17 @@ public abstract class SequenceEncoderConformanceTests
     /// </summary>
     private (Tensor Embeddings, Tensor Padding) Inputs(int length, int seed)
     {
-        var embeddings = randn(new long[] { 3, length, Settings.HiddenSize }, generator: new Generator((ulong)seed));
+        var embeddings = Noise(new long[] { 3, length, Settings.HiddenSize }, seed);
         var realCounts = tensor(new long[] { length, Math.Max(1, length - 3), 1 }).unsqueeze(1);
         var padding = arange(length).unsqueeze(0).ge(length - realCounts);
         return (embeddings, padding);
+    }
+
+    /// <summary>Standard-normal noise from a private generator, so the checks never disturb torch's default one.</summary>
+    private static Tensor Noise(long[] shape, int seed)
+    {
+        using var generator = new Generator((ulong)seed);
+        return randn(shape, generator: generator);
     }
 
     private nn.Module Create(ISequenceEncoderFactory factory, int seed)

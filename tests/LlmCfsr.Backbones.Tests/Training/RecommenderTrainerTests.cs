@@ -41,7 +41,8 @@ public sealed class RecommenderTrainerTests
     [InlineData("bert4rec")]
     public void SeededRunsAreRepeatable(string model)
     {
-        var options = Tiny(model) with { Epochs = 2 };
+        // One epoch draws from every source of randomness: initialisation, shuffling, masking, negatives, dropout.
+        var options = Tiny(model) with { Epochs = 1 };
         using var first = Train(options, TestDatasets.TempFolder());
         using var second = Train(options, TestDatasets.TempFolder());
         using var otherSeed = Train(options with { Seed = 8 }, TestDatasets.TempFolder());
@@ -56,22 +57,22 @@ public sealed class RecommenderTrainerTests
     [InlineData("bert4rec")]
     public void ResumingAfterAnInterruptionReachesTheUninterruptedResult(string model)
     {
-        var options = Tiny(model);
+        var options = Tiny(model) with { Epochs = 3 };
         using var uninterrupted = Train(options, TestDatasets.TempFolder());
 
         var directory = TestDatasets.TempFolder();
         using var cancellation = new CancellationTokenSource();
-        var stopAfterSecondEpoch = new RecordingProgress(p =>
+        var stopAfterFirstEpoch = new RecordingProgress(p =>
         {
-            if (p.Validation is not null && p.Epoch == 2)
+            if (p.Validation is not null && p.Epoch == 1)
             {
                 cancellation.Cancel();
             }
         });
-        Assert.ThrowsAny<OperationCanceledException>(() => Train(options, directory, progress: stopAfterSecondEpoch, cancellationToken: cancellation.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Train(options, directory, progress: stopAfterFirstEpoch, cancellationToken: cancellation.Token));
         var interrupted = RunManifest.Read(new RunDirectory(directory).Manifest);
         Assert.False(interrupted.Completed);
-        Assert.Equal(2, interrupted.History.Count);
+        Assert.Single(interrupted.History);
 
         using var resumed = Train(options, directory, TrainingRunMode.Resume);
         Assert.Equal(uninterrupted.Manifest.History.Select(h => h.Loss), resumed.Manifest.History.Select(h => h.Loss));
@@ -84,6 +85,10 @@ public sealed class RecommenderTrainerTests
     [Fact]
     public void LiveTensorCountStaysFlatAcrossStepsAndEpochs()
     {
+        // Finalise what earlier tests left to the garbage collector, so finalisers cannot move the count here.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var progress = new RecordingProgress();
         using var result = Train(Tiny() with { Epochs = 3 }, TestDatasets.TempFolder(), progress: progress);
         // The first step creates the optimizer's moment buffers and the gradients; from then on every step and
@@ -101,13 +106,13 @@ public sealed class RecommenderTrainerTests
     public void ValidationDrivesEarlyStoppingAndTheBestCheckpoint()
     {
         var directory = TestDatasets.TempFolder();
-        // A learning rate this high makes validation stall quickly, so patience 1 stops before the 30-epoch limit.
-        using var result = Train(Tiny() with { Epochs = 30, Patience = 1, LearningRate = 0.05 }, directory);
+        // A learning rate this high makes validation stall quickly, so patience 1 stops before the 12-epoch limit.
+        using var result = Train(Tiny() with { Epochs = 12, Patience = 1, LearningRate = 0.05 }, directory);
         var manifest = result.Manifest;
         var history = manifest.History;
         Assert.True(manifest.Completed);
         Assert.True(manifest.StoppedEarly);
-        Assert.True(history.Count < 30);
+        Assert.True(history.Count < 12);
         var best = history.MaxBy(h => h.Validation["NDCG@10"])!;
         Assert.Equal(best.Epoch, manifest.BestEpoch);
         // Stopping happens exactly `patience` epochs after the best one.
@@ -184,7 +189,7 @@ public sealed class RecommenderTrainerTests
     {
         // The next item is the last one + 1, so a learning model ranks it in the top 5 among 20 random negatives
         // far more often than chance (HR@5 of a random ranking among 21 candidates is 5/21 ~ 0.24).
-        using var result = Train(Tiny(model) with { Epochs = 15, Objective = objective, HiddenSize = 16, LearningRate = 1e-2, Loss = "ce" }, TestDatasets.TempFolder());
+        using var result = Train(Tiny(model) with { Epochs = 10, Objective = objective, HiddenSize = 16, LearningRate = 2e-2, Loss = "ce", MaskProbability = 0.4 }, TestDatasets.TempFolder());
         Assert.True(result.Manifest.Test!["HR@5"] > 0.5, $"{model} test HR@5 {result.Manifest.Test["HR@5"]:F3}");
     }
 }
