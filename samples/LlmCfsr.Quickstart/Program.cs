@@ -43,8 +43,8 @@ var encoder = provider.GetRequiredService<ComponentCatalog>().SemanticEncoder("m
 var template = ItemPromptTemplates.ForDataset(dataset.Name);
 Console.WriteLine($"Embedding items with {encoder.ModelId} ({encoder.Dimension}-d), e.g.: \"{template.Render(dataset.ItemAttributes[0])}\"");
 var embeddings = new ItemEmbeddingGenerator(encoder, template).Generate(
-    dataset, embeddingsPath, new Progress<ItemEmbeddingProgress>(p => Console.Write($"\r  {p.Completed}/{p.Total} items")));
-Console.WriteLine($"\r  {embeddings.ItemOrder.Count} items -> {embeddingsPath}");
+    dataset, embeddingsPath, new Progress<ItemEmbeddingProgress>(p => Status($"  {p.Completed}/{p.Total} items, {p.ItemsPerSecond:F0} items/s")));
+Console.WriteLine($"\r  {embeddings.ItemOrder.Count} items -> {embeddingsPath}".PadRight(60));
 
 // 3. Train both models with the same settings.
 var trainer = ActivatorUtilities.CreateInstance<RecommenderTrainer>(provider);
@@ -60,9 +60,18 @@ foreach (var model in new[] { "sasrec", "llm-cfsr" })
         SemanticEmbeddingsPath = model == "sasrec" ? null : embeddingsPath,
     };
     Console.WriteLine($"Training {model} (up to {options.Epochs} epochs, early stopping on validation NDCG@10)...");
-    var progress = new Progress<TrainingProgress>(p => Console.Write(
-        $"\r  epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:F4} {p.SequencesPerSecond:N0} seq/s"
-        + (p.Validation is { } v && v.TryGetValue("NDCG@10", out var ndcg) ? $" val NDCG@10 {ndcg:F4}" : "").PadRight(20)));
+    var progress = new Progress<TrainingProgress>(p =>
+    {
+        var line = $"  epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.StepsPerEpoch} loss {p.Loss:F4} {p.SequencesPerSecond:N0} seq/s";
+        if (p.Validation is { } validation && validation.TryGetValue("NDCG@10", out var ndcg))
+        {
+            Console.WriteLine($"\r{line} validation NDCG@10 {ndcg:F4}".PadRight(90));
+        }
+        else
+        {
+            Status(line);
+        }
+    });
     using var result = trainer.Train(new TrainingRequest
     {
         Dataset = dataset,
@@ -70,7 +79,6 @@ foreach (var model in new[] { "sasrec", "llm-cfsr" })
         RunDirectory = Path.Combine(arguments.OutputFolder, model),
         Mode = TrainingRunMode.Overwrite,
     }, progress);
-    Console.WriteLine();
     reports[model] = result.Test;
 }
 
@@ -88,3 +96,12 @@ var test = PairedTTest.Compare(reports["llm-cfsr"], reports["sasrec"], "NDCG@10"
 Console.WriteLine($"Paired t-test on overall NDCG@10 (llm-cfsr vs sasrec): t = {test.T:F2}, p = {test.PValue:G3} over {test.Pairs} users");
 Console.WriteLine($"Runs, checkpoints and metrics.json: {Path.GetFullPath(arguments.OutputFolder)}");
 return 0;
+
+// Live status on a terminal; nothing when output is redirected, so logs keep one line per epoch.
+static void Status(string line)
+{
+    if (!Console.IsOutputRedirected)
+    {
+        Console.Write($"\r{line}".PadRight(90));
+    }
+}
