@@ -11,6 +11,8 @@ public static class CliApplication
     {
         var root = new RootCommand("llmcfsr: LLM-enhanced sequential recommendation (LLM-CFSR, LLM-ESR, LLMEmb) on TorchSharp.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(EncoderCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

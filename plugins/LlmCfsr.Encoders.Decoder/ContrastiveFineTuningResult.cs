@@ -1,0 +1,8 @@
+namespace LlmCfsr.Encoders.Decoder;
+
+/// <summary>What contrastive fine-tuning did.</summary>
+/// <param name="Losses">Mean loss of each optimizer step.</param>
+/// <param name="Temperature">The learned temperature τ at the end.</param>
+/// <param name="TrainableParameters">Number of trained scalars (LoRA weights and the temperature).</param>
+/// <param name="ItemsUsed">Items with at least one non-empty attribute (the others cannot form views).</param>
+public sealed record ContrastiveFineTuningResult(IReadOnlyList<double> Losses, double Temperature, long TrainableParameters, int ItemsUsed);

@@ -1,0 +1,60 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Encoders.Decoder;
+
+/// <summary>The contrastive losses of CFT over L2-normalised view embeddings.</summary>
+public static class ContrastiveLoss
+{
+    /// <summary>
+    /// Symmetric in-batch InfoNCE averaged over every pair of views: for views a and b of B items,
+    /// (CE(s·A·Bᵀ, diag) + CE(s·B·Aᵀ, diag)) / 2 with logit scale s = 1/τ.
+    /// </summary>
+    /// <param name="views">K tensors [B, d], L2-normalised, row i of each being item i.</param>
+    /// <param name="logitScale">Scalar 1/τ.</param>
+    public static Tensor InfoNce(IReadOnlyList<Tensor> views, Tensor logitScale)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        if (views.Count < 2)
+        {
+            throw new ArgumentException("InfoNCE needs at least two views per item.", nameof(views));
+        }
+        using var scope = torch.NewDisposeScope();
+        var labels = torch.arange(views[0].shape[0], device: views[0].device);
+        var terms = new List<Tensor>();
+        for (int a = 0; a < views.Count; a++)
+        {
+            for (int b = a + 1; b < views.Count; b++)
+            {
+                var logits = logitScale * torch.matmul(views[a], views[b].t());
+                terms.Add((nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)) / 2);
+            }
+        }
+        return torch.stack(terms).mean().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Supervised contrastive loss (Khosla et al., 2020; LLMEmb): over all K·B views, each anchor's positives are
+    /// the other views of its item; loss = −mean over anchors and positives of log softmax over all other views.
+    /// </summary>
+    public static Tensor SupervisedContrastive(IReadOnlyList<Tensor> views, Tensor logitScale)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        if (views.Count < 2)
+        {
+            throw new ArgumentException("Supervised contrastive loss needs at least two views per item.", nameof(views));
+        }
+        using var scope = torch.NewDisposeScope();
+        long items = views[0].shape[0];
+        var all = torch.cat(views.ToArray(), dim: 0);
+        long n = all.shape[0];
+        var device = all.device;
+        var itemOf = torch.arange(items, device: device).repeat(views.Count);
+        var self = torch.eye(n, dtype: ScalarType.Bool, device: device);
+        var positives = itemOf.unsqueeze(0).eq(itemOf.unsqueeze(1)).logical_and(self.logical_not());
+        var logits = (logitScale * torch.matmul(all, all.t())).masked_fill(self, float.MinValue);
+        var logProbabilities = logits.log_softmax(1);
+        var positiveLog = logProbabilities.masked_fill(positives.logical_not(), 0).sum(1) / positives.sum(1).to(ScalarType.Float32);
+        return (-positiveLog.mean()).MoveToOuterDisposeScope();
+    }
+}

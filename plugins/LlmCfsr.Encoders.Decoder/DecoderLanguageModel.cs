@@ -1,0 +1,231 @@
+using LlmCfsr.Encoders;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Encoders.Decoder;
+
+/// <summary>
+/// A decoder-only transformer language model (Hugging Face <c>LlamaForCausalLM</c> / <c>Qwen2ForCausalLM</c>):
+/// RMSNorm, rotary embeddings, grouped-query attention, SwiGLU, optional q/k/v bias, tied or untied output
+/// head. Parameters keep the Hugging Face names (<c>model.layers.0.self_attn.q_proj.weight</c>, ...), so
+/// checkpoints load without renaming. Weights may be float32, float16 or bfloat16; norms and softmax run in float32.
+/// </summary>
+public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly DecoderBackbone model;
+    private readonly DecoderLinear? lm_head;
+
+    private DecoderLanguageModel(DecoderConfig config, ScalarType dtype, Device device) : base(nameof(DecoderLanguageModel))
+    {
+        config.Validate();
+        if (dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+        {
+            throw new ArgumentException($"Decoder weights must be float32, float16 or bfloat16 (got {dtype}).", nameof(dtype));
+        }
+        Config = config;
+        DType = dtype;
+        Device = device;
+        model = new DecoderBackbone(config, dtype, device);
+        lm_head = config.TieWordEmbeddings ? null : new DecoderLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture.</summary>
+    public DecoderConfig Config { get; }
+
+    /// <summary>Dtype of the weights.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>Device the weights live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The LoRA settings in force, or null when the model carries no (unmerged) adapter.</summary>
+    public LoraSettings? Lora { get; private set; }
+
+    /// <summary>
+    /// Builds a model with freshly initialised weights (normal(0, 0.02) projections and embeddings, unit norms,
+    /// zero biases, as Hugging Face initialises). On the <c>meta</c> device no memory is allocated and nothing is initialised.
+    /// </summary>
+    public static DecoderLanguageModel Create(DecoderConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var lm = new DecoderLanguageModel(config, dtype, device ?? torch.CPU);
+        if (lm.Device.type != DeviceType.META)
+        {
+            lm.InitializeWeights();
+        }
+        return lm;
+    }
+
+    /// <summary>
+    /// Loads a Hugging Face checkpoint folder: <c>config.json</c> plus <c>model.safetensors</c>, or shards listed in
+    /// <c>model.safetensors.index.json</c>. Tensors are converted to <paramref name="dtype"/> and moved to
+    /// <paramref name="device"/>. A missing, unexpected or mis-shaped tensor fails naming it and both shapes.
+    /// </summary>
+    public static DecoderLanguageModel FromPretrained(string folder, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    {
+        var config = DecoderConfig.Load(Path.Combine(folder, "config.json"));
+        var lm = new DecoderLanguageModel(config, dtype, device ?? torch.CPU);
+        try
+        {
+            HuggingFaceCheckpoint.Load(lm, folder);
+        }
+        catch
+        {
+            lm.Dispose();
+            throw;
+        }
+        lm.eval();
+        return lm;
+    }
+
+    /// <summary>Last-layer hidden states after the final norm, [batch, length, hidden], in the weight dtype.</summary>
+    /// <param name="inputIds">int64 [batch, length], right-padded.</param>
+    /// <param name="attentionMask">[batch, length]: 1 for tokens, 0 for padding.</param>
+    public Tensor HiddenStates(Tensor inputIds, Tensor attentionMask) => model.call(inputIds.to(Device), attentionMask.to(Device));
+
+    /// <summary>Next-token logits [batch, length, vocab] in float32.</summary>
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = HiddenStates(inputIds, attentionMask);
+        var logits = lm_head is null ? nn.functional.linear(hidden, model.EmbeddingWeight) : lm_head.call(hidden);
+        return logits.to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Pools the last layer into one float32 vector per row [batch, hidden]: the mean over non-padding tokens or
+    /// the last non-padding token's state; optionally scaled to unit L2 norm.
+    /// </summary>
+    public Tensor Embed(Tensor inputIds, Tensor attentionMask, EmbeddingPooling pooling, bool normalize = false)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = attentionMask.to(Device);
+        var hidden = HiddenStates(inputIds, mask).to(ScalarType.Float32);
+        var lengths = mask.to(ScalarType.Int64).sum(1);
+        Tensor pooled;
+        if (pooling == EmbeddingPooling.Mean)
+        {
+            var weights = mask.to(ScalarType.Float32).unsqueeze(-1);
+            pooled = (hidden * weights).sum(1) / lengths.clamp_min(1).to(ScalarType.Float32).unsqueeze(-1);
+        }
+        else
+        {
+            var last = (lengths - 1).clamp_min(0).view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
+            pooled = hidden.gather(1, last).squeeze(1);
+        }
+        if (normalize)
+        {
+            pooled = nn.functional.normalize(pooled, p: 2, dim: -1);
+        }
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Greedy decoding: appends the arg-max token <paramref name="maxNewTokens"/> times (stopping early at
+    /// <paramref name="eosTokenId"/>) and returns the generated ids only. Recomputes the whole prefix each step.
+    /// </summary>
+    public int[] GenerateGreedy(IReadOnlyList<int> prompt, int maxNewTokens, int? eosTokenId = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (prompt.Count == 0)
+        {
+            throw new ArgumentException("Greedy decoding needs at least one prompt token (e.g. BOS).", nameof(prompt));
+        }
+        using var noGrad = torch.no_grad();
+        var tokens = prompt.Select(t => (long)t).ToList();
+        var generated = new List<int>();
+        for (int step = 0; step < maxNewTokens; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var ids = torch.tensor(tokens.ToArray(), device: Device).unsqueeze(0);
+            var logits = forward(ids, torch.ones_like(ids));
+            int next = (int)logits[0, -1].argmax().item<long>();
+            generated.Add(next);
+            if (next == eosTokenId)
+            {
+                break;
+            }
+            tokens.Add(next);
+        }
+        return generated.ToArray();
+    }
+
+    /// <summary>
+    /// Adds LoRA adapters to the target projections and freezes every base weight, so only LoRA weights train.
+    /// </summary>
+    public void AddLora(LoraSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (Lora is not null)
+        {
+            throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
+        }
+        var targets = settings.ResolvedTargetModules();
+        foreach (var parameter in parameters())
+        {
+            parameter.requires_grad = false;
+        }
+        foreach (var (name, projection) in Projections())
+        {
+            if (targets.Contains(name))
+            {
+                projection.AddLora(settings.Rank, settings.Scaling, settings.Dropout);
+            }
+        }
+        Lora = settings;
+    }
+
+    /// <summary>The trainable LoRA parameters by Hugging Face name (e.g. <c>model.layers.0.self_attn.q_proj.lora_A.weight</c>).</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters()
+        => named_parameters().Where(p => p.name.Contains(".lora_", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList();
+
+    /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters; outputs are unchanged.</summary>
+    public void MergeLora()
+    {
+        foreach (var (_, projection) in Projections())
+        {
+            projection.MergeLora();
+        }
+        Lora = null;
+    }
+
+    /// <summary>Saves the LoRA weights as a PEFT adapter (<c>adapter_model.safetensors</c> + <c>adapter_config.json</c>).</summary>
+    public void SaveLoraAdapter(string folder, string baseModelNameOrPath)
+    {
+        if (Lora is null)
+        {
+            throw new InvalidOperationException("The model carries no LoRA adapter to save.");
+        }
+        PeftAdapter.Save(this, Lora, folder, baseModelNameOrPath);
+    }
+
+    /// <summary>Adds the PEFT adapter saved in <paramref name="folder"/> and loads its weights.</summary>
+    public void LoadLoraAdapter(string folder) => PeftAdapter.Load(this, folder);
+
+    internal IEnumerable<(string Name, DecoderLinear Projection)> Projections()
+    {
+        foreach (var layer in model.Layers)
+        {
+            foreach (var projection in layer.Projections())
+            {
+                yield return projection;
+            }
+        }
+    }
+
+    private void InitializeWeights()
+    {
+        using var noGrad = torch.no_grad();
+        nn.init.normal_(model.EmbeddingWeight, 0, 0.02);
+        foreach (var (_, projection) in Projections())
+        {
+            nn.init.normal_(projection.Weight, 0, 0.02);
+        }
+        if (lm_head is not null)
+        {
+            nn.init.normal_(lm_head.Weight, 0, 0.02);
+        }
+    }
+}

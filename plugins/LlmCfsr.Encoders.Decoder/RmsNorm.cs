@@ -1,0 +1,26 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Encoders.Decoder;
+
+/// <summary>Root-mean-square layer norm, computed in float32 whatever the weight dtype (as Hugging Face LLaMA does).</summary>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly double _eps;
+    private readonly TorchSharp.Modules.Parameter weight;
+
+    public RmsNorm(long size, double eps, ScalarType dtype, Device device) : base(nameof(RmsNorm))
+    {
+        _eps = eps;
+        weight = new TorchSharp.Modules.Parameter(torch.ones(size, dtype: dtype, device: device));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = input.to(ScalarType.Float32);
+        var normalized = x * torch.rsqrt(x.pow(2).mean(new long[] { -1 }, keepdim: true) + _eps);
+        return (weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,19 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Encoders.Decoder;
+
+namespace LlmCfsr.Encoders.Qwen25;
+
+/// <summary>Registers the Qwen2.5 encoder.</summary>
+public static class Qwen25BuilderExtensions
+{
+    /// <summary>
+    /// Registers <see cref="Qwen25SemanticEncoder"/> as semantic encoder <c>qwen25</c>, with options bound from
+    /// <c>LlmCfsr:Encoders:Qwen25</c> then <paramref name="configure"/>. Nothing is loaded until the first encode.
+    /// </summary>
+    public static ILlmCfsrBuilder AddQwen25Encoder(this ILlmCfsrBuilder builder, Action<Qwen25EncoderOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddValidatedOptions<Qwen25EncoderOptions, DecoderEncoderOptionsValidator<Qwen25EncoderOptions>>(Qwen25EncoderOptions.SectionPath, configure);
+        return builder.AddSemanticEncoder<Qwen25SemanticEncoder>("qwen25");
+    }
+}

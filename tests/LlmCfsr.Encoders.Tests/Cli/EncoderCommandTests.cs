@@ -1,0 +1,61 @@
+using System.CommandLine;
+using LlmCfsr.Cli;
+using LlmCfsr.Data;
+using LlmCfsr.Encoders.Decoder;
+
+namespace LlmCfsr.Encoders.Tests.Cli;
+
+public sealed class EncoderCommandTests
+{
+    [Fact]
+    public void Encoder_check_greedy_decodes_the_stories260K_fixture()
+    {
+        var (code, output, error) = Run("encoder", "check", "--model", TestModels.Stories260K, "--max-new-tokens", "60");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("llama, 5 layers, hidden 64, heads 8/4, vocab 512", output);
+        // 60 tokens of the llama2.c reference end inside "...One day, she saw a big, red ball".
+        Assert.Contains("Once upon a time, there was a little girl named Lily. She loved to play outside in the park.", output);
+    }
+
+    [Fact]
+    public void Encoder_check_reports_a_missing_folder_as_an_error()
+    {
+        var (code, _, error) = Run("encoder", "check", "--model", Path.Combine(TestModels.TempFolder(), "none"));
+        Assert.Equal(1, code);
+        Assert.Contains("config.json", error);
+    }
+
+    [Fact]
+    public void Finetune_writes_a_peft_adapter_that_the_encoder_loads()
+    {
+        var root = TestModels.TempFolder();
+        var data = Path.Combine(root, "data");
+        var items = new[] { ("Stapler", "Swingline"), ("Pen", "Bic"), ("Paper", "Hammermill"), ("Tape", "Scotch"), ("Folder", "Smead") };
+        PreparedDatasetStore.Save(new PreparedDataset(
+            "office",
+            new[] { "u1", "u2" },
+            items.Select((_, i) => $"i{i + 1}").ToArray(),
+            new[] { new[] { 1, 2, 3 }, new[] { 3, 4, 5 } },
+            items.Select(i => new ItemAttributes(new[] { KeyValuePair.Create("title", i.Item1), KeyValuePair.Create("brand", i.Item2) })).ToArray()), data);
+        var adapter = Path.Combine(root, "adapter");
+
+        var (code, output, error) = Run("finetune", "--encoder", "llama2", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
+            "--steps", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32", "--lr", "1e-3");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("Saved adapter", output);
+        using var encoder = new Llama2.Llama2SemanticEncoder(new Llama2.Llama2EncoderOptions { ModelPath = TestModels.Stories260K, AdapterPath = adapter });
+        using var embeddings = encoder.Encode(new[] { "office item: title is Pen" });
+        Assert.Equal(new long[] { 1, 64 }, embeddings.shape);
+        Assert.DoesNotContain("adapter=none", encoder.Fingerprint);
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApplication.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+}
