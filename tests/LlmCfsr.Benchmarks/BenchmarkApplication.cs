@@ -12,6 +12,10 @@ internal static class BenchmarkApplication
     private static readonly IReadOnlyList<IBenchmarkSuite> Suites = new IBenchmarkSuite[]
     {
         new PeakSuite(),
+        new TrainSuite(),
+        new EvalSuite(),
+        new EmbedSuite(),
+        new MemorySuite(),
     };
 
     public static int Run(string[] args)

@@ -207,32 +207,20 @@ public sealed class RecommenderTrainer
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         model.train();
-        int steps = windows.StepsPerEpoch(options.BatchSize);
         double lossSum = 0;
         long sequences = 0;
         var clock = Stopwatch.StartNew();
-        using var order = randperm(windows.UserCount, dtype: ScalarType.Int64);
+        using var epochScope = NewDisposeScope();
+        var batches = windows.EpochBatches(options.BatchSize);
+        int steps = batches.Count;
         for (int step = 0; step < steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
-                int start = step * options.BatchSize;
-                int size = Math.Min(options.BatchSize, windows.UserCount - start);
-                var batch = windows.Batch(order.narrow(0, start, size), objective, options.MaskProbability, device);
-                // A batch where no position predicts anything (very short histories, no masked position) has no loss.
-                if (batch.Targets.gt(0).any().item<bool>())
-                {
-                    optimizer.zero_grad();
-                    var value = model.ComputeLoss(batch, loss, negatives);
-                    value.backward();
-                    if (options.GradientClipNorm > 0)
-                    {
-                        nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
-                    }
-                    optimizer.step();
-                    lossSum += value.item<float>() * size;
-                }
+                long size = batches[step].shape[0];
+                var batch = windows.Batch(batches[step], objective, options.MaskProbability, device);
+                lossSum += Step(model, optimizer, loss, negatives, batch, options.GradientClipNorm) * size;
                 sequences += size;
             }
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -249,7 +237,29 @@ public sealed class RecommenderTrainer
         return (lossSum / Math.Max(1, sequences), sequences / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
     }
 
-    private static OptimizerHelper CreateOptimizer(SequentialRecommender model, TrainingOptions options) => options.Optimizer switch
+    /// <summary>
+    /// One optimisation step on <paramref name="batch"/>: loss, backward, clipping, update. Returns the batch's mean
+    /// loss, or 0 when no position of the batch predicts anything (very short histories, no masked position).
+    /// </summary>
+    internal static double Step(SequentialRecommender model, OptimizerHelper optimizer, IRankingLoss loss, NegativeSampler negatives, TrainingBatch batch, double gradientClipNorm)
+    {
+        using var scope = NewDisposeScope();
+        if (!batch.Targets.gt(0).any().item<bool>())
+        {
+            return 0;
+        }
+        optimizer.zero_grad();
+        var value = model.ComputeLoss(batch, loss, negatives);
+        value.backward();
+        if (gradientClipNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(model.parameters(), gradientClipNorm);
+        }
+        optimizer.step();
+        return value.item<float>();
+    }
+
+    internal static OptimizerHelper CreateOptimizer(SequentialRecommender model, TrainingOptions options) => options.Optimizer switch
     {
         // Betas (0.9, 0.98) as in the reference SASRec implementation.
         OptimizerKind.Adam => optim.Adam(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),

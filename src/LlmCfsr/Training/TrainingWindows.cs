@@ -36,6 +36,16 @@ internal sealed class TrainingWindows : IDisposable
 
     public int StepsPerEpoch(int batchSize) => (UserCount + batchSize - 1) / batchSize;
 
+    /// <summary>
+    /// The zero-based rows [b] (int64, CPU) of every step of one epoch, in a random order drawn from torch's
+    /// default generator; every user appears exactly once.
+    /// </summary>
+    public IReadOnlyList<Tensor> EpochBatches(int batchSize)
+    {
+        using var order = randperm(UserCount, dtype: ScalarType.Int64);
+        return order.split(batchSize);
+    }
+
     /// <summary>The batch for users at zero-based rows <paramref name="rows"/> [b] (int64, CPU), moved to <paramref name="device"/>.</summary>
     public TrainingBatch Batch(Tensor rows, TrainingObjective objective, double maskProbability, Device device)
     {
