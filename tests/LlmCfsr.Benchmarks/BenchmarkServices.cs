@@ -1,5 +1,6 @@
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Fusion.CrossAttention;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Benchmarks;
@@ -10,6 +11,7 @@ internal static class BenchmarkServices
     public static ServiceProvider Build()
     {
         var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddLlmCfsr()
             .AddSasRec()
             .AddGru4Rec()

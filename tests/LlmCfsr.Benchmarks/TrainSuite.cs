@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Losses;
 using LlmCfsr.Models;
 using LlmCfsr.Sequences;
@@ -34,27 +36,34 @@ internal sealed class TrainSuite : IBenchmarkSuite
         double peak = report.Find("peak", PeakSuite.PeakFigure)?.Value ?? PeakSuite.Measure(1024);
         using var services = BenchmarkServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
+        var workload = new Workload(dataset, embeddings, services, catalog);
         var figures = new List<BenchmarkFigure>();
         foreach (var model in new[] { "sasrec", "gru4rec", "bert4rec", "llm-cfsr" })
         {
             Console.WriteLine($"   FLOPs/step of {model}: {TrainingFlops.Formula(model)}");
             foreach (int maxLength in new[] { 50, 200 })
             {
-                int steps = model == "bert4rec" ? 6 : 10;
-                var options = new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 };
-                var (sequencesPerSecond, gflops, width) = Measure(options, steps, dataset, embeddings, services, catalog);
-                string label = $"{model} L={maxLength}";
-                string detail = $"{steps} steps, mean computed width {width:F1}";
-                figures.Add(new BenchmarkFigure($"{label} sequences/s", sequencesPerSecond, "seq/s", detail));
-                figures.Add(new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s"));
+                figures.AddRange(Figures(workload, new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 }, "", peak));
             }
         }
+        // The same steps without length bucketing (each batch still cut to its longest window), to show what bucketing buys.
+        figures.AddRange(Figures(workload, new TrainingOptions { Model = "sasrec", MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42, BucketByLength = false }, " unbucketed", peak));
         return figures;
     }
 
-    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(
-        TrainingOptions options, int steps, Data.PreparedDataset dataset, Embeddings.ItemEmbeddingCache embeddings, IServiceProvider services, ComponentCatalog catalog)
+    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak)
     {
+        int steps = options.Model == "bert4rec" ? 6 : 10;
+        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload);
+        string label = $"{options.Model} L={options.MaxLength}{suffix}";
+        string detail = $"{steps} steps, mean computed width {width:F1}";
+        yield return new BenchmarkFigure($"{label} sequences/s", sequencesPerSecond, "seq/s", detail);
+        yield return new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s");
+    }
+
+    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload)
+    {
+        var (dataset, embeddings, services, catalog) = workload;
         using var outer = NewDisposeScope();
         manual_seed(options.Seed);
         var context = new RecommenderModelContext
@@ -72,7 +81,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
         using var windows = new TrainingWindows(dataset, options.MaxLength);
         using var negatives = new NegativeSampler(dataset);
         model.train();
-        var batches = windows.EpochBatches(options.BatchSize);
+        var batches = windows.EpochBatches(options.BatchSize, options.BucketByLength);
         double flops = 0, width = 0;
         long sequences = 0;
         var clock = new Stopwatch();
@@ -99,4 +108,6 @@ internal sealed class TrainSuite : IBenchmarkSuite
         double seconds = clock.Elapsed.TotalSeconds;
         return (sequences / seconds, flops / seconds / 1e9, width / steps);
     }
+
+    private sealed record Workload(PreparedDataset Dataset, ItemEmbeddingCache Embeddings, IServiceProvider Services, ComponentCatalog Catalog);
 }

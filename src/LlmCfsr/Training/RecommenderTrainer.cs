@@ -211,7 +211,7 @@ public sealed class RecommenderTrainer
         long sequences = 0;
         var clock = Stopwatch.StartNew();
         using var epochScope = NewDisposeScope();
-        var batches = windows.EpochBatches(options.BatchSize);
+        var batches = windows.EpochBatches(options.BatchSize, options.BucketByLength);
         int steps = batches.Count;
         for (int step = 0; step < steps; step++)
         {
