@@ -8,7 +8,8 @@ namespace LlmCfsr.Benchmarks;
 /// Leak check of a real run: a 10-epoch SASRec training through <see cref="RecommenderTrainer"/> (with its
 /// per-epoch validation and checkpoints) on a 5,000-user slice of the workload's statistics, recording the
 /// process's resident set and the live TorchSharp tensor count after every epoch. Both must stay flat once the
-/// first epoch has allocated the model, optimizer state and buffers; growth is flagged.
+/// first epoch has allocated the model, optimizer state and buffers; growth of the live tensors or of the peak
+/// resident set is flagged.
 /// </summary>
 internal sealed class MemorySuite : IBenchmarkSuite
 {
@@ -46,12 +47,16 @@ internal sealed class MemorySuite : IBenchmarkSuite
             figures.Add(new BenchmarkFigure($"epoch {epoch,2} RSS", rss, "MiB", $"peak {peak:F0} MiB"));
             figures.Add(new BenchmarkFigure($"epoch {epoch,2} live tensors", tensors, "tensors", ""));
         }
-        // Epoch 1 allocates the optimizer state and allocator pools; from epoch 2 on nothing may accumulate.
+        // Epoch 1 allocates the optimizer state and allocator pools; from epoch 2 on nothing may accumulate. The
+        // resident set also moves with the allocators' caching, so growth is judged on the high-water mark: a leak
+        // pushes the peak up epoch after epoch, a cache refilling below it does not.
         var settled = records.Skip(1).ToList();
         double rssGrowth = settled[^1].RssMiB - settled[0].RssMiB;
+        double peakGrowth = settled[^1].PeakMiB - records[0].PeakMiB;
         long tensorGrowth = settled[^1].Tensors - settled[0].Tensors;
-        bool flat = tensorGrowth == 0 && rssGrowth < 0.05 * settled[0].RssMiB;
-        figures.Add(new BenchmarkFigure("RSS growth epochs 2..10", rssGrowth, "MiB", flat ? "flat" : "GROWTH (more than 5% or tensors leaked)"));
+        bool flat = tensorGrowth == 0 && peakGrowth < 0.05 * records[0].PeakMiB;
+        figures.Add(new BenchmarkFigure("RSS change epochs 2..10", rssGrowth, "MiB", $"{rssGrowth / settled[0].RssMiB:P1}"));
+        figures.Add(new BenchmarkFigure("peak RSS growth after epoch 1", peakGrowth, "MiB", peakGrowth < 0.05 * records[0].PeakMiB ? "flat" : "GROWTH (more than 5%)"));
         figures.Add(new BenchmarkFigure("live tensor growth epochs 2..10", tensorGrowth, "tensors", tensorGrowth == 0 ? "flat" : "LEAK"));
         if (!flat)
         {

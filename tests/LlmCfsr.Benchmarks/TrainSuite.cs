@@ -98,7 +98,8 @@ internal sealed class TrainSuite : IBenchmarkSuite
             {
                 long b = batch.Items.shape[0], length = batch.Items.shape[1];
                 long targets = batch.Targets.gt(0).sum().item<long>();
-                flops += TrainingFlops.Step(options.Model, b, length, targets, options.HiddenSize, options.Layers, loss.NegativeSamples,
+                long real = batch.Items.gt(0).sum().item<long>();
+                flops += TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loss.NegativeSamples,
                     dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
                 width += length;
                 sequences += b;
