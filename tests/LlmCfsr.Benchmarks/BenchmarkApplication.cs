@@ -5,13 +5,18 @@ namespace LlmCfsr.Benchmarks;
 
 /// <summary>
 /// Runs benchmark suites by name, prints a table per suite and writes benchmarks.json with every figure and
-/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE].
+/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE] [--threads N].
 /// </summary>
 internal static class BenchmarkApplication
 {
     private static readonly IReadOnlyList<IBenchmarkSuite> Suites = new IBenchmarkSuite[]
     {
         new PeakSuite(),
+        new TrainSuite(),
+        new EvalSuite(),
+        new EmbedSuite(),
+        new MemorySuite(),
+        new ProfileSuite(),
     };
 
     public static int Run(string[] args)
@@ -26,6 +31,10 @@ internal static class BenchmarkApplication
         }
 
         torch.InitializeDeviceType(DeviceType.CPU);
+        if (OptionValue(args, "--threads") is { } threads)
+        {
+            torch.set_num_threads(int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture));
+        }
         var report = new BenchmarkReport(MachineInfo.Collect());
         foreach (var suite in selected)
         {

@@ -56,6 +56,8 @@ public static class RankingEvaluator
             ? tensor(groups.ItemPopularity.Select(p => (float)p).ToArray(), device: device).log_()
             : null;
 
+        var order = BatchOrder(data, split, protocol, historyLength);
+        var batchRanks = new long[Math.Min(options.BatchSize, userCount)];
         for (int start = 0; start < userCount; start += options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,14 +67,15 @@ public static class RankingEvaluator
             int longest = 0;
             for (int j = 0; j < batch; j++)
             {
-                longest = Math.Max(longest, data.Sequences[start + j].Length);
+                longest = Math.Max(longest, data.Sequences[order[start + j]].Length);
             }
             var historyBuffer = new long[batch * historyLength];
             var sequenceBuffer = new long[batch * longest];
             var targetBuffer = new long[batch];
             for (int j = 0; j < batch; j++)
             {
-                int user = start + j + 1;
+                int index = order[start + j];
+                int user = index + 1;
                 var (history, target) = data.SplitOf(user, split);
                 var recent = history.Span[Math.Max(0, history.Length - historyLength)..];
                 int offset = j * historyLength + historyLength - recent.Length;
@@ -86,9 +89,9 @@ public static class RankingEvaluator
                     sequenceBuffer[j * longest + k] = sequence[k];
                 }
                 targetBuffer[j] = target;
-                users[start + j] = user;
-                tailItemTarget[start + j] = groups.IsTailItem[target];
-                tailUser[start + j] = groups.IsTailUser[user];
+                users[index] = user;
+                tailItemTarget[index] = groups.IsTailItem[target];
+                tailUser[index] = groups.IsTailUser[user];
             }
 
             var histories = tensor(historyBuffer, [batch, historyLength], device: device);
@@ -102,10 +105,30 @@ public static class RankingEvaluator
             Tensor rank = protocol.Kind == EvaluationProtocolKind.Full
                 ? FullRanks(scorer, histories, targets, interacted, itemCount)
                 : SampledRanks(scorer, histories, targets, interacted, protocol.Negatives, generator, logPopularity);
-            rank.cpu().data<long>().CopyTo(ranks.AsSpan(start, batch));
+            rank.cpu().data<long>().CopyTo(batchRanks);
+            for (int j = 0; j < batch; j++)
+            {
+                ranks[order[start + j]] = batchRanks[j];
+            }
         }
 
         return new EvaluationReport(protocol, split, options.Ks, users, ranks, tailItemTarget, tailUser, data.Fingerprint);
+    }
+
+    /// <summary>
+    /// The zero-based users in the order they are batched. Full ranking is deterministic per user, so users are
+    /// grouped by history length (stable, so ties keep user order): a batch of similar lengths carries little
+    /// padding, which a scorer may trim. Sampled protocols draw each batch's candidates from one random stream,
+    /// so they keep user order and the candidates stay those of earlier versions for a given seed.
+    /// </summary>
+    private static int[] BatchOrder(PreparedDataset data, DataSplit split, EvaluationProtocol protocol, int historyLength)
+    {
+        var order = Enumerable.Range(0, data.UserCount).ToArray();
+        if (protocol.Kind == EvaluationProtocolKind.Full)
+        {
+            order = order.OrderBy(u => Math.Min(historyLength, data.SplitOf(u + 1, split).History.Length)).ToArray();
+        }
+        return order;
     }
 
     private static Tensor FullRanks(IItemScorer scorer, Tensor histories, Tensor targets, Tensor interacted, int itemCount)

@@ -50,4 +50,8 @@ public sealed class IdOnlyRecommender : SequentialRecommender
 
     /// <inheritdoc />
     public override Tensor ItemRepresentations(Tensor items) => item_embeddings.call(items);
+
+    /// <inheritdoc />
+    /// <remarks>Multiplies by the table itself: no gather of every row forward, no scatter of its gradient backward.</remarks>
+    public override Tensor ScoreAllItems(Tensor states) => states.matmul(item_embeddings.weight!.t());
 }

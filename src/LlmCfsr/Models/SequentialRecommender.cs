@@ -109,7 +109,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     {
         ArgumentNullException.ThrowIfNull(histories);
         using var scope = NewDisposeScope();
-        var items = histories.to(ScalarType.Int64).to(Device);
+        var items = TrimPadding(histories.to(ScalarType.Int64).to(Device));
         long length = items.shape[1];
         Tensor? masked = null;
         if (Direction == SequenceDirection.Bidirectional)
@@ -127,6 +127,20 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         }
         var states = EncodeSequences(items, masked);
         return states.select(1, states.shape[1] - 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Drops the leading columns that are padding in every row (keeping at least one): the backbones count
+    /// positions from the newest column and never attend to padding, so the states of real positions do not change,
+    /// and short histories padded to a long window are not encoded at the window's width.
+    /// </summary>
+    private static Tensor TrimPadding(Tensor items)
+    {
+        long length = items.shape[1];
+        var columnHasItem = items.ne(0).any(0);
+        // argmax over the 0/1 column flags finds the first column holding a real item (0 if there is none).
+        long first = columnHasItem.any().item<bool>() ? columnHasItem.to(ScalarType.Int32).argmax().item<long>() : length - 1;
+        return first == 0 ? items : items.narrow(1, first, length - first);
     }
 
     /// <inheritdoc />

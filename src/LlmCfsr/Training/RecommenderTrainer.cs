@@ -64,6 +64,7 @@ public sealed class RecommenderTrainer
         };
 
         var resumeState = PrepareDirectory(run, request, dataset);
+        ApplyThreads(_services);
         torch.manual_seed(options.Seed);
         var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
         try
@@ -207,32 +208,20 @@ public sealed class RecommenderTrainer
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         model.train();
-        int steps = windows.StepsPerEpoch(options.BatchSize);
         double lossSum = 0;
         long sequences = 0;
         var clock = Stopwatch.StartNew();
-        using var order = randperm(windows.UserCount, dtype: ScalarType.Int64);
+        using var epochScope = NewDisposeScope();
+        var batches = windows.EpochBatches(options.BatchSize, options.BucketByLength);
+        int steps = batches.Count;
         for (int step = 0; step < steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
-                int start = step * options.BatchSize;
-                int size = Math.Min(options.BatchSize, windows.UserCount - start);
-                var batch = windows.Batch(order.narrow(0, start, size), objective, options.MaskProbability, device);
-                // A batch where no position predicts anything (very short histories, no masked position) has no loss.
-                if (batch.Targets.gt(0).any().item<bool>())
-                {
-                    optimizer.zero_grad();
-                    var value = model.ComputeLoss(batch, loss, negatives);
-                    value.backward();
-                    if (options.GradientClipNorm > 0)
-                    {
-                        nn.utils.clip_grad_norm_(model.parameters(), options.GradientClipNorm);
-                    }
-                    optimizer.step();
-                    lossSum += value.item<float>() * size;
-                }
+                long size = batches[step].shape[0];
+                var batch = windows.Batch(batches[step], objective, options.MaskProbability, device);
+                lossSum += Step(model, optimizer, loss, negatives, batch, options.GradientClipNorm) * size;
                 sequences += size;
             }
             double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -249,7 +238,29 @@ public sealed class RecommenderTrainer
         return (lossSum / Math.Max(1, sequences), sequences / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
     }
 
-    private static OptimizerHelper CreateOptimizer(SequentialRecommender model, TrainingOptions options) => options.Optimizer switch
+    /// <summary>
+    /// One optimisation step on <paramref name="batch"/>: loss, backward, clipping, update. Returns the batch's mean
+    /// loss, or 0 when no position of the batch predicts anything (very short histories, no masked position).
+    /// </summary>
+    internal static double Step(SequentialRecommender model, OptimizerHelper optimizer, IRankingLoss loss, NegativeSampler negatives, TrainingBatch batch, double gradientClipNorm)
+    {
+        using var scope = NewDisposeScope();
+        if (!batch.Targets.gt(0).any().item<bool>())
+        {
+            return 0;
+        }
+        optimizer.zero_grad();
+        var value = model.ComputeLoss(batch, loss, negatives);
+        value.backward();
+        if (gradientClipNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(model.parameters(), gradientClipNorm);
+        }
+        optimizer.step();
+        return value.item<float>();
+    }
+
+    internal static OptimizerHelper CreateOptimizer(SequentialRecommender model, TrainingOptions options) => options.Optimizer switch
     {
         // Betas (0.9, 0.98) as in the reference SASRec implementation.
         OptimizerKind.Adam => optim.Adam(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),
@@ -268,6 +279,20 @@ public sealed class RecommenderTrainer
             throw new ArgumentException($"Objective {objective} does not fit a {direction.ToString().ToLowerInvariant()} model: causal models train on all or last positions, bidirectional ones on masked items.");
         }
         return objective;
+    }
+
+    /// <summary>
+    /// Applies <see cref="LlmCfsrOptions.Threads"/> when set. The models' operations are small (hidden 64, short
+    /// windows), so intra-op threads mostly wait on each other; on a busy machine one thread was about 40 times
+    /// faster per step than two in docs/performance.md.
+    /// </summary>
+    private static void ApplyThreads(IServiceProvider services)
+    {
+        int threads = services.GetService<Microsoft.Extensions.Options.IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
+        if (threads > 0 && torch.get_num_threads() != threads)
+        {
+            torch.set_num_threads(threads);
+        }
     }
 
     private static string SaveRandomState()

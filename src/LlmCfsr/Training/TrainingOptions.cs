@@ -58,6 +58,12 @@ public sealed record TrainingOptions
     /// <summary>Dropout probability.</summary>
     public double Dropout { get; init; } = 0.2;
 
+    /// <summary>
+    /// Group each batch's users by history length so batches carry little padding (default true); false draws
+    /// every batch uniformly from a shuffled order. Either way each batch is cut to its longest window.
+    /// </summary>
+    public bool BucketByLength { get; init; } = true;
+
     /// <summary>Seed of weight initialisation, shuffling, masking, negatives and dropout.</summary>
     public int Seed { get; init; } = 42;
 

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Losses;
+using LlmCfsr.Models;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Benchmarks;
+
+/// <summary>
+/// Training throughput on the real-sized synthetic dataset: for each model and maximum length, a bounded number
+/// of the trainer's own steps (its epoch batching, batch building, loss, backward, clipping and Adam update),
+/// timed after warm-up steps. Reports sequences/s and the achieved GFLOP/s of the analytic count
+/// (<see cref="TrainingFlops"/>), and that as a fraction of the measured matmul peak.
+/// </summary>
+internal sealed class TrainSuite : IBenchmarkSuite
+{
+    private const int BatchSize = 128;
+    private const int Hidden = 64;
+    private const int WarmupSteps = 2;
+
+    public string Name => "train";
+
+    public string Description => $"training steps, hidden {Hidden}, batch {BatchSize}, {BenchmarkWorkload.Users:N0} users, {BenchmarkWorkload.Items:N0} items";
+
+    public IReadOnlyList<BenchmarkFigure> Run(BenchmarkReport report)
+    {
+        var dataset = BenchmarkWorkload.Dataset;
+        Console.WriteLine($"   dataset: {dataset.UserCount:N0} users, {dataset.ItemCount:N0} items, {dataset.InteractionCount:N0} interactions");
+        var embeddings = BenchmarkWorkload.ItemEmbeddings(dataset);
+        double peak = report.Find("peak", PeakSuite.PeakFigure)?.Value ?? PeakSuite.Measure(1024);
+        using var services = BenchmarkServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var workload = new Workload(dataset, embeddings, services, catalog);
+        var figures = new List<BenchmarkFigure>();
+        foreach (var model in new[] { "sasrec", "gru4rec", "bert4rec", "llm-cfsr" })
+        {
+            Console.WriteLine($"   FLOPs/step of {model}: {TrainingFlops.Formula(model)}");
+            foreach (int maxLength in new[] { 50, 200 })
+            {
+                figures.AddRange(Figures(workload, new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 }, "", peak));
+            }
+        }
+        // The same steps without length bucketing (each batch still cut to its longest window), to show what bucketing buys.
+        figures.AddRange(Figures(workload, new TrainingOptions { Model = "sasrec", MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42, BucketByLength = false }, " unbucketed", peak));
+        return figures;
+    }
+
+    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak)
+    {
+        int steps = options.Model == "bert4rec" ? 6 : 10;
+        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload);
+        string label = $"{options.Model} L={options.MaxLength}{suffix}";
+        string detail = $"{steps} steps, mean computed width {width:F1}";
+        yield return new BenchmarkFigure($"{label} sequences/s", sequencesPerSecond, "seq/s", detail);
+        yield return new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s");
+    }
+
+    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload)
+    {
+        var (dataset, embeddings, services, catalog) = workload;
+        using var outer = NewDisposeScope();
+        manual_seed(options.Seed);
+        var context = new RecommenderModelContext
+        {
+            Dataset = dataset,
+            Backbone = options.Backbone,
+            Components = catalog,
+            Services = services,
+            SemanticEmbeddings = embeddings,
+        };
+        using var model = catalog.RecommenderModel(options.Model).Create(context);
+        var loss = catalog.RankingLoss(model.DefaultLoss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
+        var objective = model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
+        using var optimizer = RecommenderTrainer.CreateOptimizer(model, options);
+        using var windows = new TrainingWindows(dataset, options.MaxLength);
+        using var negatives = new NegativeSampler(dataset);
+        model.train();
+        var batches = windows.EpochBatches(options.BatchSize, options.BucketByLength);
+        double flops = 0, width = 0;
+        long sequences = 0;
+        var clock = new Stopwatch();
+        for (int step = 0; step < WarmupSteps + steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            if (step == WarmupSteps)
+            {
+                clock.Start();
+            }
+            var batch = windows.Batch(batches[step], objective, options.MaskProbability, CPU);
+            RecommenderTrainer.Step(model, optimizer, loss, negatives, batch, options.GradientClipNorm);
+            if (step >= WarmupSteps)
+            {
+                long b = batch.Items.shape[0], length = batch.Items.shape[1];
+                long targets = batch.Targets.gt(0).sum().item<long>();
+                long real = batch.Items.gt(0).sum().item<long>();
+                flops += TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loss.NegativeSamples,
+                    dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
+                width += length;
+                sequences += b;
+            }
+        }
+        clock.Stop();
+        double seconds = clock.Elapsed.TotalSeconds;
+        return (sequences / seconds, flops / seconds / 1e9, width / steps);
+    }
+
+    private sealed record Workload(PreparedDataset Dataset, ItemEmbeddingCache Embeddings, IServiceProvider Services, ComponentCatalog Catalog);
+}
