@@ -15,7 +15,8 @@ public sealed class AblationTests
     private static long Count(Dictionary<string, long> parameters, string prefix)
         => parameters.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(p => p.Value);
 
-    private static readonly Tensor Items = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 }, { 5, 6, 7, 8, 9, 10 } });
+    // A new tensor per use: a static one would belong to the dispose scope of the first test that touches it.
+    private static Tensor Items => tensor(new long[,] { { 0, 0, 1, 2, 3, 4 }, { 5, 6, 7, 8, 9, 10 } });
 
     [Fact]
     public void LlmCfsrHasBothViewsCrossAttentionAndOneSharedEncoder()
@@ -31,9 +32,9 @@ public sealed class AblationTests
         Assert.Equal(2 * (4 * (d * d + d) + 2 * d), Count(parameters, "fusion."));
         Assert.True(Count(parameters, "encoder.") > 0);
         Assert.Equal(0, Count(parameters, "collaborative_encoder."));
-        Assert.Equal(new[] { "semantic_table" }, model.named_buffers().Select(b => b.name).Where(n => n == "semantic_table"));
-        // The frozen table is not part of the saved weights.
-        Assert.DoesNotContain("semantic_table", model.state_dict().Keys);
+        Assert.Equal(new long[] { Fixtures.Small.ItemCount + 1, llm }, ((DualViewRecommender)model).SemanticTableOn(CPU)!.shape);
+        // The frozen table is neither trained nor part of the saved weights.
+        Assert.Equal(parameters.Values.Sum(), model.state_dict().Values.Sum(t => t.numel()));
         using var scope = NewDisposeScope();
         model.eval();
         Assert.Equal(new long[] { 2, 6, 2 * d }, model.EncodeSequences(Items).shape);
@@ -65,7 +66,7 @@ public sealed class AblationTests
         var parameters = Parameters(model);
         Assert.Equal(0, Count(parameters, "semantic_adapter."));
         Assert.Equal(0, Count(parameters, "fusion."));
-        Assert.DoesNotContain("semantic_table", model.named_buffers().Select(b => b.name));
+        Assert.Null(((DualViewRecommender)model).SemanticTableOn(CPU));
         var fullParameters = Parameters(full);
         Assert.Equal(fullParameters.Values.Sum() - Count(fullParameters, "semantic_adapter.") - Count(fullParameters, "fusion."), parameters.Values.Sum());
         var dual = (DualViewRecommender)model;
@@ -164,8 +165,8 @@ public sealed class AblationTests
         using var model = Fixtures.Create(services, "llm-cfsr-no-cft", semantic: fineTuned, raw: raw);
         Assert.Equal(Parameters(full).Values.Sum(), Parameters(model).Values.Sum());
         using var scope = NewDisposeScope();
-        Assert.True(model.get_buffer("semantic_table")!.allclose(raw.ToTensor(withPaddingRow: true), 0, 0));
-        Assert.True(full.get_buffer("semantic_table")!.allclose(fineTuned.ToTensor(withPaddingRow: true), 0, 0));
+        Assert.True(((DualViewRecommender)model).SemanticTableOn(CPU)!.allclose(raw.ToTensor(withPaddingRow: true), 0, 0));
+        Assert.True(((DualViewRecommender)full).SemanticTableOn(CPU)!.allclose(fineTuned.ToTensor(withPaddingRow: true), 0, 0));
         // Identity check: with the same file for both, the two models are the same function (same seed, same init).
         using var same = Fixtures.Create(services, "llm-cfsr-no-cft", semantic: fineTuned, raw: fineTuned);
         full.eval();
@@ -173,6 +174,18 @@ public sealed class AblationTests
         model.eval();
         Assert.True(full.ScoreAll(Items).allclose(same.ScoreAll(Items), 1e-6, 1e-6));
         Assert.False(full.ScoreAll(Items).allclose(model.ScoreAll(Items), 1e-3, 1e-3));
+    }
+
+    [Fact]
+    public void FrozenTablesFollowTheModelWhenItMoves()
+    {
+        using var services = TestServices.Build();
+        using var model = Fixtures.Create(services, "llm-cfsr");
+        model.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        model.eval();
+        Assert.Equal(ScalarType.Float64, model.ScoreAll(Items).dtype);
+        Assert.Equal(ScalarType.Float64, ((DualViewRecommender)model).SemanticTableOn(CPU)!.dtype);
     }
 
     [Fact]

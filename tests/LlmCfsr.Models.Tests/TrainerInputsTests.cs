@@ -22,7 +22,7 @@ public sealed class TrainerInputsTests
         Heads = 2,
         Dropout = 0.1,
         Seed = 3,
-        EvaluationProtocol = "sampled:20",
+        EvaluationProtocol = "full",
         SemanticEmbeddingsPath = embeddings,
     };
 
@@ -54,7 +54,7 @@ public sealed class TrainerInputsTests
         using var reloaded = TrainedRun.LoadBestModel(services, new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
         var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
         {
-            Protocol = Evaluation.EvaluationProtocol.Parse("sampled:20"), MaxHistoryLength = 6, Seed = 3,
+            Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
         });
         Assert.Equal(result.Test.Groups["overall"].Metrics["NDCG@10"], report.Groups["overall"].Metrics["NDCG@10"], 10);
     }
@@ -83,13 +83,19 @@ public sealed class TrainerInputsTests
         var folder = Fixtures.TempFolder();
         var embeddings = WriteEmbeddings(Fixtures.Small, folder);
         using var services = TestServices.Build();
-        var counts = new List<long>();
+        var counts = new List<(bool EpochEnd, long Count)>();
         var progress = new Progress(counts);
         using var result = new RecommenderTrainer(services).Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings) with { Epochs = 3 }, RunDirectory = Path.Combine(folder, "run") }, progress);
-        // The first step creates the optimizer's moments and the gradients; afterwards every step and epoch releases what it creates.
+        // The first step creates the optimizer's moments and the gradients; afterwards every step and every epoch
+        // (validation included) releases what it creates. Step reports hold one more tensor than epoch-end reports:
+        // the trainer's shuffled order of the epoch, released when the epoch ends.
         Assert.True(counts.Count > 3 * 3, "Expected several steps per epoch.");
-        Assert.All(counts.Skip(1), count => Assert.Equal(counts[1], count));
+        var steps = counts.Skip(1).Where(c => !c.EpochEnd).Select(c => c.Count).ToList();
+        var epochEnds = counts.Where(c => c.EpochEnd).Select(c => c.Count).ToList();
+        Assert.All(steps, count => Assert.Equal(steps[0], count));
+        Assert.All(epochEnds, count => Assert.Equal(epochEnds[0], count));
+        Assert.Equal(3, epochEnds.Count);
     }
 
     [Fact]
@@ -113,7 +119,7 @@ public sealed class TrainerInputsTests
         string[] Train(string model, string run, params string[] extra) =>
         [
             "train", "--data", data, "--model", model, "--embeddings", embeddings, "--epochs", "1", "--batch-size", "8", "--max-len", "6",
-            "--hidden", "8", "--layers", "1", "--heads", "2", "--protocol", "sampled:5", "--out", Path.Combine(folder, run), .. extra,
+            "--hidden", "8", "--layers", "1", "--heads", "2", "--protocol", "full", "--out", Path.Combine(folder, run), .. extra,
         ];
         (exit, output, error) = Run(Train("llm-esr", "esr", "--backbone", "gru4rec", "--user-embeddings", users));
         Assert.True(exit == 0, error);
@@ -146,8 +152,8 @@ public sealed class TrainerInputsTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    private sealed class Progress(List<long> counts) : IProgress<TrainingProgress>
+    private sealed class Progress(List<(bool EpochEnd, long Count)> counts) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => counts.Add(TorchSharp.torch.Tensor.TotalCount);
+        public void Report(TrainingProgress value) => counts.Add((value.Validation is not null, TorchSharp.torch.Tensor.TotalCount));
     }
 }
