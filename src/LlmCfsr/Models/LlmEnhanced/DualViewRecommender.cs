@@ -11,7 +11,7 @@ namespace LlmCfsr.Models;
 
 /// <summary>
 /// The dual-view recommender of LLM-CFSR and LLM-ESR. Semantic view: frozen LLM item embeddings (a
-/// non-persistent buffer) through a <see cref="SemanticAdapter"/> to size d. Collaborative view: trainable id
+/// table kept outside the parameters and the checkpoint) through a <see cref="SemanticAdapter"/> to size d. Collaborative view: trainable id
 /// embeddings initialised by PCA of the same LLM embeddings. The two item sequences are fused by an
 /// <see cref="IFusion"/> (cross-attention, or concatenation), then encoded by one shared backbone (or one per
 /// view); a user is [u_se ; u_co] and scores are fused by <see cref="IFusion.Score"/>:
@@ -21,7 +21,7 @@ namespace LlmCfsr.Models;
 /// </summary>
 public sealed class DualViewRecommender : SequentialRecommender
 {
-    private const string SemanticTable = "semantic_table";
+    private readonly FrozenTable? _semanticTable;
     private readonly SemanticAdapter? semantic_adapter;
     private readonly Embedding? collaborative_embeddings;
     private readonly nn.Module fusion;
@@ -67,11 +67,8 @@ public sealed class DualViewRecommender : SequentialRecommender
         collaborative_encoder = collaborativeEncoder?.Module;
         self_distillation = distillation;
         RegisterComponents();
-        if (semanticTable is not null)
-        {
-            // Frozen and reproducible from the embedding file recorded in run.json: not saved with the weights.
-            register_buffer(SemanticTable, semanticTable, persistent: false);
-        }
+        // Frozen and reproducible from the embedding file recorded in run.json: not saved with the weights.
+        _semanticTable = semanticTable is null ? null : new FrozenTable(semanticTable);
     }
 
     /// <inheritdoc />
@@ -89,6 +86,11 @@ public sealed class DualViewRecommender : SequentialRecommender
     /// <summary>The sequence-level and score-level fusion.</summary>
     public IFusion Fusion => (IFusion)fusion;
 
+    /// <summary>The frozen LLM item table [items + 1, d_llm] on <paramref name="device"/>, or null without the semantic view.</summary>
+    internal Tensor? SemanticTableOn(Device device) => _semanticTable?.On(device, AdapterDType);
+
+    private ScalarType AdapterDType => semantic_adapter!.parameters().First().dtype;
+
     private ISequenceEncoder SemanticOrSharedEncoder => (ISequenceEncoder)encoder;
 
     private ISequenceEncoder CollaborativeEncoder => (ISequenceEncoder)(collaborative_encoder ?? encoder);
@@ -101,8 +103,7 @@ public sealed class DualViewRecommender : SequentialRecommender
         Tensor? semantic = null;
         if (semantic_adapter is not null)
         {
-            var table = get_buffer(SemanticTable)!;
-            var rows = table.index_select(0, items.reshape(-1)).reshape([.. items.shape, table.shape[1]]);
+            var rows = _semanticTable!.Rows(items, AdapterDType);
             semantic = semantic_adapter.call(rows).MoveToOuterDisposeScope();
         }
         var collaborative = collaborative_embeddings?.call(items).MoveToOuterDisposeScope();
@@ -175,5 +176,15 @@ public sealed class DualViewRecommender : SequentialRecommender
             return new DualView(states.narrow(-1, 0, _hiddenSize), states.narrow(-1, _hiddenSize, _hiddenSize));
         }
         return HasSemanticView ? new DualView(states, null) : new DualView(null, states);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _semanticTable?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -6,11 +6,11 @@ namespace LlmCfsr.Models;
 
 /// <summary>
 /// LLM2X (LLM2SASRec, LLM2GRU4Rec, LLM2BERT4Rec): the item table is the PCA-reduced LLM item embeddings, fixed
-/// (a non-persistent buffer, never trained); only the backbone learns. Scores are dot products with the same table.
+/// (kept outside the parameters and the checkpoint, never trained); only the backbone learns. Scores are dot products with the same table.
 /// </summary>
 public sealed class Llm2XRecommender : SequentialRecommender
 {
-    private const string ItemTable = "item_table";
+    private readonly FrozenTable _itemTable;
     private readonly nn.Module backbone;
 
     /// <summary>Creates the model over <paramref name="itemTable"/> [items + 1, d] (row 0 padding), which it takes ownership of.</summary>
@@ -25,11 +25,14 @@ public sealed class Llm2XRecommender : SequentialRecommender
         }
         backbone = encoder.Module;
         RegisterComponents();
-        register_buffer(ItemTable, itemTable, persistent: false);
+        _itemTable = new FrozenTable(itemTable);
     }
 
     /// <inheritdoc />
     public override SequenceDirection Direction => Encoder.Direction;
+
+    /// <summary>The fixed item table [items + 1, d] on <paramref name="device"/>.</summary>
+    internal Tensor ItemTableOn(Device device) => _itemTable.On(device);
 
     private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
 
@@ -45,7 +48,16 @@ public sealed class Llm2XRecommender : SequentialRecommender
     {
         ArgumentNullException.ThrowIfNull(items);
         using var scope = NewDisposeScope();
-        var table = get_buffer(ItemTable)!;
-        return table.index_select(0, items.reshape(-1)).reshape([.. items.shape, table.shape[1]]).MoveToOuterDisposeScope();
+        return _itemTable.Rows(items, backbone.parameters().First().dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _itemTable.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// LLMEmb: the fine-tuned LLM item embeddings (frozen, a non-persistent buffer) through a trainable
+/// LLMEmb: the fine-tuned LLM item embeddings (frozen, kept outside the parameters and the checkpoint) through a trainable
 /// <see cref="SemanticAdapter"/> are the item representations of a backbone (input and scores). Training adds a
 /// collaborative alignment: a symmetric InfoNCE between the adapted embeddings and a pretrained id-only model's
 /// item embeddings (the teacher, frozen) of the same items, over the distinct items of the batch, so each adapted
@@ -16,8 +16,8 @@ namespace LlmCfsr.Models;
 /// </summary>
 public sealed class LlmEmbRecommender : SequentialRecommender
 {
-    private const string SemanticTable = "semantic_table";
-    private const string TeacherTable = "teacher_table";
+    private readonly FrozenTable _semanticTable;
+    private readonly FrozenTable _teacherTable;
     private readonly SemanticAdapter semantic_adapter;
     private readonly nn.Module backbone;
     private readonly LlmEmbOptions _alignment;
@@ -35,12 +35,17 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         semantic_adapter = adapter;
         backbone = encoder.Module;
         RegisterComponents();
-        register_buffer(SemanticTable, semanticTable, persistent: false);
-        register_buffer(TeacherTable, teacherTable, persistent: false);
+        _semanticTable = new FrozenTable(semanticTable);
+        _teacherTable = new FrozenTable(teacherTable);
     }
 
     /// <inheritdoc />
     public override SequenceDirection Direction => Encoder.Direction;
+
+    /// <summary>The teacher's item table [items + 1, d] on <paramref name="device"/>.</summary>
+    internal Tensor TeacherTableOn(Device device) => _teacherTable.On(device, AdapterDType);
+
+    private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;
 
     private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
 
@@ -56,8 +61,7 @@ public sealed class LlmEmbRecommender : SequentialRecommender
     {
         ArgumentNullException.ThrowIfNull(items);
         using var scope = NewDisposeScope();
-        var table = get_buffer(SemanticTable)!;
-        var rows = table.index_select(0, items.reshape(-1)).reshape([.. items.shape, table.shape[1]]);
+        var rows = _semanticTable.Rows(items, AdapterDType);
         return semantic_adapter.call(rows).MoveToOuterDisposeScope();
     }
 
@@ -85,10 +89,21 @@ public sealed class LlmEmbRecommender : SequentialRecommender
             distinct = distinct.index_select(0, randperm(distinct.shape[0], device: distinct.device).narrow(0, 0, _alignment.MaxAlignmentItems));
         }
         var adapted = nn.functional.normalize(ItemRepresentations(distinct), p: 2, dim: 1);
-        var teacher = nn.functional.normalize(get_buffer(TeacherTable)!.index_select(0, distinct), p: 2, dim: 1);
+        var teacher = nn.functional.normalize(_teacherTable.Rows(distinct, AdapterDType), p: 2, dim: 1);
         var logits = adapted.matmul(teacher.t()).div(_alignment.Temperature);
         var labels = arange(distinct.shape[0], dtype: ScalarType.Int64, device: logits.device);
         var result = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).div(2);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _semanticTable.Dispose();
+            _teacherTable.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

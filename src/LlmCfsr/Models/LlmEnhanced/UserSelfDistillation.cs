@@ -9,12 +9,14 @@ namespace LlmCfsr.Models;
 /// users are retrieved by cosine similarity of their user embeddings (batched matrix products, chunked over
 /// users). In training, a user's representation (the model's state after its training history) is pulled by
 /// an MSE towards the mean of its neighbours' representations, computed by the same model without gradients
-/// (the teacher is detached). Holds no parameters: its tables are non-persistent buffers that follow the model's device.
+/// (the teacher is detached). Holds no parameters: its tables are frozen, unsaved and follow the device of the users they are asked about.
 /// </summary>
 internal sealed class UserSelfDistillation : nn.Module
 {
     private const int SimilarityChunk = 1024;
     private readonly double _weight;
+    private readonly FrozenTable _neighbours;
+    private readonly FrozenTable _histories;
 
     public UserSelfDistillation(PreparedDataset dataset, Tensor userEmbeddings, int neighbours, int maxLength, double weight) : base(nameof(UserSelfDistillation))
     {
@@ -27,27 +29,27 @@ internal sealed class UserSelfDistillation : nn.Module
         _weight = weight;
         Neighbours = Math.Min(neighbours, dataset.UserCount - 1);
         RegisterComponents();
-        register_buffer("neighbours", SimilarUsers(userEmbeddings, Neighbours), persistent: false);
-        register_buffer("histories", TrainingHistories(dataset, maxLength), persistent: false);
+        _neighbours = new FrozenTable(SimilarUsers(userEmbeddings, Neighbours));
+        _histories = new FrozenTable(TrainingHistories(dataset, maxLength));
     }
 
     /// <summary>Neighbours per user (the option, capped at the number of other users).</summary>
     public int Neighbours { get; }
 
     /// <summary>Neighbour user ids [users + 1, k] (1-based, row 0 unused).</summary>
-    public Tensor NeighbourTable => get_buffer("neighbours")!;
+    public Tensor NeighbourTable => _neighbours.On(CPU);
 
     /// <summary>The weighted MSE between each user's representation and the mean of its neighbours' (detached).</summary>
     public Tensor Compute(SequentialRecommender model, Tensor users)
     {
         using var scope = NewDisposeScope();
-        var histories = get_buffer("histories")!;
-        var ids = users.to(histories.device);
+        var histories = _histories.On(users.device);
+        var ids = users;
         var student = model.EncodeHistories(histories.index_select(0, ids));
         Tensor teacher;
         using (no_grad())
         {
-            var neighbourIds = NeighbourTable.index_select(0, ids).reshape(-1);
+            var neighbourIds = _neighbours.On(users.device).index_select(0, ids).reshape(-1);
             var states = model.EncodeHistories(histories.index_select(0, neighbourIds));
             teacher = states.reshape(ids.shape[0], Neighbours, -1).mean([1]).detach();
         }
@@ -88,5 +90,16 @@ internal sealed class UserSelfDistillation : nn.Module
             }
         }
         return tensor(rows, [dataset.UserCount + 1, maxLength]);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _neighbours.Dispose();
+            _histories.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

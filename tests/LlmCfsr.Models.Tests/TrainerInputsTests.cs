@@ -1,0 +1,163 @@
+using System.CommandLine;
+using LlmCfsr.Cli;
+using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Training;
+
+namespace LlmCfsr.Models.Tests;
+
+/// <summary>The trainer loads, checks and records model inputs; the CLI exposes them; LLM-CFSR training does not leak tensors.</summary>
+public sealed class TrainerInputsTests
+{
+    private static TrainingOptions Tiny(string model, string? embeddings) => new()
+    {
+        Model = model,
+        Epochs = 2,
+        Patience = 5,
+        BatchSize = 16,
+        LearningRate = 5e-3,
+        MaxLength = 6,
+        HiddenSize = 8,
+        Layers = 1,
+        Heads = 2,
+        Dropout = 0.1,
+        Seed = 3,
+        EvaluationProtocol = "full",
+        SemanticEmbeddingsPath = embeddings,
+    };
+
+    private static string WriteEmbeddings(PreparedDataset dataset, string folder, int seed = 1)
+    {
+        var path = Path.Combine(folder, $"items-{seed}.safetensors");
+        Fixtures.RandomItemEmbeddings(dataset, seed: seed).Save(path);
+        return path;
+    }
+
+    [Fact]
+    public void RunJsonRecordsTheInputsAndTheSavedRunReloadsWithThem()
+    {
+        var folder = Fixtures.TempFolder();
+        var embeddings = WriteEmbeddings(Fixtures.Small, folder);
+        using var services = TestServices.Build();
+        var run = Path.Combine(folder, "run");
+        using var result = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings), RunDirectory = run });
+        Assert.Equal("bpr", result.Manifest.Loss);
+        var manifest = RunManifest.Read(new RunDirectory(run).Manifest);
+        var input = Assert.Single(manifest.Inputs);
+        Assert.Equal(nameof(TrainingOptions.SemanticEmbeddingsPath), input.Option);
+        Assert.Equal(Path.GetFullPath(embeddings), input.Path);
+        Assert.StartsWith("random|generic", input.Fingerprint);
+        Assert.Equal(64, input.Sha256.Length);
+        Assert.Equal(embeddings, manifest.Options.SemanticEmbeddingsPath);
+
+        // The best weights plus the recorded embeddings reproduce the test metrics.
+        using var reloaded = TrainedRun.LoadBestModel(services, new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
+        var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
+        {
+            Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
+        });
+        Assert.Equal(result.Test.Groups["overall"].Metrics["NDCG@10"], report.Groups["overall"].Metrics["NDCG@10"], 10);
+    }
+
+    [Fact]
+    public void EmbeddingsOfAnotherItemOrderAreRefusedNamingTheFile()
+    {
+        var folder = Fixtures.TempFolder();
+        var other = Data.Synthetic.SyntheticDatasetGenerator.Generate(new Data.Synthetic.SyntheticDatasetOptions { Users = 60, Items = 40, Topics = 4, Seed = 6 }).Dataset;
+        var shuffled = new PreparedDataset(other.Name, other.UserSourceIds, other.ItemSourceIds.Reverse().ToArray(), other.Sequences, other.ItemAttributes);
+        var embeddings = WriteEmbeddings(shuffled, folder);
+        using var services = TestServices.Build();
+        var error = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(
+            new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings), RunDirectory = Path.Combine(folder, "run") }));
+        Assert.Contains(embeddings, error.Message);
+        Assert.Contains("item order differs", error.Message);
+
+        var missing = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(
+            new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm2x", null), RunDirectory = Path.Combine(folder, "run2") }));
+        Assert.Contains("--embeddings FILE", missing.Message);
+    }
+
+    [Fact]
+    public void LiveTensorCountStaysFlatAcrossLlmCfsrStepsAndEpochs()
+    {
+        var folder = Fixtures.TempFolder();
+        var embeddings = WriteEmbeddings(Fixtures.Small, folder);
+        using var services = TestServices.Build();
+        // Tensors other tests left to the garbage collector would be finalized mid-run and lower the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var counts = new List<(bool EpochEnd, long Count)>();
+        var progress = new Progress(counts);
+        using var result = new RecommenderTrainer(services).Train(
+            new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings) with { Epochs = 3 }, RunDirectory = Path.Combine(folder, "run") }, progress);
+        // The first step creates the optimizer's moments and the gradients; afterwards every step and every epoch
+        // (validation included) releases what it creates. Step reports hold one more tensor than epoch-end reports:
+        // the trainer's shuffled order of the epoch, released when the epoch ends.
+        Assert.True(counts.Count > 3 * 3, "Expected several steps per epoch.");
+        var steps = counts.Skip(1).Where(c => !c.EpochEnd).Select(c => c.Count).ToList();
+        var epochEnds = counts.Where(c => c.EpochEnd).Select(c => c.Count).ToList();
+        Assert.All(steps, count => Assert.Equal(steps[0], count));
+        Assert.All(epochEnds, count => Assert.Equal(epochEnds[0], count));
+        Assert.Equal(3, epochEnds.Count);
+    }
+
+    [Fact]
+    public void TheCliTrainsAnLlmModelAndEmbedsUsers()
+    {
+        var folder = Fixtures.TempFolder();
+        var data = Path.Combine(folder, "data");
+        var dataset = Data.Synthetic.SyntheticDatasetGenerator.Generate(new Data.Synthetic.SyntheticDatasetOptions { Users = 12, Items = 10, Topics = 2, Seed = 4 }).Dataset;
+        PreparedDatasetStore.Save(dataset, data);
+        var embeddings = WriteEmbeddings(dataset, folder);
+        var users = Path.Combine(folder, "users.safetensors");
+
+        var (exit, output, error) = Run("embed", "--users", "--data", data, "--out", users);
+        Assert.True(exit == 0, error);
+        Assert.Contains("training histories of 12 users", output);
+        var cache = UserEmbeddingCache.Load(users);
+        Assert.Equal(384, cache.Dimension);
+        cache.EnsureMatches(dataset, users);
+        Assert.Equal(UserHistoryText.Describe(UserHistoryText.DefaultMaxItems), cache.TextFormat);
+
+        string[] Train(string model, string run, params string[] extra) =>
+        [
+            "train", "--data", data, "--model", model, "--embeddings", embeddings, "--epochs", "1", "--batch-size", "8", "--max-len", "6",
+            "--hidden", "8", "--layers", "1", "--heads", "2", "--protocol", "full", "--out", Path.Combine(folder, run), .. extra,
+        ];
+        (exit, output, error) = Run(Train("llm-esr", "esr", "--backbone", "gru4rec", "--user-embeddings", users));
+        Assert.True(exit == 0, error);
+        Assert.Contains("Training llm-esr", output);
+        var manifest = RunManifest.Read(Path.Combine(folder, "esr", "run.json"));
+        Assert.Equal("gru4rec", manifest.Configuration["LlmCfsr:Models:Backbone"]);
+        Assert.Equal(2, manifest.Inputs.Count);
+
+        (exit, _, error) = Run("evaluate", "--run", Path.Combine(folder, "esr"));
+        Assert.True(exit == 0, error);
+
+        (exit, _, error) = Run(Train("llm-esr", "esr-missing"));
+        Assert.Equal(1, exit);
+        Assert.Contains("--user-embeddings FILE", error);
+
+        (exit, _, error) = Run(Train("sasrec", "wrong", "--backbone", "gru4rec"));
+        Assert.Equal(1, exit);
+        Assert.Contains("train --model gru4rec", error);
+
+        (exit, _, error) = Run(Train("nope", "nope"));
+        Assert.Equal(1, exit);
+        Assert.Contains("llm-cfsr", error);
+    }
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = CliApplication.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private sealed class Progress(List<(bool EpochEnd, long Count)> counts) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => counts.Add((value.Validation is not null, TorchSharp.torch.Tensor.TotalCount));
+    }
+}
