@@ -17,9 +17,12 @@ public sealed class CompareCommandTests
     }
 
     private static string[] Arguments(string data, string report, string models, params string[] extra) =>
+        SmallRun(data, report, models, ["--seeds", "2", "--epochs", "2", "--protocols", "sampled:20,full", .. extra]);
+
+    private static string[] SmallRun(string data, string report, string models, string[] extra) =>
     [
-        "compare", "--data", data, "--models", models, "--seeds", "2", "--epochs", "2", "--batch-size", "16", "--max-len", "8",
-        "--hidden", "8", "--layers", "1", "--heads", "2", "--lr", "0.005", "--protocols", "sampled:20,full", "--out", report, .. extra,
+        "compare", "--data", data, "--models", models, "--batch-size", "16", "--max-len", "8",
+        "--hidden", "8", "--layers", "1", "--heads", "2", "--lr", "0.005", "--out", report, .. extra,
     ];
 
     [Fact]
@@ -100,7 +103,7 @@ public sealed class CompareCommandTests
         var report = Path.Combine(root, "report");
         PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
 
-        var (exit, output, error) = Run(Arguments(data, report, "no-such-model,sasrec", "--seeds", "1", "--epochs", "1", "--protocols", "sampled:20"));
+        var (exit, output, error) = Run(SmallRun(data, report, "no-such-model,sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20"]));
         Assert.Equal(2, exit);
         Assert.Contains("1 of 2 runs failed", error);
         Assert.Contains("no-such-model seed 1: FAILED", output);

@@ -33,8 +33,9 @@ public sealed class ComparisonWriterTests
             "\nFailed runs:\n\n" +
             "- c|d, seed 1: ArgumentException: no model, \"c|d\" registered\n";
         Assert.Equal(expected, ComparisonMarkdown.Write(Table()));
-        // d = (0,1,0,0,1,0,0,0): mean 0.25, sample sd = sqrt(0.5 / 7), t = 0.25 / (sd / sqrt 8) = sqrt(7/4) = 1.3229.
-        Assert.Equal(Math.Sqrt(7.0 / 4.0), t.T, 9);
+        // d = (0,1,0,0,1,0,0,0): mean 0.25, squared deviations 2 * 0.75^2 + 6 * 0.25^2 = 1.5, sample variance 1.5 / 7,
+        // t = 0.25 / sqrt(1.5 / 7 / 8) = sqrt(7 / 3) = 1.5275.
+        Assert.Equal(Math.Sqrt(7.0 / 3.0), t.T, 9);
     }
 
     [Fact]
