@@ -14,6 +14,9 @@ public sealed class IdOnlyRecommender : SequentialRecommender
     private readonly Embedding item_embeddings;
     private readonly nn.Module backbone;
 
+    /// <summary>Name of the item-id table parameter ([items + 1, d], row 0 padding).</summary>
+    public const string ItemTableParameter = "item_embeddings.weight";
+
     /// <summary>Creates the model around <paramref name="encoder"/> for <paramref name="itemCount"/> items.</summary>
     public IdOnlyRecommender(string name, int itemCount, int maxLength, ISequenceEncoder encoder)
         : base(name, itemCount, maxLength)

@@ -36,6 +36,12 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     /// <summary>Causal models train on next-item prediction; bidirectional ones on masked items.</summary>
     public abstract SequenceDirection Direction { get; }
 
+    /// <summary>
+    /// The ranking loss this model trains with when the options name none (e.g. "bpr" for LLM-CFSR); null
+    /// leaves the trainer's default ("bce" for causal models, "ce" for bidirectional ones).
+    /// </summary>
+    public virtual string? DefaultLoss => null;
+
     /// <summary>The device the parameters live on.</summary>
     public Device Device => parameters().First().device;
 

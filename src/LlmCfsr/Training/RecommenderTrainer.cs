@@ -65,10 +65,10 @@ public sealed class RecommenderTrainer
 
         var resumeState = PrepareDirectory(run, request, dataset);
         torch.manual_seed(options.Seed);
-        var model = CreateModel(modelFactory, dataset, options.Backbone);
+        var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
         try
         {
-            var lossName = options.Loss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce");
+            var lossName = options.Loss ?? model.DefaultLoss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce");
             var loss = _catalog.RankingLoss(lossName);
             var objective = ResolveObjective(options.Objective, model.Direction);
             var manifest = new RunManifest
@@ -85,6 +85,7 @@ public sealed class RecommenderTrainer
                     Items = dataset.ItemCount,
                     Folder = request.DatasetFolder is null ? null : Path.GetFullPath(request.DatasetFolder),
                 },
+                Inputs = inputs,
             };
             model.to(device);
             using var optimizer = CreateOptimizer(model, options);
@@ -181,12 +182,24 @@ public sealed class RecommenderTrainer
         }
     }
 
-    /// <summary>Creates a model with fresh parameters through <paramref name="factory"/>.</summary>
-    internal static SequentialRecommender CreateModel(IRecommenderModelFactory factory, PreparedDataset dataset, SequenceEncoderSettings backbone, IServiceProvider services, ComponentCatalog catalog)
-        => factory.Create(new RecommenderModelContext { Dataset = dataset, Backbone = backbone, Components = catalog, Services = services });
-
-    private SequentialRecommender CreateModel(IRecommenderModelFactory factory, PreparedDataset dataset, SequenceEncoderSettings backbone)
-        => CreateModel(factory, dataset, backbone, _services, _catalog);
+    /// <summary>
+    /// Creates a model with fresh parameters through <paramref name="factory"/>, after loading and checking the
+    /// inputs <paramref name="options"/> names (embeddings, teacher run); returns the inputs' records for run.json.
+    /// </summary>
+    internal static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
+        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, IServiceProvider services, ComponentCatalog catalog)
+    {
+        var (context, inputs) = ModelInputs.Load(options, dataset, services, catalog);
+        try
+        {
+            return (factory.Create(context), inputs);
+        }
+        finally
+        {
+            // Models copy what they keep; the teacher table is only needed while the model is built.
+            context.TeacherItemEmbeddings?.Dispose();
+        }
+    }
 
     private (double Loss, double SequencesPerSecond) RunEpoch(
         SequentialRecommender model, OptimizerHelper optimizer, IRankingLoss loss, TrainingObjective objective,

@@ -33,6 +33,9 @@ public sealed record RunManifest
     /// <summary>The dataset.</summary>
     public required RunDataset Dataset { get; init; }
 
+    /// <summary>The model inputs (item and user embeddings, teacher run) with what produced them; empty for id-only models.</summary>
+    public IReadOnlyList<ModelInputRecord> Inputs { get; init; } = [];
+
     /// <summary>Per-epoch loss, throughput and validation metrics.</summary>
     public IReadOnlyList<EpochRecord> History { get; init; } = [];
 

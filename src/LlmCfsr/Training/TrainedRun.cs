@@ -12,7 +12,7 @@ public static class TrainedRun
 {
     /// <summary>
     /// Rebuilds the run's model for <paramref name="dataset"/> (which must have the recorded fingerprint) with
-    /// the registered parts of <paramref name="services"/>, loads the best weights, moves it to
+    /// the registered parts of <paramref name="services"/> and the inputs recorded in its options (embeddings, teacher run), loads the best weights, moves it to
     /// <paramref name="device"/> and switches it to evaluation mode. The caller disposes the model.
     /// </summary>
     public static SequentialRecommender LoadBestModel(IServiceProvider services, RunDirectory run, PreparedDataset dataset, torch.Device device)
@@ -34,7 +34,7 @@ public static class TrainedRun
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
         }
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var model = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options.Backbone, services, catalog);
+        var (model, _) = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options, services, catalog);
         try
         {
             model.load_safetensors(run.BestWeights);

@@ -70,6 +70,24 @@ public sealed record TrainingOptions
     /// <summary>Users per evaluation batch.</summary>
     public int EvaluationBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// The fine-tuned (CFT) item-embedding cache (<c>llmcfsr embed</c>) of the LLM-enhanced models
+    /// ("llm-cfsr", its ablations, "llm2x", "said", "llmemb"); checked against the dataset's item order.
+    /// </summary>
+    public string? SemanticEmbeddingsPath { get; init; }
+
+    /// <summary>
+    /// Raw LLM item embeddings without CFT, used by "llm-cfsr-no-cft" and "llm-esr"; when null they use
+    /// <see cref="SemanticEmbeddingsPath"/>.
+    /// </summary>
+    public string? RawSemanticEmbeddingsPath { get; init; }
+
+    /// <summary>A finished run of an id-only model (e.g. "sasrec") whose item table LLMEmb aligns to.</summary>
+    public string? TeacherRunDirectory { get; init; }
+
+    /// <summary>LLM-ESR's user embeddings of the training histories (<c>llmcfsr embed --users</c>).</summary>
+    public string? UserEmbeddingsPath { get; init; }
+
     /// <summary>The backbone sizes these options ask for.</summary>
     [JsonIgnore]
     public SequenceEncoderSettings Backbone => new()
@@ -102,6 +120,10 @@ public sealed record TrainingOptions
         Require(GradientClipNorm >= 0, $"GradientClipNorm must be 0 (off) or positive (got {GradientClipNorm}).");
         Require(MaxLength >= 2, $"MaxLength must be at least 2 (got {MaxLength}).");
         Require(EvaluationBatchSize > 0, $"EvaluationBatchSize must be positive (got {EvaluationBatchSize}).");
+        Require(SemanticEmbeddingsPath is null || !string.IsNullOrWhiteSpace(SemanticEmbeddingsPath), "SemanticEmbeddingsPath must name a file or be left unset.");
+        Require(RawSemanticEmbeddingsPath is null || !string.IsNullOrWhiteSpace(RawSemanticEmbeddingsPath), "RawSemanticEmbeddingsPath must name a file or be left unset.");
+        Require(TeacherRunDirectory is null || !string.IsNullOrWhiteSpace(TeacherRunDirectory), "TeacherRunDirectory must name a run directory or be left unset.");
+        Require(UserEmbeddingsPath is null || !string.IsNullOrWhiteSpace(UserEmbeddingsPath), "UserEmbeddingsPath must name a file or be left unset.");
         Require(TorchDevice.IsValid(Device), $"Device '{Device}' is not a device: use 'cpu', 'cuda' or 'cuda:N'.");
         try
         {

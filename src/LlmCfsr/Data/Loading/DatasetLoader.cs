@@ -97,7 +97,7 @@ public static class DatasetLoader
         var candidates = format is { } given ? [given] : Names.Select(n => n.Format).ToArray();
         foreach (var candidate in candidates)
         {
-            var found = FindFiles(folder, candidate, isFile ? path : null);
+            var found = FindFiles(folder, candidate, isFile ? path : null, sniff: format is null);
             if (found is { } files)
             {
                 return (candidate, files.Interactions, files.Items, files.Name);
@@ -108,7 +108,7 @@ public static class DatasetLoader
             : $"Cannot detect the dataset format of '{path}'; pass --format ({string.Join(", ", FormatNames)}). docs/data.md lists the expected file names.");
     }
 
-    private static (string Interactions, string? Items, string Name)? FindFiles(string folder, DatasetFormat format, string? file)
+    private static (string Interactions, string? Items, string Name)? FindFiles(string folder, DatasetFormat format, string? file, bool sniff)
     {
         IEnumerable<string> Matching(string pattern) => file is not null
             ? (Path.GetFileName(file).Equals(pattern, StringComparison.OrdinalIgnoreCase) || System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(pattern, Path.GetFileName(file)) ? [file] : [])
@@ -168,7 +168,7 @@ public static class DatasetLoader
             default:
                 foreach (var text in Matching("*.txt"))
                 {
-                    if ((format == DatasetFormat.SasRecPairs) == LooksLikePairs(text))
+                    if (!sniff || (format == DatasetFormat.SasRecPairs) == LooksLikePairs(text))
                     {
                         return (text, Sibling("items.jsonl", "item.jsonl"), Path.GetFileNameWithoutExtension(text));
                     }

@@ -1,0 +1,179 @@
+using LlmCfsr.Fusion;
+using LlmCfsr.Losses;
+using LlmCfsr.Representations;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// The dual-view recommender of LLM-CFSR and LLM-ESR. Semantic view: frozen LLM item embeddings (a
+/// non-persistent buffer) through a <see cref="SemanticAdapter"/> to size d. Collaborative view: trainable id
+/// embeddings initialised by PCA of the same LLM embeddings. The two item sequences are fused by an
+/// <see cref="IFusion"/> (cross-attention, or concatenation), then encoded by one shared backbone (or one per
+/// view); a user is [u_se ; u_co] and scores are fused by <see cref="IFusion.Score"/>:
+/// score(u, j) = [e_se_j ; e_co_j] · [u_se ; u_co]. States and item representations of this class are the
+/// concatenation of the views present, so [b, L, 2d] with both views and [b, L, d] with one.
+/// Optionally adds LLM-ESR's self-distillation to the loss.
+/// </summary>
+public sealed class DualViewRecommender : SequentialRecommender
+{
+    private const string SemanticTable = "semantic_table";
+    private readonly SemanticAdapter? semantic_adapter;
+    private readonly Embedding? collaborative_embeddings;
+    private readonly nn.Module fusion;
+    private readonly nn.Module encoder;
+    private readonly nn.Module? collaborative_encoder;
+    private readonly UserSelfDistillation? self_distillation;
+    private readonly int _hiddenSize;
+    private readonly string? _defaultLoss;
+
+    /// <summary>
+    /// Creates the model. <paramref name="semanticTable"/> [items + 1, d_llm] (row 0 padding) feeds the semantic view
+    /// when <paramref name="adapter"/> is given; <paramref name="collaborativeInit"/> [items + 1, d] initialises the
+    /// id table of the collaborative view when given. <paramref name="collaborativeEncoder"/> is null for a shared
+    /// backbone. The model takes ownership of every module and tensor passed in.
+    /// </summary>
+    internal DualViewRecommender(
+        string name, int itemCount, int maxLength, Tensor? semanticTable, SemanticAdapter? adapter, Tensor? collaborativeInit,
+        IFusion fusionModule, ISequenceEncoder sharedOrSemanticEncoder, ISequenceEncoder? collaborativeEncoder,
+        UserSelfDistillation? distillation, string? defaultLoss)
+        : base(name, itemCount, maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(fusionModule);
+        ArgumentNullException.ThrowIfNull(sharedOrSemanticEncoder);
+        if ((semanticTable is null) != (adapter is null) || (adapter is null && collaborativeInit is null))
+        {
+            throw new ArgumentException("A dual-view model needs the semantic view (table and adapter), the collaborative view, or both.");
+        }
+        _hiddenSize = sharedOrSemanticEncoder.HiddenSize;
+        _defaultLoss = defaultLoss;
+        semantic_adapter = adapter;
+        if (collaborativeInit is not null)
+        {
+            collaborative_embeddings = nn.Embedding(itemCount + 1, _hiddenSize, padding_idx: 0);
+            using (no_grad())
+            {
+                collaborative_embeddings.weight!.copy_(collaborativeInit);
+            }
+            collaborativeInit.Dispose();
+        }
+        // Only modules are kept in fields (RegisterComponents registers module-valued fields once each).
+        fusion = fusionModule.Module;
+        encoder = sharedOrSemanticEncoder.Module;
+        collaborative_encoder = collaborativeEncoder?.Module;
+        self_distillation = distillation;
+        RegisterComponents();
+        if (semanticTable is not null)
+        {
+            // Frozen and reproducible from the embedding file recorded in run.json: not saved with the weights.
+            register_buffer(SemanticTable, semanticTable, persistent: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override SequenceDirection Direction => SemanticOrSharedEncoder.Direction;
+
+    /// <inheritdoc />
+    public override string? DefaultLoss => _defaultLoss;
+
+    /// <summary>Whether the semantic view is present.</summary>
+    public bool HasSemanticView => semantic_adapter is not null;
+
+    /// <summary>Whether the collaborative view is present.</summary>
+    public bool HasCollaborativeView => collaborative_embeddings is not null;
+
+    /// <summary>The sequence-level and score-level fusion.</summary>
+    public IFusion Fusion => (IFusion)fusion;
+
+    private ISequenceEncoder SemanticOrSharedEncoder => (ISequenceEncoder)encoder;
+
+    private ISequenceEncoder CollaborativeEncoder => (ISequenceEncoder)(collaborative_encoder ?? encoder);
+
+    /// <summary>The item views [..., d] of item ids [...]; a view is null when the model lacks it.</summary>
+    public DualView ItemViews(Tensor items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        Tensor? semantic = null;
+        if (semantic_adapter is not null)
+        {
+            var table = get_buffer(SemanticTable)!;
+            var rows = table.index_select(0, items.reshape(-1)).reshape([.. items.shape, table.shape[1]]);
+            semantic = semantic_adapter.call(rows).MoveToOuterDisposeScope();
+        }
+        var collaborative = collaborative_embeddings?.call(items).MoveToOuterDisposeScope();
+        return new DualView(semantic, collaborative);
+    }
+
+    /// <inheritdoc />
+    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        var padding = items.gt(0);
+        // Masked positions still hold their real item (the backbone swaps in its mask embedding), so the fusion
+        // must not let other positions read them: they are hidden from the keys like padding.
+        var visible = maskedPositions is null ? padding : padding.logical_and(maskedPositions.logical_not());
+        var fused = Fusion.FuseSequences(ItemViews(items), visible, Direction == SequenceDirection.Causal);
+        var states = new List<Tensor>(2);
+        if (fused.Semantic is not null)
+        {
+            states.Add(SemanticOrSharedEncoder.Encode(fused.Semantic, padding, maskedPositions));
+        }
+        if (fused.Collaborative is not null)
+        {
+            states.Add(CollaborativeEncoder.Encode(fused.Collaborative, padding, maskedPositions));
+        }
+        return (states.Count == 1 ? states[0] : cat(states, -1)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ItemRepresentations(Tensor items)
+    {
+        using var scope = NewDisposeScope();
+        var views = ItemViews(items);
+        var present = views.Present().ToList();
+        return (present.Count == 1 ? present[0] : cat(present, -1)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ScoreItems(Tensor states, Tensor items)
+    {
+        using var scope = NewDisposeScope();
+        return Fusion.Score(SplitViews(states), ItemViews(items)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ScoreAllItems(Tensor states)
+    {
+        using var scope = NewDisposeScope();
+        var all = ItemViews(arange(ItemCount + 1, dtype: ScalarType.Int64, device: states.device));
+        return Fusion.Score(SplitViews(states), all).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ComputeLoss(TrainingBatch batch, IRankingLoss loss, NegativeSampler negatives)
+    {
+        using var scope = NewDisposeScope();
+        var total = base.ComputeLoss(batch, loss, negatives);
+        if (self_distillation is not null)
+        {
+            total = total + self_distillation.Compute(this, batch.Users);
+        }
+        return total.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Splits states [..., views·d] into the views present.</summary>
+    private DualView SplitViews(Tensor states)
+    {
+        if (HasSemanticView && HasCollaborativeView)
+        {
+            return new DualView(states.narrow(-1, 0, _hiddenSize), states.narrow(-1, _hiddenSize, _hiddenSize));
+        }
+        return HasSemanticView ? new DualView(states, null) : new DualView(null, states);
+    }
+}

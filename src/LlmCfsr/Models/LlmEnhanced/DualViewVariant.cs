@@ -1,0 +1,57 @@
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// Which parts of the dual-view model a registered name keeps: LLM-CFSR and the ablations of the paper, and
+/// LLM-ESR. Each switch really removes its component (no parameters, no computation).
+/// </summary>
+/// <param name="UseFineTunedEmbeddings">The semantic view reads the CFT item embeddings (--embeddings); false reads the raw ones (--raw-embeddings).</param>
+/// <param name="SemanticView">Keep the semantic view (frozen embeddings through the adapter).</param>
+/// <param name="CollaborativeView">Keep the collaborative view (trainable, PCA-initialised id embeddings).</param>
+/// <param name="CrossAttention">Fuse the sequences by cross-attention; false concatenates the views at the score only ("concat").</param>
+/// <param name="SharedEncoder">Both views go through one backbone; false gives each view its own.</param>
+/// <param name="SelfDistillation">Add LLM-ESR's retrieval-augmented self-distillation (needs user embeddings).</param>
+/// <param name="DefaultLoss">The ranking loss used when the options name none; null keeps the trainer's default.</param>
+public sealed record DualViewVariant(
+    bool UseFineTunedEmbeddings, bool SemanticView, bool CollaborativeView, bool CrossAttention, bool SharedEncoder, bool SelfDistillation, string? DefaultLoss)
+{
+    /// <summary>LLM-CFSR.</summary>
+    public const string LlmCfsr = "llm-cfsr";
+
+    /// <summary>LLM-CFSR on raw LLM embeddings.</summary>
+    public const string WithoutCft = "llm-cfsr-no-cft";
+
+    /// <summary>LLM-CFSR without the semantic view.</summary>
+    public const string WithoutSemantic = "llm-cfsr-no-semantic";
+
+    /// <summary>LLM-CFSR without the collaborative view.</summary>
+    public const string WithoutCollaborative = "llm-cfsr-no-collaborative";
+
+    /// <summary>LLM-CFSR with score-level concatenation instead of cross-attention.</summary>
+    public const string WithoutCrossAttention = "llm-cfsr-no-cross-attention";
+
+    /// <summary>LLM-CFSR with one backbone per view.</summary>
+    public const string WithoutSharing = "llm-cfsr-no-sharing";
+
+    /// <summary>LLM-ESR.</summary>
+    public const string LlmEsr = "llm-esr";
+
+    private static readonly DualViewVariant Full = new(true, true, true, true, true, false, "bpr");
+
+    /// <summary>Every registered dual-view name.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [LlmCfsr, WithoutCft, WithoutSemantic, WithoutCollaborative, WithoutCrossAttention, WithoutSharing, LlmEsr];
+
+    /// <summary>The variant registered as <paramref name="name"/>.</summary>
+    public static DualViewVariant Of(string name) => name switch
+    {
+        LlmCfsr => Full,
+        WithoutCft => Full with { UseFineTunedEmbeddings = false },
+        WithoutSemantic => Full with { SemanticView = false },
+        WithoutCollaborative => Full with { CollaborativeView = false },
+        WithoutCrossAttention => Full with { CrossAttention = false },
+        WithoutSharing => Full with { SharedEncoder = false },
+        // LLM-ESR: raw LLM embeddings, cross-attention, shared encoder, self-distillation, trained like SASRec (BCE).
+        LlmEsr => new(false, true, true, true, true, true, null),
+        _ => throw new ArgumentException($"'{name}' is not a dual-view model; known: {string.Join(", ", Names)}.", nameof(name)),
+    };
+}

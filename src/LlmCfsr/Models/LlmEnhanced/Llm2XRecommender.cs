@@ -1,0 +1,51 @@
+using LlmCfsr.Sequences;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// LLM2X (LLM2SASRec, LLM2GRU4Rec, LLM2BERT4Rec): the item table is the PCA-reduced LLM item embeddings, fixed
+/// (a non-persistent buffer, never trained); only the backbone learns. Scores are dot products with the same table.
+/// </summary>
+public sealed class Llm2XRecommender : SequentialRecommender
+{
+    private const string ItemTable = "item_table";
+    private readonly nn.Module backbone;
+
+    /// <summary>Creates the model over <paramref name="itemTable"/> [items + 1, d] (row 0 padding), which it takes ownership of.</summary>
+    public Llm2XRecommender(string name, int itemCount, int maxLength, Tensor itemTable, ISequenceEncoder encoder)
+        : base(name, itemCount, maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(itemTable);
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (itemTable.ndim != 2 || itemTable.shape[0] != itemCount + 1 || itemTable.shape[1] != encoder.HiddenSize)
+        {
+            throw new ArgumentException($"The item table must be [{itemCount + 1}, {encoder.HiddenSize}]; got [{string.Join(", ", itemTable.shape)}].", nameof(itemTable));
+        }
+        backbone = encoder.Module;
+        RegisterComponents();
+        register_buffer(ItemTable, itemTable, persistent: false);
+    }
+
+    /// <inheritdoc />
+    public override SequenceDirection Direction => Encoder.Direction;
+
+    private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
+
+    /// <inheritdoc />
+    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
+    {
+        using var scope = NewDisposeScope();
+        return Encoder.Encode(ItemRepresentations(items), items.gt(0), maskedPositions).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override Tensor ItemRepresentations(Tensor items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        var table = get_buffer(ItemTable)!;
+        return table.index_select(0, items.reshape(-1)).reshape([.. items.shape, table.shape[1]]).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmCfsr.Models;
+
+/// <summary>Validates <see cref="LlmEnhancedModelOptions"/>, <see cref="LlmEsrOptions"/> and <see cref="LlmEmbOptions"/> with messages naming the configuration key.</summary>
+public sealed class LlmEnhancedModelOptionsValidator : IValidateOptions<LlmEnhancedModelOptions>, IValidateOptions<LlmEsrOptions>, IValidateOptions<LlmEmbOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, LlmEnhancedModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Backbone))
+        {
+            failures.Add($"{LlmEnhancedModelOptions.Section}:Backbone must name a registered backbone (e.g. 'sasrec').");
+        }
+        if (!(options.AdapterDropout >= 0 && options.AdapterDropout < 1))
+        {
+            failures.Add($"{LlmEnhancedModelOptions.Section}:AdapterDropout must be in [0, 1) (got {options.AdapterDropout}).");
+        }
+        return Result(failures);
+    }
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, LlmEsrOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Neighbours <= 0)
+        {
+            failures.Add($"{LlmEsrOptions.Section}:Neighbours must be positive (got {options.Neighbours}).");
+        }
+        if (!(options.DistillationWeight >= 0) || double.IsInfinity(options.DistillationWeight))
+        {
+            failures.Add($"{LlmEsrOptions.Section}:DistillationWeight must be a finite number >= 0 (got {options.DistillationWeight}).");
+        }
+        return Result(failures);
+    }
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, LlmEmbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!(options.AlignmentWeight >= 0) || double.IsInfinity(options.AlignmentWeight))
+        {
+            failures.Add($"{LlmEmbOptions.Section}:AlignmentWeight must be a finite number >= 0 (got {options.AlignmentWeight}).");
+        }
+        if (!(options.Temperature > 0) || double.IsInfinity(options.Temperature))
+        {
+            failures.Add($"{LlmEmbOptions.Section}:Temperature must be positive (got {options.Temperature}).");
+        }
+        if (options.MaxAlignmentItems < 2)
+        {
+            failures.Add($"{LlmEmbOptions.Section}:MaxAlignmentItems must be at least 2 (got {options.MaxAlignmentItems}).");
+        }
+        return Result(failures);
+    }
+
+    private static ValidateOptionsResult Result(List<string> failures)
+        => failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+}

@@ -1,0 +1,37 @@
+using LlmCfsr.Embeddings;
+using LlmCfsr.Representations;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models;
+
+/// <summary>Item tables built from LLM item embeddings, with row 0 for the padding id.</summary>
+internal static class SemanticItemTables
+{
+    /// <summary>The embeddings as a float32 table [items + 1, d_llm], row 0 zero.</summary>
+    public static Tensor Frozen(ItemEmbeddingCache embeddings) => embeddings.ToTensor(withPaddingRow: true);
+
+    /// <summary>
+    /// The embeddings reduced by PCA (mean-centred, top <paramref name="dimensions"/> principal directions) to
+    /// [items + 1, d], row 0 zero. One global factor rescales the table so that the root-mean-square of its entries
+    /// equals the standard deviation of the Xavier-normal initialisation of an id table of the same shape,
+    /// sqrt(2 / (items + 1 + d)): the table starts at the magnitude the backbones were tuned for, while the
+    /// relative variance of the directions (their ranking by explained variance) is kept.
+    /// </summary>
+    public static Tensor Reduced(ItemEmbeddingCache embeddings, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (dimensions > Math.Min(embeddings.ItemCount, embeddings.Dimension))
+        {
+            throw new ArgumentException(
+                $"PCA of {embeddings.ItemCount} item embeddings of size {embeddings.Dimension} keeps at most {Math.Min(embeddings.ItemCount, embeddings.Dimension)} dimensions; the hidden size is {dimensions}.");
+        }
+        using var scope = NewDisposeScope();
+        using var raw = embeddings.ToTensor();
+        var reduced = PrincipalComponents.Reduce(raw, dimensions);
+        double target = Math.Sqrt(2.0 / (embeddings.ItemCount + 1 + dimensions));
+        var rms = reduced.square().mean().sqrt().clamp_min(1e-12);
+        var scaled = reduced.div(rms).mul(target);
+        return cat([zeros(1, dimensions), scaled], 0).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Training;
+
+/// <summary>
+/// Loads the model inputs a <see cref="TrainingOptions"/> names (item embeddings, raw item embeddings, a teacher
+/// run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) with
+/// errors naming the file, and builds the <see cref="RecommenderModelContext"/> plus the records for <c>run.json</c>.
+/// </summary>
+internal static class ModelInputs
+{
+    public static (RecommenderModelContext Context, IReadOnlyList<ModelInputRecord> Records) Load(
+        TrainingOptions options, PreparedDataset dataset, IServiceProvider services, ComponentCatalog catalog)
+    {
+        var records = new List<ModelInputRecord>();
+        var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records);
+        var raw = LoadItems(options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath), dataset, records);
+        UserEmbeddingCache? users = null;
+        if (options.UserEmbeddingsPath is { } userPath)
+        {
+            users = UserEmbeddingCache.Load(userPath);
+            users.EnsureMatches(dataset, userPath);
+            records.Add(Record(nameof(TrainingOptions.UserEmbeddingsPath), userPath, users.Fingerprint, userPath));
+        }
+        Tensor? teacher = null;
+        if (options.TeacherRunDirectory is { } teacherPath)
+        {
+            var run = new RunDirectory(teacherPath);
+            if (!run.HoldsRun)
+            {
+                throw new ArgumentException($"TeacherRunDirectory '{teacherPath}' holds no run ({Path.GetFileName(run.Manifest)} is missing); train the teacher first, e.g. 'llmcfsr train --model sasrec'.");
+            }
+            var manifest = RunManifest.Read(run.Manifest);
+            if (!manifest.Completed)
+            {
+                throw new ArgumentException($"{run.Manifest}: the teacher run is not finished; complete it (--resume) before using it as a teacher.");
+            }
+            using var teacherModel = TrainedRun.LoadBestModel(services, run, dataset, CPU);
+            using (no_grad())
+            {
+                using var ids = arange(dataset.ItemCount + 1, dtype: ScalarType.Int64);
+                teacher = teacherModel.ItemRepresentations(ids).detach().clone();
+            }
+            records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));
+        }
+        var context = new RecommenderModelContext
+        {
+            Dataset = dataset,
+            Backbone = options.Backbone,
+            Components = catalog,
+            Services = services,
+            SemanticEmbeddings = semantic,
+            RawSemanticEmbeddings = raw,
+            TeacherItemEmbeddings = teacher,
+            UserEmbeddings = users,
+        };
+        return (context, records);
+    }
+
+    private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        var info = ItemEmbeddingCache.ReadInfo(path);
+        // Any encoder is accepted here; what must hold is that row i - 1 is the dataset's item i.
+        info.EnsureMatches(info.Fingerprint, dataset.ItemSourceIds);
+        var fingerprint = info.Fingerprint;
+        records.Add(Record(option, path, $"{fingerprint.Encoder}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}", path));
+        return ItemEmbeddingCache.Load(path);
+    }
+
+    private static ModelInputRecord Record(string option, string path, string fingerprint, string hashedFile)
+    {
+        using var stream = File.OpenRead(hashedFile);
+        return new ModelInputRecord
+        {
+            Option = option,
+            Path = Path.GetFullPath(path),
+            Fingerprint = fingerprint,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(stream)),
+        };
+    }
+}
