@@ -87,11 +87,12 @@ public static class ComparisonCharts
             ndcg.Axes.YAxis = plot.Axes.Right;
             ndcg.LegendText = $"validation NDCG@10, seed {runs[s].Seed}";
         }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title($"{model}: training loss and validation NDCG@10 by epoch");
         plot.XLabel("Epoch");
         plot.Axes.Left.Label.Text = "Training loss (solid)";
         plot.Axes.Right.Label.Text = "Validation NDCG@10 (dashed)";
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
         Save(plot, path);
     }
 

@@ -33,6 +33,47 @@ public sealed class ComparisonRunnerTests
         Assert.Null(table.Significance[0].RunnerUp);
     }
 
+    [Fact]
+    public void LlmEmbGetsTheSasRecRunOfTheSameSeedAsTeacherTrainedOnce()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        var output = Fixtures.TempFolder();
+        // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
+        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(), Options(output, "llmemb", "sasrec"));
+        Assert.All(result.Runs, r => Assert.True(r.Succeeded, r.Error));
+        string teacher = ComparisonRunner.RunDirectoryOf(output, "sasrec", 7);
+        Assert.Equal(teacher, result.Runs[0].Manifest!.Options.TeacherRunDirectory);
+        Assert.Equal(teacher, result.Runs[1].RunDirectory);
+        // Trained once, before the student: its files are older than the student's.
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(teacher, "metrics.json")) <= File.GetLastWriteTimeUtc(Path.Combine(result.Runs[0].RunDirectory, "run.json")));
+        Assert.Null(result.Runs[1].Manifest!.Options.TeacherRunDirectory);
+    }
+
+    [Fact]
+    public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        var output = Fixtures.TempFolder();
+        // A protocol with more negatives than the catalogue has items fails the teacher at validation.
+        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
+        var run = Assert.Single(result.Runs);
+        Assert.False(run.Succeeded);
+        Assert.StartsWith("InvalidOperationException: its teacher sasrec (seed 7) failed: ", run.Error);
+    }
+
+    /// <summary>Stands in for LLMEmb: requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
+    private sealed class TeacherCheckingFactory : IRecommenderModelFactory
+    {
+        public string Name => "llmemb";
+
+        public SequentialRecommender Create(RecommenderModelContext context)
+        {
+            var teacher = context.RequireTeacherItemEmbeddings(Name);
+            Assert.Equal(context.Dataset.ItemCount + 1, teacher.shape[0]);
+            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
+        }
+    }
+
     private sealed class ThrowingFactory : IRecommenderModelFactory
     {
         public string Name => "broken";

@@ -9,8 +9,8 @@ using Spectre.Console;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr compare --data PREPARED_DIR --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [training options] --out REPORT_DIR [--force]</c>:
-/// trains every model with seeds 1..N, evaluates each run under every protocol, and writes the paper-style tables
+/// <c>llmcfsr compare --data PREPARED_DIR [--embeddings FILE] [--raw-embeddings FILE] [--user-embeddings FILE] --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [training options] --out REPORT_DIR [--force]</c>:
+/// trains every model with seeds 1..N ("llmemb" after "sasrec" of the same seed, its teacher), evaluates each run under every protocol, and writes the paper-style tables
 /// (Markdown, CSV), paired t-tests and PNG charts. See docs/comparison.md.
 /// </summary>
 public static class CompareCommand
@@ -20,6 +20,9 @@ public static class CompareCommand
     {
         var defaults = new TrainingOptions();
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
+        var embeddings = new Option<string?>("--embeddings") { Description = "Fine-tuned (CFT) item-embedding cache (llmcfsr embed) for the LLM-enhanced models." };
+        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings for llm-cfsr-no-cft and llm-esr (default: --embeddings)." };
+        var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories (llmcfsr embed --users) for llm-esr." };
         var models = new Option<string>("--models") { Description = "Comma-separated registered models, in table order (e.g. sasrec,llm-esr,said,llm-cfsr).", Required = true };
         var output = new Option<string>("--out") { Description = "Report directory: runs/MODEL/seed-N, comparison.md, table-*.csv, significance-*.csv, *.png.", Required = true };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds; runs use seeds 1..N.", DefaultValueFactory = _ => 3 };
@@ -40,7 +43,7 @@ public static class CompareCommand
         var buckets = new Option<int>("--popularity-buckets") { Description = "Quantile buckets of target-item popularity in the NDCG@10 chart.", DefaultValueFactory = _ => 5 };
         var force = new Option<bool>("--force") { Description = "Run into a report directory that already holds runs: completed runs with the same options are reused (re-evaluated, not retrained), interrupted ones resume, others are retrained." };
         var command = new Command("compare", "Train several models with several seeds and write paper-style tables (mean ± std, best in bold, paired t-tests) and charts.");
-        foreach (var option in new Option[] { data, models, output, seeds, protocol, protocols, loss, epochs, patience, batchSize, learningRate, weightDecay, maxLength, hidden, layers, heads, dropout, device, buckets, force })
+        foreach (var option in new Option[] { data, embeddings, rawEmbeddings, userEmbeddings, models, output, seeds, protocol, protocols, loss, epochs, patience, batchSize, learningRate, weightDecay, maxLength, hidden, layers, heads, dropout, device, buckets, force })
         {
             command.Options.Add(option);
         }
@@ -80,6 +83,9 @@ public static class CompareCommand
                         Heads = parseResult.GetValue(heads),
                         Dropout = parseResult.GetValue(dropout),
                         Device = parseResult.GetValue(device)!,
+                        SemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(embeddings)),
+                        RawSemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(rawEmbeddings)),
+                        UserEmbeddingsPath = FullPathOrNull(parseResult.GetValue(userEmbeddings)),
                     },
                 };
                 options.Validate();
@@ -119,6 +125,9 @@ public static class CompareCommand
         });
         return command;
     }
+
+    // Absolute paths keep the recorded options (and --force's reuse check) independent of the working directory.
+    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
 
     private static string[] SplitList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -12,10 +12,19 @@ namespace LlmCfsr.Comparison;
 /// one run directory each (<c>runs/MODEL/seed-N</c>: checkpoint, <c>run.json</c>, <c>metrics.json</c> of the first
 /// protocol and <c>metrics-test-PROTOCOL.json</c> of every protocol), and evaluates the best weights under every
 /// protocol without retraining. A run that throws is recorded with its error and the others go on; only
-/// cancellation stops the comparison.
+/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="Teachers"/>: "llmemb"
+/// to "sasrec") get the teacher's run of the same seed as <see cref="TrainingOptions.TeacherRunDirectory"/>; the
+/// teacher is trained first (in <c>runs/TEACHER/seed-N</c>) when it is not already done, and is reused when it is
+/// also compared.
 /// </summary>
 public sealed class ComparisonRunner
 {
+    /// <summary>Models that need a trained teacher run, and the teacher model: "llmemb" aligns to "sasrec".</summary>
+    public static IReadOnlyDictionary<string, string> Teachers { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["llmemb"] = "sasrec",
+    };
+
     private readonly IServiceProvider _services;
     private readonly RecommenderTrainer _trainer;
     private readonly ILogger _logger;
@@ -89,6 +98,15 @@ public sealed class ComparisonRunner
         try
         {
             var training = options.Training with { Model = model, Seed = seed, EvaluationProtocol = protocols[0].ToString() };
+            if (Teachers.TryGetValue(model, out string? teacherModel))
+            {
+                var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
+                if (!teacher.Succeeded)
+                {
+                    throw new InvalidOperationException($"its teacher {teacherModel} (seed {seed}) failed: {teacher.Error}");
+                }
+                training = training with { TeacherRunDirectory = teacher.RunDirectory };
+            }
             outcome = TrainAndEvaluate(model, seed, index, total, training, runDirectory, dataset, datasetFolder, protocols, progress, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
