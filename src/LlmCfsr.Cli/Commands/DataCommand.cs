@@ -52,7 +52,8 @@ public static class DataCommand
         {
             return action();
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException or IOException
+                                   or KeyNotFoundException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

@@ -13,7 +13,8 @@ namespace LlmCfsr.Cli.Commands;
 /// <c>llmcfsr embed [--encoder llama2|qwen25|minilm] [--model DIR] [--adapter DIR] --data PREPARED_DIR --out FILE</c>:
 /// renders every item of a prepared dataset with a prompt template, embeds it and writes the item-embedding
 /// cache (docs/embeddings.md). Progress is checkpointed: after an interruption (Ctrl+C, a crash) the same
-/// command continues where it stopped.
+/// command continues where it stopped. With <c>--users</c> it embeds every user's training history instead
+/// (the titles of the newest <c>--history-items</c> training items as one text) into a user-embedding file for LLM-ESR.
 /// </summary>
 public static class EmbedCommand
 {
@@ -36,9 +37,11 @@ public static class EmbedCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass.", DefaultValueFactory = _ => 32 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Items between progress checkpoints.", DefaultValueFactory = _ => 1024 };
         var normalize = new Option<bool>("--normalize") { Description = "L2-normalise the embeddings (MiniLM always does)." };
+        var users = new Option<bool>("--users") { Description = "Embed users (their training-history titles as one text, L2-normalised) instead of items, for llm-esr's --user-embeddings." };
+        var historyItems = new Option<int>("--history-items") { Description = "With --users: newest training items whose titles make a user's text.", DefaultValueFactory = _ => UserHistoryText.DefaultMaxItems };
 
         var command = new Command("embed", "Embed every item of a prepared dataset with a semantic encoder into a resumable item-embedding cache.");
-        foreach (var option in new Option[] { encoder, model, adapter, data, output, template, device, batchSize, checkpointEvery, normalize })
+        foreach (var option in new Option[] { encoder, model, adapter, data, output, template, device, batchSize, checkpointEvery, normalize, users, historyItems })
         {
             command.Options.Add(option);
         }
@@ -59,6 +62,20 @@ public static class EmbedCommand
 
                 using var services = EmbedEncoders.BuildServices(request.Settings(encoderName));
                 var semanticEncoder = services.GetRequiredService<ComponentCatalog>().SemanticEncoder(encoderName);
+                if (parseResult.GetValue(users))
+                {
+                    int maxItems = parseResult.GetValue(historyItems);
+                    if (maxItems <= 0)
+                    {
+                        throw new ArgumentException($"--history-items must be positive (got {maxItems}).");
+                    }
+                    writer.WriteLine($"Embedding the training histories of {dataset.UserCount} users of '{dataset.Name}' with {encoderName} ({semanticEncoder.ModelId}, {semanticEncoder.Dimension}-d)");
+                    var userClock = Stopwatch.StartNew();
+                    var cache = UserEmbeddingGenerator.Generate(semanticEncoder, dataset, maxItems, parseResult.GetValue(batchSize), cancellationToken: cancellationToken);
+                    cache.Save(outputPath);
+                    writer.WriteLine($"Wrote {outputPath}: {cache.UserOrder.Count} x {cache.Dimension} in {userClock.Elapsed.TotalSeconds:F1} s");
+                    return Task.FromResult(0);
+                }
                 var generator = new ItemEmbeddingGenerator(semanticEncoder, promptTemplate, new ItemEmbeddingGenerationOptions
                 {
                     BatchSize = parseResult.GetValue(batchSize),

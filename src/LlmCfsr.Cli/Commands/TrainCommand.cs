@@ -1,15 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Models;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr train --data PREPARED_DIR --backbone sasrec|gru4rec|bert4rec [--loss ...] [--epochs ...] --out RUN_DIR</c>:
-/// trains with validation and early stopping, keeps the best checkpoint and writes the test split's metrics.json.
+/// <c>llmcfsr train --data PREPARED_DIR [--model NAME] [--backbone sasrec|gru4rec|bert4rec] [--embeddings FILE]
+/// [--raw-embeddings FILE] [--teacher-run DIR] [--user-embeddings FILE] [--loss ...] [--epochs ...] --out RUN_DIR</c>:
+/// trains any registered model with validation and early stopping, keeps the best checkpoint and writes the test
+/// split's metrics.json. <c>--backbone</c> alone trains that id-only model; with an LLM-enhanced <c>--model</c> it
+/// picks the model's backbone.
 /// </summary>
 public static class TrainCommand
 {
@@ -18,7 +24,15 @@ public static class TrainCommand
     {
         var defaults = new TrainingOptions();
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
-        var backbone = new Option<string>("--backbone") { Description = "Registered model: sasrec, gru4rec or bert4rec.", Required = true };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Registered model: sasrec, gru4rec, bert4rec, llm2x, said, llm-esr, llmemb, llm-cfsr, llm-cfsr-no-cft, llm-cfsr-no-semantic, llm-cfsr-no-collaborative, llm-cfsr-no-cross-attention, llm-cfsr-no-sharing (default: --backbone, else sasrec).",
+        };
+        var backbone = new Option<string?>("--backbone") { Description = "Backbone: sasrec, gru4rec or bert4rec. Alone it names the id-only model; with an LLM-enhanced --model it is that model's backbone (default sasrec)." };
+        var embeddings = new Option<string?>("--embeddings") { Description = "Item-embedding cache (llmcfsr embed; fine-tuned for LLM-CFSR) of the LLM-enhanced models." };
+        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft (default: --embeddings)." };
+        var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to." };
+        var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories for llm-esr (llmcfsr embed --users)." };
         var output = new Option<string>("--out") { Description = "Run directory to write.", Required = true };
         var loss = new Option<string?>("--loss") { Description = "Ranking loss: bce, bpr, ce or sampled-softmax (default: bce for causal backbones, ce for bert4rec)." };
         var objective = new Option<string?>("--objective") { Description = "all (every position, causal), last (last position, causal) or masked (bidirectional); default follows the backbone." };
@@ -41,7 +55,7 @@ public static class TrainCommand
         var force = new Option<bool>("--force") { Description = "Overwrite a run directory that already holds a run." };
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in the run directory from its last completed epoch." };
         var command = new Command("train", "Train a sequential recommender with validation, early stopping and checkpoints; writes the test split's metrics.json.");
-        foreach (var option in new Option[] { data, backbone, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, force, resume })
+        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, force, resume })
         {
             command.Options.Add(option);
         }
@@ -56,9 +70,27 @@ public static class TrainCommand
             }
             return Task.FromResult(DataCommand.Guarded(error, () =>
             {
+                var modelName = parseResult.GetValue(model) ?? parseResult.GetValue(backbone) ?? defaults.Model;
+                var configuration = new Dictionary<string, string?>();
+                using (var probe = TrainCommandServices.Build())
+                {
+                    var factory = probe.GetRequiredService<ComponentCatalog>().RecommenderModel(modelName);
+                    if (parseResult.GetValue(model) is not null && parseResult.GetValue(backbone) is { } chosen)
+                    {
+                        if (factory is IdOnlyRecommenderFactory && !string.Equals(chosen, factory.Name, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new ArgumentException($"--model {modelName} is the id-only model on its own backbone; train --model {chosen} instead of passing --backbone {chosen}.");
+                        }
+                        configuration[$"{LlmEnhancedModelOptions.Section}:{nameof(LlmEnhancedModelOptions.Backbone)}"] = chosen;
+                    }
+                }
                 var options = new TrainingOptions
                 {
-                    Model = parseResult.GetValue(backbone)!,
+                    Model = modelName,
+                    SemanticEmbeddingsPath = FullPath(parseResult.GetValue(embeddings)),
+                    RawSemanticEmbeddingsPath = FullPath(parseResult.GetValue(rawEmbeddings)),
+                    TeacherRunDirectory = FullPath(parseResult.GetValue(teacherRun)),
+                    UserEmbeddingsPath = FullPath(parseResult.GetValue(userEmbeddings)),
                     Loss = parseResult.GetValue(loss),
                     Objective = ParseObjective(parseResult.GetValue(objective)),
                     MaskProbability = parseResult.GetValue(maskProbability),
@@ -83,7 +115,7 @@ public static class TrainCommand
                 var dataset = PreparedDatasetStore.Load(folder);
                 var mode = parseResult.GetValue(force) ? TrainingRunMode.Overwrite : parseResult.GetValue(resume) ? TrainingRunMode.Resume : TrainingRunMode.New;
                 var request = new TrainingRequest { Dataset = dataset, DatasetFolder = folder, Options = options, RunDirectory = parseResult.GetValue(output)!, Mode = mode };
-                using var services = TrainCommandServices.Build();
+                using var services = TrainCommandServices.Build(configuration);
                 var trainer = new RecommenderTrainer(services);
                 writer.WriteLine($"Training {options.Model} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items) on {options.Device}.");
                 TrainingResult result;
@@ -109,6 +141,8 @@ public static class TrainCommand
         });
         return command;
     }
+
+    private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);
 
     private static TrainingObjective ParseObjective(string? text) => text?.Trim().ToLowerInvariant() switch
     {

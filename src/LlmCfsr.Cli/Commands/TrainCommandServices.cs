@@ -1,10 +1,14 @@
 using LlmCfsr.DependencyInjection;
+using LlmCfsr.Fusion.CrossAttention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Cli.Commands;
 
-/// <summary>The services <c>train</c> and <c>evaluate</c> share: the SDK with the three backbones and the standard losses.</summary>
+/// <summary>
+/// The services <c>train</c> and <c>evaluate</c> share: the SDK with the three backbones, the standard losses,
+/// the fusions and the LLM-enhanced models.
+/// </summary>
 internal static class TrainCommandServices
 {
     /// <summary>
@@ -19,7 +23,9 @@ internal static class TrainCommandServices
             .AddSasRec()
             .AddGru4Rec()
             .AddBert4Rec()
-            .AddStandardRankingLosses();
+            .AddStandardRankingLosses()
+            .AddCrossAttentionFusion()
+            .AddLlmEnhancedRecommenders();
         var provider = services.BuildServiceProvider();
         provider.ValidateLlmCfsrOptions();
         return provider;

@@ -1,0 +1,116 @@
+using LlmCfsr.Losses;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+using LlmCfsr.DependencyInjection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models.Tests;
+
+/// <summary>What distinguishes each LLM-based baseline.</summary>
+public sealed class BaselineTests
+{
+    [Fact]
+    public void Llm2XKeepsThePcaTableFixedAndTrainsOnlyTheBackbone()
+    {
+        using var services = TestServices.Build();
+        using var model = Fixtures.Create(services, "llm2x");
+        Assert.All(model.named_parameters(), p => Assert.StartsWith("backbone.", p.name));
+        Assert.DoesNotContain("item_table", model.state_dict().Keys);
+        using var scope = NewDisposeScope();
+        var table = model.get_buffer("item_table")!;
+        Assert.False(table.requires_grad);
+        Assert.Equal(new long[] { Fixtures.Small.ItemCount + 1, Fixtures.TinyBackbone.HiddenSize }, table.shape);
+    }
+
+    [Fact]
+    public void SaidStartsItsTrainableIdTableFromThePcaTable()
+    {
+        using var services = TestServices.Build();
+        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
+        using var said = Fixtures.Create(services, "said", semantic: embeddings);
+        using var llm2x = Fixtures.Create(services, "llm2x", semantic: embeddings);
+        using var scope = NewDisposeScope();
+        var table = said.get_parameter(IdOnlyRecommender.ItemTableParameter)!;
+        Assert.True(table.requires_grad);
+        Assert.True(table.allclose(llm2x.get_buffer("item_table")!, 1e-6, 1e-7));
+    }
+
+    [Fact]
+    public void LlmEsrRetrievesTheMostSimilarUsersByCosine()
+    {
+        using var services = TestServices.Build(("LlmCfsr:Models:LlmEsr:Neighbours", "2"));
+        var dataset = Fixtures.Small;
+        // Hand-made user embeddings: users 1..3 point one way, users 4..6 another (scaled, so cosine ignores length), the rest a third way.
+        var values = new float[dataset.UserCount * 2];
+        for (int u = 0; u < dataset.UserCount; u++)
+        {
+            (values[2 * u], values[2 * u + 1]) = u < 3 ? (1f * (u + 1), 0.01f * u) : u < 6 ? (0.01f * u, 2f * u) : (-1f, -1f - 0.001f * u);
+        }
+        var users = new Embeddings.UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, 2, values, "hand", "hand");
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        using var model = (DualViewRecommender)catalog.RecommenderModel("llm-esr").Create(new RecommenderModelContext
+        {
+            Dataset = dataset, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset), UserEmbeddings = users,
+        });
+        using var scope = NewDisposeScope();
+        var neighbours = model.named_modules().Select(m => m.module).OfType<nn.Module>()
+            .Select(m => m.named_buffers().FirstOrDefault(b => b.name == "neighbours").buffer).First(b => b is not null)!;
+        Assert.Equal(new long[] { dataset.UserCount + 1, 2 }, neighbours.shape);
+        Assert.Equal(new long[] { 2, 3 }, neighbours[1].data<long>().Order().ToArray());
+        Assert.Equal(new long[] { 1, 3 }, neighbours[2].data<long>().Order().ToArray());
+        Assert.Equal(new long[] { 5, 6 }, neighbours[4].data<long>().Order().ToArray());
+        Assert.DoesNotContain(7L, neighbours[7].data<long>().ToArray());
+    }
+
+    [Fact]
+    public void LlmEsrAddsTheWeightedSelfDistillationTerm()
+    {
+        var dataset = Fixtures.Small;
+        var batch = new TrainingBatch
+        {
+            Users = tensor(new long[] { 1, 2 }),
+            Items = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 }, { 5, 6, 7, 8, 9, 10 } }),
+            Targets = tensor(new long[,] { { 0, 0, 2, 3, 4, 5 }, { 6, 7, 8, 9, 10, 11 } }),
+        };
+        float Loss(double weight)
+        {
+            using var services = TestServices.Build(("LlmCfsr:Models:LlmEsr:DistillationWeight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            using var model = Fixtures.Create(services, "llm-esr");
+            model.eval();
+            using var negatives = new NegativeSampler(dataset);
+            using var scope = NewDisposeScope();
+            manual_seed(9);
+            return model.ComputeLoss(batch, services.GetRequiredService<ComponentCatalog>().RankingLoss("bce"), negatives).item<float>();
+        }
+        float none = Loss(0), some = Loss(0.1), more = Loss(0.2);
+        Assert.True(some > none);
+        // The term is linear in its weight (eval mode: no dropout, same negatives).
+        Assert.Equal(more - none, 2 * (some - none), 4);
+    }
+
+    [Fact]
+    public void LlmEmbAlignmentRewardsAdaptedEmbeddingsThatMatchTheTeacher()
+    {
+        using var services = TestServices.Build();
+        using var model = (LlmEmbRecommender)Fixtures.Create(services, "llmemb");
+        var batch = new TrainingBatch
+        {
+            Users = tensor(new long[] { 1 }),
+            Items = tensor(new long[,] { { 0, 1, 2, 3, 4, 5 } }),
+            Targets = tensor(new long[,] { { 0, 2, 3, 4, 5, 6 } }),
+        };
+        using var scope = NewDisposeScope();
+        model.eval();
+        var adapted = model.ItemRepresentations(arange(Fixtures.Small.ItemCount + 1, dtype: ScalarType.Int64)).detach();
+        float random = model.AlignmentLoss(batch).item<float>();
+        // A teacher equal to the adapted embeddings is the InfoNCE optimum direction: each item is most similar to itself.
+        model.get_buffer("teacher_table")!.copy_(adapted);
+        float aligned = model.AlignmentLoss(batch).item<float>();
+        Assert.True(aligned < random, $"aligned {aligned} vs random {random}");
+        // Six distinct items: a uniform InfoNCE is ln 6; a matched teacher beats it.
+        Assert.True(aligned < Math.Log(6));
+        Assert.DoesNotContain("teacher_table", model.state_dict().Keys);
+    }
+}

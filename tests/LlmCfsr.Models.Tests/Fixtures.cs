@@ -1,0 +1,98 @@
+using LlmCfsr.Data;
+using LlmCfsr.Data.Synthetic;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Encoders;
+using LlmCfsr.Prompts;
+using LlmCfsr.Sequences;
+using Microsoft.Extensions.DependencyInjection;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models.Tests;
+
+/// <summary>Datasets and model inputs the tests build themselves.</summary>
+internal static class Fixtures
+{
+    /// <summary>A small synthetic dataset with item texts (for fast structural tests).</summary>
+    public static PreparedDataset Small { get; } = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { Users = 60, Items = 40, Topics = 4, Seed = 5 }).Dataset;
+
+    /// <summary>Sizes small enough for structural tests.</summary>
+    public static SequenceEncoderSettings TinyBackbone { get; } = new() { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 };
+
+    /// <summary>
+    /// Seeded Gaussian "LLM" item embeddings [items, dimension] for structural tests, whose outcome does not depend
+    /// on what the embeddings mean (shapes, parameters, masking); semantic tests use MiniLM.
+    /// </summary>
+    public static ItemEmbeddingCache RandomItemEmbeddings(PreparedDataset dataset, int dimension = 24, int seed = 1, string encoder = "random")
+    {
+        var generator = new Generator((ulong)seed);
+        using var values = randn([dataset.ItemCount, dimension], generator: generator);
+        return new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, dimension, values.data<float>().ToArray(),
+            new ItemEmbeddingFingerprint(encoder, encoder, EmbeddingPooling.Mean, "generic", false));
+    }
+
+    /// <summary>Seeded Gaussian user embeddings for structural tests.</summary>
+    public static UserEmbeddingCache RandomUserEmbeddings(PreparedDataset dataset, int dimension = 16, int seed = 2)
+    {
+        var generator = new Generator((ulong)seed);
+        using var values = randn([dataset.UserCount, dimension], generator: generator);
+        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, dimension, values.data<float>().ToArray(), "random", "random");
+    }
+
+    /// <summary>
+    /// User embeddings as the mean of the user's training items' embeddings: the same semantic signal as the text
+    /// of the history, without running the encoder over every history text (which would dominate the test time);
+    /// the CLI test covers the text path.
+    /// </summary>
+    public static UserEmbeddingCache MeanOfHistoryItems(PreparedDataset dataset, ItemEmbeddingCache items)
+    {
+        using var scope = NewDisposeScope();
+        var table = items.ToTensor(withPaddingRow: true);
+        var rows = new float[dataset.UserCount * (long)items.Dimension];
+        for (int user = 1; user <= dataset.UserCount; user++)
+        {
+            var history = dataset.TrainingSequence(user).ToArray().Select(i => (long)i).ToArray();
+            var mean = table.index_select(0, tensor(history)).mean([0]);
+            mean.data<float>().ToArray().CopyTo(rows, (user - 1) * (long)items.Dimension);
+        }
+        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, items.Dimension, rows, items.Fingerprint.Encoder, "mean-of-history-items");
+    }
+
+    /// <summary>MiniLM embeddings of <paramref name="dataset"/>'s items rendered with the generic template, written to <paramref name="path"/>.</summary>
+    public static ItemEmbeddingCache MiniLmItemEmbeddings(PreparedDataset dataset, string path)
+    {
+        using var services = TestServices.Build();
+        var encoder = services.GetRequiredService<ComponentCatalog>().SemanticEncoder("minilm");
+        new ItemEmbeddingGenerator(encoder, ItemPromptTemplates.ByName("generic")).Generate(dataset, path);
+        return ItemEmbeddingCache.Load(path);
+    }
+
+    /// <summary>A fresh empty folder under the temp directory.</summary>
+    public static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "llmcfsr-models-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>The model registered as <paramref name="name"/>, created on <see cref="Small"/> with every input available.</summary>
+    public static SequentialRecommender Create(ServiceProvider services, string name, SequenceEncoderSettings? backbone = null,
+        ItemEmbeddingCache? semantic = null, ItemEmbeddingCache? raw = null, int seed = 1)
+    {
+        manual_seed(seed);
+        var settings = backbone ?? TinyBackbone;
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        using var teacher = randn(Small.ItemCount + 1, settings.HiddenSize);
+        return catalog.RecommenderModel(name).Create(new RecommenderModelContext
+        {
+            Dataset = Small,
+            Backbone = settings,
+            Components = catalog,
+            Services = services,
+            SemanticEmbeddings = semantic ?? RandomItemEmbeddings(Small),
+            RawSemanticEmbeddings = raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
+            TeacherItemEmbeddings = teacher,
+            UserEmbeddings = RandomUserEmbeddings(Small),
+        });
+    }
+}

@@ -1,0 +1,121 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models.Tests;
+
+/// <summary>Every registered model creates, trains a step and scores consistently, on every backbone.</summary>
+public sealed class ModelConformanceTests
+{
+    public static readonly string[] LlmEnhanced =
+    [
+        "llm2x", "said", "llminit", "llm-esr", "llmemb", "llm-cfsr", "llm-cfsr-no-cft", "llm-cfsr-no-semantic",
+        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing",
+    ];
+
+    public static TheoryData<string, string> ModelsAndBackbones()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var backbone in new[] { "sasrec", "gru4rec", "bert4rec" })
+        {
+            data.Add(backbone, backbone);
+            foreach (var model in LlmEnhanced)
+            {
+                data.Add(model, backbone);
+            }
+        }
+        return data;
+    }
+
+    [Fact]
+    public void EveryModelIsRegisteredByName()
+    {
+        using var services = TestServices.Build();
+        var names = services.GetRequiredService<ComponentCatalog>().Names(ComponentKind.Model);
+        Assert.Equal(new[] { "bert4rec", "gru4rec", "sasrec" }.Concat(LlmEnhanced).Order(StringComparer.Ordinal), names);
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndBackbones))]
+    public void TrainsAStepAndScoresConsistently(string name, string backbone)
+    {
+        using var services = TestServices.Build(("LlmCfsr:Models:Backbone", backbone));
+        using var model = Fixtures.Create(services, name);
+        Assert.Equal(services.GetRequiredService<ComponentCatalog>().SequenceEncoder(backbone).Direction, model.Direction);
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        using var negatives = new NegativeSampler(Fixtures.Small);
+        using var scope = NewDisposeScope();
+        bool masked = model.Direction == SequenceDirection.Bidirectional;
+        var batch = new TrainingBatch
+        {
+            Users = tensor(new long[] { 1, 2 }),
+            Items = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 }, { 5, 6, 7, 8, 9, 10 } }),
+            Targets = masked ? tensor(new long[,] { { 0, 0, 0, 2, 0, 0 }, { 0, 0, 0, 0, 0, 10 } }) : tensor(new long[,] { { 0, 0, 2, 3, 4, 5 }, { 6, 7, 8, 9, 10, 11 } }),
+            MaskedPositions = masked ? tensor(new[,] { { false, false, false, true, false, false }, { false, false, false, false, false, true } }) : null,
+        };
+        model.train();
+        var loss = model.ComputeLoss(batch, catalog.RankingLoss(model.DefaultLoss ?? (masked ? "ce" : "bce")), negatives);
+        Assert.Equal(0, loss.dim());
+        Assert.True(float.IsFinite(loss.item<float>()), $"{name} on {backbone}: loss {loss.item<float>()}");
+        loss.backward();
+        var trained = model.parameters().Where(p => p.grad is not null && p.grad.abs().sum().item<float>() > 0).Count();
+        Assert.True(trained > 0, $"{name} on {backbone}: no parameter received a gradient.");
+
+        model.eval();
+        var histories = tensor(new long[,] { { 0, 0, 0, 0, 0, 3, 4, 5 }, { 1, 2, 3, 4, 5, 6, 7, 8 } });
+        var candidates = tensor(new long[,] { { 6, 1, 40 }, { 9, 2, 17 } });
+        var all = model.ScoreAll(histories);
+        Assert.Equal(new long[] { 2, Fixtures.Small.ItemCount + 1 }, all.shape);
+        Assert.True(all.isfinite().all().item<bool>());
+        Assert.True(all.gather(1, candidates).allclose(model.ScoreCandidates(histories, candidates), 1e-4, 1e-5), $"{name} on {backbone}: candidate scores differ from full scores.");
+    }
+
+    [Theory]
+    [InlineData("llm2x", "--embeddings")]
+    [InlineData("said", "--embeddings")]
+    [InlineData("llm-cfsr", "--embeddings")]
+    [InlineData("llm-cfsr-no-cft", "--raw-embeddings FILE (or --embeddings FILE)")]
+    [InlineData("llm-esr", "--raw-embeddings FILE (or --embeddings FILE)")]
+    [InlineData("llmemb", "--embeddings")]
+    public void AModelWithoutItsEmbeddingsFailsNamingTheOption(string name, string option)
+    {
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var context = new RecommenderModelContext { Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services };
+        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
+        Assert.Contains($"Model '{name}' needs", error.Message);
+        Assert.Contains(option, error.Message);
+    }
+
+    [Fact]
+    public void LlmEsrAndLlmEmbNameTheirOtherInputs()
+    {
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var context = new RecommenderModelContext
+        {
+            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small),
+        };
+        Assert.Contains("--user-embeddings FILE", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llm-esr").Create(context)).Message);
+        Assert.Contains("--teacher-run DIR", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context)).Message);
+        using var wrongTeacher = randn(Fixtures.Small.ItemCount + 1, 4);
+        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context with { TeacherItemEmbeddings = wrongTeacher }));
+        Assert.Contains("same --hidden (8)", error.Message);
+    }
+
+    [Fact]
+    public void ModelOptionsAreValidatedWithTheirKeys()
+    {
+        using var services = TestServices.Build(
+            ("LlmCfsr:Models:AdapterDropout", "1.5"),
+            ("LlmCfsr:Models:LlmEsr:Neighbours", "0"),
+            ("LlmCfsr:Models:LlmEmb:Temperature", "0"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.ValidateLlmCfsrOptions());
+        Assert.Contains("LlmCfsr:Models:AdapterDropout must be in [0, 1)", error.Message);
+        Assert.Contains("LlmCfsr:Models:LlmEsr:Neighbours must be positive", error.Message);
+        Assert.Contains("LlmCfsr:Models:LlmEmb:Temperature must be positive", error.Message);
+    }
+}
