@@ -114,4 +114,20 @@ public sealed class CompareCommandTests
         Assert.True(File.Exists(Path.Combine(report, "runs", "sasrec", "seed-1", "metrics.json")));
         Assert.True(File.Exists(Path.Combine(report, "training-sasrec.png")));
     }
+
+    [Fact]
+    public void EmbeddingOptionsReachEveryRunAsAbsolutePaths()
+    {
+        var root = Fixtures.TempFolder();
+        var data = Path.Combine(root, "data");
+        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+        string missing = Path.Combine(root, "missing-users.safetensors");
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, missing);
+
+        var (exit, output, _) = Run(SmallRun(data, Path.Combine(root, "report"), "sasrec,gru4rec", ["--seeds", "1", "--epochs", "1", "--user-embeddings", relative]));
+        Assert.Equal(2, exit);
+        // The trainer loads every given input for every model, so both runs fail naming the file, and nothing trains.
+        Assert.Contains($"sasrec seed 1: FAILED FileNotFoundException: User-embedding file '{missing}' does not exist", output);
+        Assert.Contains($"gru4rec seed 1: FAILED FileNotFoundException: User-embedding file '{missing}' does not exist", output);
+    }
 }
