@@ -78,12 +78,14 @@ public static class ComparisonCharts
             var loss = plot.Add.Scatter(epochs, history.Select(h => h.Loss).ToArray());
             loss.Color = color;
             loss.LineWidth = 2;
+            loss.MarkerSize = 8;
             loss.LegendText = $"loss, seed {runs[s].Seed}";
             var ndcg = plot.Add.Scatter(epochs, history.Select(h => h.Validation.GetValueOrDefault("NDCG@10", double.NaN)).ToArray());
             ndcg.Color = color;
             ndcg.LineWidth = 2;
             ndcg.LinePattern = LinePattern.Dashed;
             ndcg.MarkerShape = MarkerShape.OpenCircle;
+            ndcg.MarkerSize = 8;
             ndcg.Axes.YAxis = plot.Axes.Right;
             ndcg.LegendText = $"validation NDCG@10, seed {runs[s].Seed}";
         }
