@@ -17,6 +17,7 @@ public static class CliApplication
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+
+namespace LlmCfsr.Comparison;
+
+/// <summary>
+/// Writes a <see cref="ComparisonTable"/> as Markdown: the table (cells "mean ± std" with 4 decimals, the column's
+/// best in bold, "–" for no value), then the paired t-tests of the best against the runner-up, then the failed runs.
+/// </summary>
+public static class ComparisonMarkdown
+{
+    /// <summary>The Markdown of <paramref name="table"/>, starting with a level-<paramref name="headingLevel"/> heading naming the protocol.</summary>
+    public static string Write(ComparisonTable table, int headingLevel = 2)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfLessThan(headingLevel, 1);
+        var text = new StringBuilder();
+        text.Append('#', headingLevel).Append(CultureInfo.InvariantCulture, $" Protocol `{table.Protocol}`\n\n");
+        text.Append("| Model | Runs | ").Append(string.Join(" | ", table.Columns.Select(c => c.Label))).Append(" |\n");
+        text.Append("| --- | ---: |").Append(string.Concat(Enumerable.Repeat(" ---: |", table.Columns.Count))).Append('\n');
+        for (int r = 0; r < table.Rows.Count; r++)
+        {
+            var row = table.Rows[r];
+            text.Append(CultureInfo.InvariantCulture, $"| {Escape(row.Model)} | {row.SucceededSeeds.Count}/{row.Runs} |");
+            for (int c = 0; c < table.Columns.Count; c++)
+            {
+                string cell = Cell(row.Cells[c]);
+                text.Append(' ').Append(table.IsBest(r, c) ? $"**{cell}**" : cell).Append(" |");
+            }
+            text.Append('\n');
+        }
+        text.Append("\nMean ± sample standard deviation over seeds; best per column in bold.\n\n");
+        text.Append("Paired t-test of the best against the runner-up (per-user values, pooled over the seeds both completed):\n\n");
+        text.Append("| Column | Best | Runner-up | Mean difference | t | p | Pairs |\n");
+        text.Append("| --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        foreach (var test in table.Significance)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {test.Column.Label} | {Escape(test.Best ?? "–")} | {Escape(test.RunnerUp ?? "–")} |");
+            if (test.Test is { } t)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {t.MeanDifference:F4} | {t.T:F3} | {FormatP(t.PValue)} | {t.Pairs} |\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $" – | – | – | {Escape(test.Note ?? "")} |\n");
+            }
+        }
+        var failures = table.Rows.SelectMany(row => row.Failures.Select(f => (row.Model, f.Seed, f.Error))).ToList();
+        if (failures.Count > 0)
+        {
+            text.Append("\nFailed runs:\n\n");
+            foreach (var (model, seed, error) in failures)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"- {model}, seed {seed}: {OneLine(error)}\n");
+            }
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The whole report of <paramref name="result"/>: a title, the dataset, models and seeds, then one section per
+    /// protocol (<see cref="Write(ComparisonTable, int)"/>).
+    /// </summary>
+    public static string WriteReport(ComparisonResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = new StringBuilder();
+        var dataset = result.Dataset;
+        text.Append(CultureInfo.InvariantCulture, $"# Comparison on `{dataset.Name}`\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Dataset `{dataset.Name}` ({dataset.UserCount} users, {dataset.ItemCount} items, {dataset.InteractionCount} interactions; fingerprint `{dataset.Fingerprint}`), ");
+        text.Append(CultureInfo.InvariantCulture, $"test split (leave-one-out), pessimistic ties. Models: {string.Join(", ", result.Models)}. ");
+        text.Append(CultureInfo.InvariantCulture, $"Seeds: {string.Join(", ", result.Seeds)}. Early stopping on validation NDCG@10 under `{result.Protocols[0]}`.\n\n");
+        foreach (string protocol in result.Protocols)
+        {
+            text.Append(Write(result.Table(protocol))).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    /// <summary>"0.1234 ± 0.0056", "0.1234" with one seed, "–" without a value.</summary>
+    internal static string Cell(ComparisonCell? cell) => cell is null || double.IsNaN(cell.Mean)
+        ? "–"
+        : double.IsNaN(cell.StandardDeviation)
+            ? cell.Mean.ToString("F4", CultureInfo.InvariantCulture)
+            : string.Create(CultureInfo.InvariantCulture, $"{cell.Mean:F4} ± {cell.StandardDeviation:F4}");
+
+    /// <summary>p with 3 significant digits, "&lt; 1e-300" below double precision.</summary>
+    private static string FormatP(double p) => p == 0 ? "< 1e-300" : p.ToString("G3", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => OneLine(text).Replace("|", "\\|", StringComparison.Ordinal);
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,211 @@
+using LlmCfsr.Data;
+using LlmCfsr.Evaluation;
+using LlmCfsr.Models;
+using LlmCfsr.Training;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmCfsr.Comparison;
+
+/// <summary>
+/// Trains every model of a <see cref="ComparisonOptions"/> with every seed through <see cref="RecommenderTrainer"/>,
+/// one run directory each (<c>runs/MODEL/seed-N</c>: checkpoint, <c>run.json</c>, <c>metrics.json</c> of the first
+/// protocol and <c>metrics-test-PROTOCOL.json</c> of every protocol), and evaluates the best weights under every
+/// protocol without retraining. A run that throws is recorded with its error and the others go on; only
+/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="Teachers"/>: "llmemb"
+/// to "sasrec") get the teacher's run of the same seed as <see cref="TrainingOptions.TeacherRunDirectory"/>; the
+/// teacher is trained first (in <c>runs/TEACHER/seed-N</c>) when it is not already done, and is reused when it is
+/// also compared.
+/// </summary>
+public sealed class ComparisonRunner
+{
+    /// <summary>Models that need a trained teacher run, and the teacher model: "llmemb" aligns to "sasrec".</summary>
+    public static IReadOnlyDictionary<string, string> Teachers { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["llmemb"] = "sasrec",
+    };
+
+    private readonly IServiceProvider _services;
+    private readonly RecommenderTrainer _trainer;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the runner over the registered parts (models, backbones, losses).</summary>
+    public ComparisonRunner(IServiceProvider services, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _services = services;
+        _trainer = new RecommenderTrainer(services, loggers?.CreateLogger<RecommenderTrainer>());
+        _logger = (ILogger?)loggers?.CreateLogger<ComparisonRunner>() ?? NullLogger.Instance;
+    }
+
+    /// <summary>The run directory of <paramref name="model"/> with <paramref name="seed"/> inside <paramref name="reportDirectory"/>.</summary>
+    public static string RunDirectoryOf(string reportDirectory, string model, int seed)
+        => Path.Combine(Path.GetFullPath(reportDirectory), "runs", model, $"seed-{seed}");
+
+    /// <summary>The file a run's test report under <paramref name="protocol"/> is written to (the name <c>llmcfsr evaluate</c> uses).</summary>
+    public static string MetricsFileOf(string runDirectory, EvaluationProtocol protocol)
+        => Path.Combine(runDirectory, $"metrics-test-{protocol.ToString().Replace(':', '-')}.json");
+
+    /// <summary>Runs the comparison on <paramref name="dataset"/> (loaded from <paramref name="datasetFolder"/>, recorded in each run when given).</summary>
+    /// <exception cref="ArgumentException">Invalid options, or <see cref="ComparisonRunMode.New"/> on a report directory that already holds runs.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; finished runs stay on disk and <see cref="ComparisonRunMode.Resume"/> picks them up.</exception>
+    public ComparisonResult Run(PreparedDataset dataset, ComparisonOptions options, string? datasetFolder = null,
+        IProgress<ComparisonProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string runsRoot = Path.Combine(Path.GetFullPath(options.OutputDirectory), "runs");
+        if (options.Mode == ComparisonRunMode.New && Directory.Exists(runsRoot) && Directory.EnumerateFileSystemEntries(runsRoot).Any())
+        {
+            throw new ArgumentException($"{options.OutputDirectory} already holds runs; choose another directory or resume it (completed runs with the same options are reused).");
+        }
+        var protocols = options.Protocols.Select(EvaluationProtocol.Parse).ToArray();
+        var finished = new Dictionary<(string Model, int Seed), ComparisonRun>();
+        var runs = new List<ComparisonRun>();
+        int total = options.Models.Count * options.Seeds.Count;
+        foreach (string model in options.Models)
+        {
+            foreach (int seed in options.Seeds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int index = runs.Count + 1;
+                var run = RunOnce(model, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
+                runs.Add(run);
+            }
+        }
+        return new ComparisonResult
+        {
+            Dataset = dataset,
+            Models = options.Models,
+            Seeds = options.Seeds,
+            Protocols = protocols.Select(p => p.ToString()).ToArray(),
+            Runs = runs,
+        };
+    }
+
+    private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,
+        ComparisonOptions options, EvaluationProtocol[] protocols, Dictionary<(string, int), ComparisonRun> finished,
+        IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (finished.TryGetValue((model, seed), out var done))
+        {
+            return done;
+        }
+        var runDirectory = new RunDirectory(RunDirectoryOf(options.OutputDirectory, model, seed));
+        progress?.Report(new ComparisonProgress { Model = model, Seed = seed, Run = index, Runs = total });
+        ComparisonRun outcome;
+        try
+        {
+            var training = options.Training with { Model = model, Seed = seed, EvaluationProtocol = protocols[0].ToString() };
+            if (Teachers.TryGetValue(model, out string? teacherModel))
+            {
+                var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
+                if (!teacher.Succeeded)
+                {
+                    throw new InvalidOperationException($"its teacher {teacherModel} (seed {seed}) failed: {teacher.Error}");
+                }
+                training = training with { TeacherRunDirectory = teacher.RunDirectory };
+            }
+            outcome = TrainAndEvaluate(model, seed, index, total, training, runDirectory, dataset, datasetFolder, protocols, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "{Model} with seed {Seed} failed.", model, seed);
+            outcome = new ComparisonRun
+            {
+                Model = model,
+                Seed = seed,
+                RunDirectory = runDirectory.Path,
+                Manifest = ReadManifestOrNull(runDirectory),
+                Error = $"{e.GetType().Name}: {e.Message}",
+            };
+        }
+        finished[(model, seed)] = outcome;
+        progress?.Report(new ComparisonProgress { Model = model, Seed = seed, Run = index, Runs = total, Finished = outcome });
+        return outcome;
+    }
+
+    private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RunDirectory runDirectory,
+        PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols,
+        IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
+    {
+        var mode = TrainingRunMode.New;
+        bool reuse = false;
+        if (runDirectory.HoldsRun)
+        {
+            var previous = RunManifest.Read(runDirectory.Manifest);
+            bool sameOptions = previous.Options with { Device = training.Device } == training
+                && previous.Dataset.Fingerprint == dataset.Fingerprint;
+            reuse = sameOptions && previous.Completed && File.Exists(runDirectory.BestWeights);
+            mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
+        }
+
+        SequentialRecommender recommender;
+        RunManifest manifest;
+        EvaluationReport? trainedTest = null;
+        if (reuse)
+        {
+            _logger.LogInformation("Reusing the completed run of {Model} with seed {Seed} in {Run}.", model, seed, runDirectory.Path);
+            manifest = RunManifest.Read(runDirectory.Manifest);
+            recommender = TrainedRun.LoadBestModel(_services, runDirectory, dataset, TorchDevice.Parse(training.Device));
+        }
+        else
+        {
+            var request = new TrainingRequest { Dataset = dataset, DatasetFolder = datasetFolder, Options = training, RunDirectory = runDirectory.Path, Mode = mode };
+            var trainingProgress = progress is null ? null : new RelayProgress<TrainingProgress>(p =>
+                progress.Report(new ComparisonProgress { Model = model, Seed = seed, Run = index, Runs = total, Training = p }));
+            var result = _trainer.Train(request, trainingProgress, cancellationToken);
+            recommender = result.Model;
+            manifest = result.Manifest;
+            trainedTest = result.Test;
+        }
+
+        using (recommender)
+        {
+            var reports = new Dictionary<string, EvaluationReport>(StringComparer.Ordinal);
+            foreach (var protocol in protocols)
+            {
+                var report = trainedTest is not null && protocol == protocols[0]
+                    ? trainedTest
+                    : RankingEvaluator.Evaluate(recommender, dataset, DataSplit.Test, new EvaluationOptions
+                    {
+                        Protocol = protocol,
+                        BatchSize = training.EvaluationBatchSize,
+                        MaxHistoryLength = training.MaxLength,
+                        Device = TorchDevice.Parse(training.Device),
+                        Seed = training.Seed,
+                    }, cancellationToken);
+                report.WriteJson(MetricsFileOf(runDirectory.Path, protocol));
+                reports[protocol.ToString()] = report;
+            }
+            return new ComparisonRun
+            {
+                Model = model,
+                Seed = seed,
+                RunDirectory = runDirectory.Path,
+                Manifest = manifest,
+                Reports = reports,
+                Reused = reuse,
+            };
+        }
+    }
+
+    private static RunManifest? ReadManifestOrNull(RunDirectory run)
+    {
+        try
+        {
+            return run.HoldsRun ? RunManifest.Read(run.Manifest) : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Forwards reports synchronously (unlike <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
+    private sealed class RelayProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,20 @@
+namespace LlmCfsr.Comparison;
+
+/// <summary>One model's row of a <see cref="ComparisonTable"/>.</summary>
+public sealed record ComparisonTableRow
+{
+    /// <summary>Model name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Seeds whose runs succeeded and were averaged.</summary>
+    public required IReadOnlyList<int> SucceededSeeds { get; init; }
+
+    /// <summary>Seeds whose runs failed, with their errors.</summary>
+    public required IReadOnlyList<ComparisonRunFailure> Failures { get; init; }
+
+    /// <summary>One cell per table column; null for every column when no run succeeded.</summary>
+    public required IReadOnlyList<ComparisonCell?> Cells { get; init; }
+
+    /// <summary>Number of runs (succeeded and failed).</summary>
+    public int Runs => SucceededSeeds.Count + Failures.Count;
+}

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json;
+using LlmCfsr.Cli;
+using LlmCfsr.Data;
+using LlmCfsr.Training;
+
+namespace LlmCfsr.Comparison.Tests;
+
+public sealed class CompareCommandTests
+{
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exit = CliApplication.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static string[] Arguments(string data, string report, string models, params string[] extra) =>
+        SmallRun(data, report, models, ["--seeds", "2", "--epochs", "2", "--protocols", "sampled:20,full", .. extra]);
+
+    private static string[] SmallRun(string data, string report, string models, string[] extra) =>
+    [
+        "compare", "--data", data, "--models", models, "--batch-size", "16", "--max-len", "8",
+        "--hidden", "8", "--layers", "1", "--heads", "2", "--lr", "0.005", "--out", report, .. extra,
+    ];
+
+    [Fact]
+    public void CompareTrainsEveryModelAndSeedAndWritesTablesMetricsAndCharts()
+    {
+        var root = Fixtures.TempFolder();
+        var data = Path.Combine(root, "data");
+        var report = Path.Combine(root, "report");
+        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+
+        var (exit, output, error) = Run(Arguments(data, report, "sasrec,gru4rec"));
+        Assert.True(exit == 0, error + output);
+
+        foreach (string model in new[] { "sasrec", "gru4rec" })
+        {
+            foreach (int seed in new[] { 1, 2 })
+            {
+                string run = Path.Combine(report, "runs", model, $"seed-{seed}");
+                var manifest = RunManifest.Read(Path.Combine(run, "run.json"));
+                Assert.True(manifest.Completed);
+                Assert.Equal(model, manifest.Options.Model);
+                Assert.Equal(seed, manifest.Options.Seed);
+                Assert.Equal(2, manifest.History.Count);
+                Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+                // The first protocol drove training; its metrics.json equals the per-protocol file.
+                Assert.Equal(File.ReadAllText(Path.Combine(run, "metrics.json")), File.ReadAllText(Path.Combine(run, "metrics-test-sampled-20.json")));
+                using var full = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics-test-full.json")));
+                Assert.Equal("full", full.RootElement.GetProperty("protocol").GetString());
+            }
+        }
+
+        string markdown = File.ReadAllText(Path.Combine(report, "comparison.md"));
+        Assert.Contains("## Protocol `sampled:20`", markdown);
+        Assert.Contains("## Protocol `full`", markdown);
+        Assert.Contains("| sasrec | 2/2 |", markdown);
+        Assert.Contains("| gru4rec | 2/2 |", markdown);
+        Assert.Contains("**", markdown);
+        Assert.Contains("| Overall NDCG@10 |", markdown);
+        Assert.Contains("![NDCG@10 by target-item popularity (full)](ndcg-by-popularity-full.png)", markdown);
+        foreach (string protocol in new[] { "sampled-20", "full" })
+        {
+            var csv = File.ReadAllLines(Path.Combine(report, $"table-{protocol}.csv"));
+            Assert.Equal(3, csv.Length);
+            Assert.StartsWith("model,runs,succeeded,Overall HR@10 mean,Overall HR@10 std,", csv[0]);
+            Assert.StartsWith("sasrec,2,2,", csv[1]);
+            Assert.StartsWith("gru4rec,2,2,", csv[2]);
+            // Every NDCG@10 column has a t-test over 2 seeds x 60 users (overall) or fewer (groups).
+            var significance = File.ReadAllLines(Path.Combine(report, $"significance-{protocol}.csv"));
+            Assert.Equal(11, significance.Length);
+            Assert.Contains(significance, line => line.StartsWith("Overall NDCG@10,", StringComparison.Ordinal) && line.Contains(",120,", StringComparison.Ordinal));
+        }
+        foreach (string png in new[] { "ndcg-by-popularity-sampled-20.png", "ndcg-by-popularity-full.png", "training-sasrec.png", "training-gru4rec.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(report, png));
+            Assert.True(bytes.Length > 10_000, $"{png} has only {bytes.Length} bytes.");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+
+        // Re-running into the report needs --force, which reuses the completed runs without retraining.
+        (exit, _, error) = Run(Arguments(data, report, "sasrec,gru4rec"));
+        Assert.Equal(1, exit);
+        Assert.Contains("already holds runs", error);
+        var before = File.GetLastWriteTimeUtc(Path.Combine(report, "runs", "sasrec", "seed-1", "model.safetensors"));
+        string firstTable = File.ReadAllText(Path.Combine(report, "table-full.csv"));
+        (exit, output, error) = Run(Arguments(data, report, "sasrec,gru4rec", "--force"));
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("sasrec seed 1: reused", output);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(report, "runs", "sasrec", "seed-1", "model.safetensors")));
+        // Re-evaluating the kept best weights reproduces the table exactly (seeded negatives, deterministic CPU scoring).
+        Assert.Equal(firstTable, File.ReadAllText(Path.Combine(report, "table-full.csv")));
+    }
+
+    [Fact]
+    public void AFailingModelIsReportedAndDoesNotLoseTheOthers()
+    {
+        var root = Fixtures.TempFolder();
+        var data = Path.Combine(root, "data");
+        var report = Path.Combine(root, "report");
+        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+
+        var (exit, output, error) = Run(SmallRun(data, report, "no-such-model,sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20"]));
+        Assert.Equal(2, exit);
+        Assert.Contains("1 of 2 runs failed", error);
+        Assert.Contains("no-such-model seed 1: FAILED", output);
+        string markdown = File.ReadAllText(Path.Combine(report, "comparison.md"));
+        Assert.Contains("| no-such-model | 0/1 | – |", markdown);
+        Assert.Contains("| sasrec | 1/1 | **", markdown);
+        Assert.Contains("- no-such-model, seed 1: ", markdown);
+        Assert.True(File.Exists(Path.Combine(report, "runs", "sasrec", "seed-1", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(report, "training-sasrec.png")));
+    }
+
+    [Fact]
+    public void EmbeddingOptionsReachEveryRunAsAbsolutePaths()
+    {
+        var root = Fixtures.TempFolder();
+        var data = Path.Combine(root, "data");
+        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+        string missing = Path.Combine(root, "missing-users.safetensors");
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, missing);
+
+        var (exit, output, _) = Run(SmallRun(data, Path.Combine(root, "report"), "sasrec,gru4rec", ["--seeds", "1", "--epochs", "1", "--user-embeddings", relative]));
+        Assert.Equal(2, exit);
+        // The trainer loads every given input for every model, so both runs fail naming the file, and nothing trains.
+        Assert.Contains($"sasrec seed 1: FAILED FileNotFoundException: User-embedding file '{missing}' does not exist", output);
+        Assert.Contains($"gru4rec seed 1: FAILED FileNotFoundException: User-embedding file '{missing}' does not exist", output);
+    }
+}

@@ -1,0 +1,95 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Models;
+using LlmCfsr.Training;
+
+namespace LlmCfsr.Comparison.Tests;
+
+public sealed class ComparisonRunnerTests
+{
+    private static ComparisonOptions Options(string output, params string[] models) => new()
+    {
+        Models = models,
+        Seeds = [7],
+        Protocols = ["sampled:20"],
+        OutputDirectory = output,
+        Training = new TrainingOptions { Epochs = 1, BatchSize = 16, MaxLength = 8, HiddenSize = 8, Layers = 1, Heads = 2 },
+    };
+
+    [Fact]
+    public void AModelWhoseFactoryThrowsIsRecordedAndTheNextModelStillTrains()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<ThrowingFactory>("broken"));
+        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
+        Assert.Equal(["broken", "gru4rec"], result.Runs.Select(r => r.Model));
+        Assert.False(result.Runs[0].Succeeded);
+        Assert.Equal("InvalidOperationException: the factory failed on purpose", result.Runs[0].Error);
+        Assert.Empty(result.Runs[0].Reports);
+        Assert.True(result.Runs[1].Succeeded, result.Runs[1].Error);
+        Assert.Equal(7, result.Runs[1].Manifest!.Options.Seed);
+        var table = result.Table("sampled:20");
+        Assert.Single(table.Rows[0].Failures);
+        Assert.All(table.Rows[0].Cells, Assert.Null);
+        Assert.Equal("gru4rec", table.Significance[0].Best);
+        Assert.Null(table.Significance[0].RunnerUp);
+    }
+
+    [Fact]
+    public void LlmEmbGetsTheSasRecRunOfTheSameSeedAsTeacherTrainedOnce()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        var output = Fixtures.TempFolder();
+        // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
+        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(), Options(output, "llmemb", "sasrec"));
+        Assert.All(result.Runs, r => Assert.True(r.Succeeded, r.Error));
+        string teacher = ComparisonRunner.RunDirectoryOf(output, "sasrec", 7);
+        Assert.Equal(teacher, result.Runs[0].Manifest!.Options.TeacherRunDirectory);
+        Assert.Equal(teacher, result.Runs[1].RunDirectory);
+        // Trained once, before the student: its files are older than the student's.
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(teacher, "metrics.json")) <= File.GetLastWriteTimeUtc(Path.Combine(result.Runs[0].RunDirectory, "run.json")));
+        Assert.Null(result.Runs[1].Manifest!.Options.TeacherRunDirectory);
+    }
+
+    [Fact]
+    public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        var output = Fixtures.TempFolder();
+        // A protocol with more negatives than the catalogue has items fails the teacher at validation.
+        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
+        var run = Assert.Single(result.Runs);
+        Assert.False(run.Succeeded);
+        Assert.StartsWith("InvalidOperationException: its teacher sasrec (seed 7) failed: ", run.Error);
+    }
+
+    /// <summary>Stands in for LLMEmb: requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
+    private sealed class TeacherCheckingFactory : IRecommenderModelFactory
+    {
+        public string Name => "llmemb";
+
+        public SequentialRecommender Create(RecommenderModelContext context)
+        {
+            var teacher = context.RequireTeacherItemEmbeddings(Name);
+            Assert.Equal(context.Dataset.ItemCount + 1, teacher.shape[0]);
+            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
+        }
+    }
+
+    private sealed class ThrowingFactory : IRecommenderModelFactory
+    {
+        public string Name => "broken";
+
+        public SequentialRecommender Create(RecommenderModelContext context) => throw new InvalidOperationException("the factory failed on purpose");
+    }
+
+    [Fact]
+    public void InvalidOptionsAreRejectedBeforeTraining()
+    {
+        using var services = Fixtures.Services();
+        var runner = new ComparisonRunner(services);
+        var output = Fixtures.TempFolder();
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec", "SASRec"))).Message);
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec") with { Protocols = ["full", "FULL"] })).Message);
+        Assert.Contains("Unknown evaluation protocol", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec") with { Protocols = ["some"] })).Message);
+        Assert.False(Directory.Exists(Path.Combine(output, "runs")));
+    }
+}

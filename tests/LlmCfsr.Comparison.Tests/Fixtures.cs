@@ -1,0 +1,78 @@
+using LlmCfsr.Comparison;
+using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Evaluation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmCfsr.Comparison.Tests;
+
+/// <summary>Datasets, reports and services the tests build in memory.</summary>
+internal static class Fixtures
+{
+    /// <summary>
+    /// Users walk a cycle over the catalogue (next item = previous + 1, wrapping) from a seeded start for 5..10
+    /// steps, so id-only models learn it within an epoch or two.
+    /// </summary>
+    public static PreparedDataset Cyclic(int users = 60, int items = 40, int seed = 3)
+    {
+        var random = new Random(seed);
+        var sequences = new List<int[]>();
+        for (int u = 0; u < users; u++)
+        {
+            int start = random.Next(items);
+            int length = 5 + random.Next(6);
+            sequences.Add(Enumerable.Range(0, length).Select(k => (start + k) % items + 1).ToArray());
+        }
+        return new PreparedDataset(
+            "cyclic",
+            Enumerable.Range(1, users).Select(u => $"u{u}").ToArray(),
+            Enumerable.Range(1, items).Select(i => $"i{i}").ToArray(),
+            sequences,
+            Enumerable.Range(0, items).Select(_ => ItemAttributes.Empty).ToArray());
+    }
+
+    /// <summary>A fresh empty folder under the temp directory.</summary>
+    public static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "llmcfsr-comparison-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>
+    /// A report over users 1..4 with the given pessimistic ranks: users 1 and 3 have tail-item targets, users 1 and 2
+    /// are tail users. With one relevant item, rank 0 gives HR@10 = NDCG@10 = 1 and rank 20 gives 0.
+    /// </summary>
+    public static EvaluationReport Report(params long[] ranks) => new(
+        EvaluationProtocol.Sampled(100), DataSplit.Test, [10], [1, 2, 3, 4], ranks,
+        [true, false, true, false], [true, true, false, false], "fingerprint");
+
+    /// <summary>A successful run with one report under "sampled:100".</summary>
+    public static ComparisonRun Run(string model, int seed, params long[] ranks) => new()
+    {
+        Model = model,
+        Seed = seed,
+        RunDirectory = $"/runs/{model}/seed-{seed}",
+        Reports = new Dictionary<string, EvaluationReport> { ["sampled:100"] = Report(ranks) },
+    };
+
+    /// <summary>A failed run.</summary>
+    public static ComparisonRun Failed(string model, int seed, string error) => new()
+    {
+        Model = model,
+        Seed = seed,
+        RunDirectory = $"/runs/{model}/seed-{seed}",
+        Error = error,
+    };
+
+    /// <summary>The SDK with SASRec and GRU4Rec and the standard losses.</summary>
+    public static ServiceProvider Services(Action<ILlmCfsrBuilder>? more = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        var builder = services.AddLlmCfsr().AddSasRec().AddGru4Rec().AddStandardRankingLosses();
+        more?.Invoke(builder);
+        return services.BuildServiceProvider();
+    }
+}
