@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using System.CommandLine;
 using System.Text.Json;
 using LlmCfsr.Cli;
@@ -31,7 +32,7 @@ public sealed class CompareCommandTests
         var root = Fixtures.TempFolder();
         var data = Path.Combine(root, "data");
         var report = Path.Combine(root, "report");
-        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
 
         var (exit, output, error) = Run(Arguments(data, report, "sasrec,gru4rec"));
         Assert.True(exit == 0, error + output);
@@ -101,7 +102,7 @@ public sealed class CompareCommandTests
         var root = Fixtures.TempFolder();
         var data = Path.Combine(root, "data");
         var report = Path.Combine(root, "report");
-        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
 
         var (exit, output, error) = Run(SmallRun(data, report, "no-such-model,sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20"]));
         Assert.Equal(2, exit);
@@ -120,7 +121,7 @@ public sealed class CompareCommandTests
     {
         var root = Fixtures.TempFolder();
         var data = Path.Combine(root, "data");
-        PreparedDatasetStore.Save(Fixtures.Cyclic(), data);
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
         string missing = Path.Combine(root, "missing-users.safetensors");
         string relative = Path.GetRelativePath(Environment.CurrentDirectory, missing);
 

@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
@@ -19,7 +20,7 @@ public sealed class ComparisonRunnerTests
     public void AModelWhoseFactoryThrowsIsRecordedAndTheNextModelStillTrains()
     {
         using var services = Fixtures.Services(builder => builder.AddRecommenderModel<ThrowingFactory>("broken"));
-        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
+        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
         Assert.Equal(["broken", "gru4rec"], result.Runs.Select(r => r.Model));
         Assert.False(result.Runs[0].Succeeded);
         Assert.Equal("InvalidOperationException: the factory failed on purpose", result.Runs[0].Error);
@@ -39,7 +40,7 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
         var output = Fixtures.TempFolder();
         // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
-        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(), Options(output, "llmemb", "sasrec"));
+        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(output, "llmemb", "sasrec"));
         Assert.All(result.Runs, r => Assert.True(r.Succeeded, r.Error));
         string teacher = ComparisonRunner.RunDirectoryOf(output, "sasrec", 7);
         Assert.Equal(teacher, result.Runs[0].Manifest!.Options.TeacherRunDirectory);
@@ -55,7 +56,7 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
         var output = Fixtures.TempFolder();
         // A protocol with more negatives than the catalogue has items fails the teacher at validation.
-        var result = new ComparisonRunner(services).Run(Fixtures.Cyclic(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
+        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
         var run = Assert.Single(result.Runs);
         Assert.False(run.Succeeded);
         Assert.StartsWith("InvalidOperationException: its teacher sasrec (seed 7) failed: ", run.Error);
@@ -87,9 +88,9 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services();
         var runner = new ComparisonRunner(services);
         var output = Fixtures.TempFolder();
-        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec", "SASRec"))).Message);
-        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec") with { Protocols = ["full", "FULL"] })).Message);
-        Assert.Contains("Unknown evaluation protocol", Assert.Throws<ArgumentException>(() => runner.Run(Fixtures.Cyclic(), Options(output, "sasrec") with { Protocols = ["some"] })).Message);
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(CyclicDataset.Create(), Options(output, "sasrec", "SASRec"))).Message);
+        Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(CyclicDataset.Create(), Options(output, "sasrec") with { Protocols = ["full", "FULL"] })).Message);
+        Assert.Contains("Unknown evaluation protocol", Assert.Throws<ArgumentException>(() => runner.Run(CyclicDataset.Create(), Options(output, "sasrec") with { Protocols = ["some"] })).Message);
         Assert.False(Directory.Exists(Path.Combine(output, "runs")));
     }
 }

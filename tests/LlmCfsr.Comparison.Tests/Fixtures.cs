@@ -10,28 +10,6 @@ namespace LlmCfsr.Comparison.Tests;
 /// <summary>Datasets, reports and services the tests build in memory.</summary>
 internal static class Fixtures
 {
-    /// <summary>
-    /// Users walk a cycle over the catalogue (next item = previous + 1, wrapping) from a seeded start for 5..10
-    /// steps, so id-only models learn it within an epoch or two.
-    /// </summary>
-    public static PreparedDataset Cyclic(int users = 60, int items = 40, int seed = 3)
-    {
-        var random = new Random(seed);
-        var sequences = new List<int[]>();
-        for (int u = 0; u < users; u++)
-        {
-            int start = random.Next(items);
-            int length = 5 + random.Next(6);
-            sequences.Add(Enumerable.Range(0, length).Select(k => (start + k) % items + 1).ToArray());
-        }
-        return new PreparedDataset(
-            "cyclic",
-            Enumerable.Range(1, users).Select(u => $"u{u}").ToArray(),
-            Enumerable.Range(1, items).Select(i => $"i{i}").ToArray(),
-            sequences,
-            Enumerable.Range(0, items).Select(_ => ItemAttributes.Empty).ToArray());
-    }
-
     /// <summary>A fresh empty folder under the temp directory.</summary>
     public static string TempFolder()
     {

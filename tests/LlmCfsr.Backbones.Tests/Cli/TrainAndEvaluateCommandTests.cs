@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using System.CommandLine;
 using System.Text.Json;
 using LlmCfsr.Cli;
@@ -27,7 +28,7 @@ public sealed class TrainAndEvaluateCommandTests
         var root = TestDatasets.TempFolder();
         var data = Path.Combine(root, "data");
         var run = Path.Combine(root, "run");
-        PreparedDatasetStore.Save(TestDatasets.Cyclic(), data);
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
 
         var (exit, output, error) = Run(TrainArguments(data, run, "sasrec", "--loss", "bpr"));
         Assert.True(exit == 0, error);
@@ -65,7 +66,7 @@ public sealed class TrainAndEvaluateCommandTests
         var root = TestDatasets.TempFolder();
         var data = Path.Combine(root, "data");
         var run = Path.Combine(root, "run");
-        PreparedDatasetStore.Save(TestDatasets.Cyclic(), data);
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
         Assert.Equal(0, Run(TrainArguments(data, run, "gru4rec", "--objective", "last")).Exit);
         var (exit, _, error) = Run(TrainArguments(data, run, "bert4rec", "--force", "--mask-prob", "0.3"));
         Assert.True(exit == 0, error);

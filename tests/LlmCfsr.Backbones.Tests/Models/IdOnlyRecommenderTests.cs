@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
 using LlmCfsr.Sequences;
@@ -16,7 +17,7 @@ public sealed class IdOnlyRecommenderTests
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var model = catalog.RecommenderModel(name).Create(new RecommenderModelContext
         {
-            Dataset = TestDatasets.Cyclic(),
+            Dataset = CyclicDataset.Create(),
             Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = maxLength, Layers = 1, Heads = 2, Dropout = 0.1 },
             Components = catalog,
             Services = services,
@@ -80,7 +81,7 @@ public sealed class IdOnlyRecommenderTests
         using var model = Create(services, name);
         model.train();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        using var negatives = new NegativeSampler(TestDatasets.Cyclic());
+        using var negatives = new NegativeSampler(CyclicDataset.Create());
         using var scope = NewDisposeScope();
         bool masked = model.Direction == SequenceDirection.Bidirectional;
         var items = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 }, { 5, 6, 7, 8, 9, 10 } });

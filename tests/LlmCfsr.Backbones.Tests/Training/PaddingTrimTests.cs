@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
@@ -84,7 +85,7 @@ public sealed class PaddingTrimTests
         manual_seed(1);
         using var model = catalog.RecommenderModel(name).Create(new RecommenderModelContext
         {
-            Dataset = TestDatasets.Cyclic(),
+            Dataset = CyclicDataset.Create(),
             Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 12, Layers = 1, Heads = 2, Dropout = 0.1 },
             Components = catalog,
             Services = services,

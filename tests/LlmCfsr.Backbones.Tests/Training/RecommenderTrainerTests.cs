@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using System.Text.Json;
 using LlmCfsr.Data;
 using LlmCfsr.Training;
@@ -7,7 +8,7 @@ namespace LlmCfsr.Backbones.Tests.Training;
 
 public sealed class RecommenderTrainerTests
 {
-    private static readonly PreparedDataset Data = TestDatasets.Cyclic();
+    private static readonly PreparedDataset Data = CyclicDataset.Create();
 
     private static TrainingOptions Tiny(string model = "sasrec") => new()
     {
