@@ -158,6 +158,6 @@ public sealed class TrainerInputsTests
 
     private sealed class Progress(List<(bool EpochEnd, long Count)> counts) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => counts.Add((value.Validation is not null, TorchSharp.torch.Tensor.TotalCount));
+        public void Report(TrainingProgress value) => counts.Add((value.Validation is not null, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount));
     }
 }
