@@ -3,7 +3,7 @@
 //   2. semantic item embeddings from the offline MiniLM encoder, cached in a safetensors file
 //   3. train id-only SASRec and LLM-CFSR (dual view, cross-attention fusion, shared SASRec, BPR)
 //   4. compare them overall and on long-tail items and users
-// Usage: dotnet run --project samples/LlmCfsr.Quickstart [-- --data PREPARED_DIR] [--out DIR] [--epochs N]
+// Usage: dotnet run --project samples/LlmCfsr.Quickstart [-- --data PREPARED_DIR] [--out DIR] [--epochs N] [--threads N]
 using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.DependencyInjection;
@@ -12,11 +12,15 @@ using LlmCfsr.Encoders;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Fusion.CrossAttention;
 using LlmCfsr.Prompts;
+using LlmCfsr.Runtime;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 var arguments = QuickstartArguments.Parse(args);
+// Before any torch call: one thread unless asked otherwise (LLMCFSR_THREADS too), passive OpenMP waiting.
+var threads = TorchThreadPolicy.PrepareProcess(arguments.Threads);
+Console.WriteLine($"Torch threads: {threads.Threads} ({threads.Source}); OpenMP wait: {threads.WaitPolicy}.");
 Directory.CreateDirectory(arguments.OutputFolder);
 
 var services = new ServiceCollection()

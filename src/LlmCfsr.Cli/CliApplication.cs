@@ -18,6 +18,7 @@ public static class CliApplication
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        ThreadsOption.Attach(root);
         return root;
     }
 }

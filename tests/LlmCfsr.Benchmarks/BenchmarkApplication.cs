@@ -17,10 +17,18 @@ internal static class BenchmarkApplication
         new EmbedSuite(),
         new MemorySuite(),
         new ProfileSuite(),
+        new ThreadsSuite(),
+        new PyTorchSuite(),
     };
 
     public static int Run(string[] args)
     {
+        // Child processes of the threads suite choose their own policy before libtorch loads.
+        switch (args.FirstOrDefault())
+        {
+            case ThreadCell.Command: return ThreadCell.Run(args);
+            case CpuBurner.Command: return CpuBurner.Run();
+        }
         string? suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         string output = Path.GetFullPath(OptionValue(args, "--out") ?? "benchmarks.json");
         var selected = suiteName is null or "all" ? Suites : Suites.Where(s => s.Name == suiteName).ToList();
@@ -30,11 +38,11 @@ internal static class BenchmarkApplication
             return 2;
         }
 
+        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else 1.
+        var threads = OptionValue(args, "--threads") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var policy = Runtime.TorchThreadPolicy.PrepareProcess(threads);
         torch.InitializeDeviceType(DeviceType.CPU);
-        if (OptionValue(args, "--threads") is { } threads)
-        {
-            torch.set_num_threads(int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture));
-        }
+        Console.WriteLine($"Torch threads: {policy.Threads} ({policy.Source}); OpenMP wait: {policy.WaitPolicy}");
         var report = new BenchmarkReport(MachineInfo.Collect());
         foreach (var suite in selected)
         {

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
-using LlmCfsr.Losses;
 using LlmCfsr.Models;
-using LlmCfsr.Sequences;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -65,23 +63,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
     {
         var (dataset, embeddings, services, catalog) = workload;
         using var outer = NewDisposeScope();
-        manual_seed(options.Seed);
-        var context = new RecommenderModelContext
-        {
-            Dataset = dataset,
-            Backbone = options.Backbone,
-            Components = catalog,
-            Services = services,
-            SemanticEmbeddings = embeddings,
-        };
-        using var model = catalog.RecommenderModel(options.Model).Create(context);
-        var loss = catalog.RankingLoss(model.DefaultLoss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
-        var objective = model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
-        using var optimizer = RecommenderTrainer.CreateOptimizer(model, options);
-        using var windows = new TrainingWindows(dataset, options.MaxLength);
-        using var negatives = new NegativeSampler(dataset);
-        model.train();
-        var batches = windows.EpochBatches(options.BatchSize, options.BucketByLength);
+        using var loop = new TrainingStepLoop(dataset, embeddings, services, catalog, options);
         double flops = 0, width = 0;
         long sequences = 0;
         var clock = new Stopwatch();
@@ -92,14 +74,14 @@ internal sealed class TrainSuite : IBenchmarkSuite
             {
                 clock.Start();
             }
-            var batch = windows.Batch(batches[step], objective, options.MaskProbability, CPU);
-            RecommenderTrainer.Step(model, optimizer, loss, negatives, batch, options.GradientClipNorm);
+            var batch = loop.Batch(step);
+            loop.Step(batch);
             if (step >= WarmupSteps)
             {
                 long b = batch.Items.shape[0], length = batch.Items.shape[1];
                 long targets = batch.Targets.gt(0).sum().item<long>();
                 long real = batch.Items.gt(0).sum().item<long>();
-                flops += TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loss.NegativeSamples,
+                flops += TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
                     dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
                 width += length;
                 sequences += b;

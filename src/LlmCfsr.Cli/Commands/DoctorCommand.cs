@@ -29,7 +29,8 @@ public static class DoctorCommand
             output.WriteLine($"TorchSharp:   {report.TorchSharpVersion}");
             output.WriteLine($"Backend:      {report.Backend}");
             output.WriteLine($"Devices:      {string.Join(", ", report.Devices)}");
-            output.WriteLine($"Threads:      {report.Threads}");
+            output.WriteLine($"Threads:      {report.Threads.Threads} ({report.Threads.Source})");
+            output.WriteLine($"OpenMP wait:  {report.Threads.WaitPolicy}");
             WriteFix(output, report.NativeFix);
             return 0;
         });

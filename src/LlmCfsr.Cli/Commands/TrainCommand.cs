@@ -54,9 +54,8 @@ public static class TrainCommand
         var protocol = new Option<string>("--protocol") { Description = "Validation and test protocol: sampled:N, popularity:N or full.", DefaultValueFactory = _ => defaults.EvaluationProtocol };
         var force = new Option<bool>("--force") { Description = "Overwrite a run directory that already holds a run." };
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in the run directory from its last completed epoch." };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (0 = libtorch's default); 1 is fastest on a busy machine." };
         var command = new Command("train", "Train a sequential recommender with validation, early stopping and checkpoints; writes the test split's metrics.json.");
-        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, force, resume, threads })
+        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, force, resume })
         {
             command.Options.Add(option);
         }
@@ -112,15 +111,6 @@ public static class TrainCommand
                     EvaluationProtocol = parseResult.GetValue(protocol)!,
                 };
                 options.Validate();
-                int threadCount = parseResult.GetValue(threads);
-                if (threadCount < 0)
-                {
-                    throw new ArgumentException($"--threads must be 0 (libtorch default) or positive (got {threadCount}).");
-                }
-                if (threadCount > 0)
-                {
-                    TorchSharp.torch.set_num_threads(threadCount);
-                }
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
                 var mode = parseResult.GetValue(force) ? TrainingRunMode.Overwrite : parseResult.GetValue(resume) ? TrainingRunMode.Resume : TrainingRunMode.New;

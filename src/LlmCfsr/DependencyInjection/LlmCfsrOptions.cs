@@ -12,7 +12,10 @@ public sealed class LlmCfsrOptions
     /// <summary>Random seed for weight initialisation, sampling and shuffling.</summary>
     public int Seed { get; set; } = 42;
 
-    /// <summary>CPU threads for TorchSharp; 0 keeps libtorch's default.</summary>
+    /// <summary>
+    /// CPU threads for TorchSharp while the trainer runs (the previous count is restored afterwards); 0 = automatic:
+    /// LLMCFSR_THREADS, else OMP_NUM_THREADS, else 1 (see <see cref="Runtime.TorchThreadPolicy"/>).
+    /// </summary>
     public int Threads { get; set; }
 
     /// <summary>Name of the semantic encoder to use (e.g. "minilm", "llama2", "qwen25").</summary>

@@ -10,11 +10,13 @@ public static class LlmCfsrServiceCollectionExtensions
     /// Registers the SDK core. Settings bind from the "LlmCfsr" configuration section (when an
     /// <c>IConfiguration</c> is registered), then <paramref name="configure"/> runs. Add parts with the
     /// plugins' extension methods on the returned builder, e.g. <c>.AddSasRec().AddBpr()</c>.
-    /// Nothing heavy is loaded here.
+    /// Nothing heavy is loaded here; if libtorch is not loaded yet, its OpenMP wait policy is set to passive
+    /// (see <see cref="Runtime.TorchThreadPolicy"/>).
     /// </summary>
     public static ILlmCfsrBuilder AddLlmCfsr(this IServiceCollection services, Action<LlmCfsrOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        Runtime.TorchThreadPolicy.PrepareWaitPolicy();
         var builder = new LlmCfsrBuilder(services);
         builder.AddValidatedOptions<LlmCfsrOptions, LlmCfsrOptionsValidator>(LlmCfsrBuilderExtensions.RootSection, configure);
         services.TryAddSingleton<ComponentCatalog>();

@@ -14,8 +14,8 @@ public sealed record TorchRuntimeReport
     /// <summary>Devices tensors can be placed on.</summary>
     public required IReadOnlyList<string> Devices { get; init; }
 
-    /// <summary>libtorch intra-op threads.</summary>
-    public required int Threads { get; init; }
+    /// <summary>libtorch intra-op threads, where the count came from, and the OpenMP wait policy.</summary>
+    public required TorchThreadSettings Threads { get; init; }
 
     /// <summary>The native-library compatibility check.</summary>
     public required NativeLibraryFixReport NativeFix { get; init; }
@@ -39,7 +39,7 @@ public sealed record TorchRuntimeReport
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             Backend = cuda ? "cuda" : "cpu",
             Devices = devices,
-            Threads = torch.get_num_threads(),
+            Threads = TorchThreadPolicy.Current,
             NativeFix = nativeFix,
         };
     }

@@ -4,6 +4,7 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Losses;
 using LlmCfsr.Models;
+using LlmCfsr.Runtime;
 using LlmCfsr.Sequences;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,7 +65,7 @@ public sealed class RecommenderTrainer
         };
 
         var resumeState = PrepareDirectory(run, request, dataset);
-        ApplyThreads(_services);
+        using var threads = TorchThreadPolicy.Use(ConfiguredThreads(_services));
         torch.manual_seed(options.Seed);
         var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
         try
@@ -282,18 +283,11 @@ public sealed class RecommenderTrainer
     }
 
     /// <summary>
-    /// Applies <see cref="LlmCfsrOptions.Threads"/> when set. The models' operations are small (hidden 64, short
-    /// windows), so intra-op threads mostly wait on each other; on a busy machine one thread was about 40 times
-    /// faster per step than two in docs/performance.md.
+    /// <see cref="LlmCfsrOptions.Threads"/> (0 = not set): the training runs with <see cref="TorchThreadPolicy"/>'s
+    /// count, and the process's previous count is restored afterwards.
     /// </summary>
-    private static void ApplyThreads(IServiceProvider services)
-    {
-        int threads = services.GetService<Microsoft.Extensions.Options.IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
-        if (threads > 0 && torch.get_num_threads() != threads)
-        {
-            torch.set_num_threads(threads);
-        }
-    }
+    private static int ConfiguredThreads(IServiceProvider services) =>
+        services.GetService<Microsoft.Extensions.Options.IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
 
     private static string SaveRandomState()
     {

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Models;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Benchmarks;
+
+/// <summary>
+/// Our SASRec training step against a minimal PyTorch one (pytorch_sasrec_step.py, run by the system's
+/// /usr/bin/python3 with Debian's python3-torch) at identical shapes and batching: batch 128 of full-width random
+/// sequences (no padding) of length 50 and 200, hidden 64, 2 blocks, 1 head, 20,000 items, BCE with one negative,
+/// clipping and Adam, one thread each. The two run back to back, alternating, <see cref="Rounds"/> times. Without
+/// python3-torch the suite prints why and reports nothing.
+/// </summary>
+internal sealed class PyTorchSuite : IBenchmarkSuite
+{
+    private const string Python = "/usr/bin/python3";
+    private const int Rounds = 2;
+    private const int Batch = 128;
+    private const int Warmup = 2;
+
+    public string Name => "pytorch";
+
+    public string Description => $"SASRec training step, ours vs PyTorch ({Python}), batch {Batch}, full-width sequences, hidden 64, 1 thread";
+
+    public IReadOnlyList<BenchmarkFigure> Run(BenchmarkReport report)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "pytorch_sasrec_step.py");
+        if (PyTorchVersion() is not { } version)
+        {
+            Console.WriteLine($"   skipped: {Python} cannot import torch (install Debian's python3-torch to compare).");
+            return [];
+        }
+        var dataset = BenchmarkWorkload.Generate(2_000, BenchmarkWorkload.Items);
+        using var services = BenchmarkServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        int previousThreads = torch.get_num_threads();
+        torch.set_num_threads(1);
+        var figures = new List<BenchmarkFigure>();
+        try
+        {
+            foreach (int length in new[] { 50, 200 })
+            {
+                int steps = length == 50 ? 20 : 8;
+                var ours = new List<double>();
+                var theirs = new List<double>();
+                for (int round = 0; round < Rounds; round++)
+                {
+                    ours.Add(Ours(dataset, services, catalog, length, steps));
+                    theirs.Add(Theirs(script, dataset.ItemCount, length, steps));
+                    Console.WriteLine($"   L={length}, round {round + 1}: ours {ours[^1]:F0} seq/s, PyTorch {theirs[^1]:F0} seq/s");
+                }
+                double oursMean = ours.Average(), theirsMean = theirs.Average();
+                string detail = $"{steps} steps after {Warmup}, mean of {Rounds} alternating rounds";
+                figures.Add(new BenchmarkFigure($"ours L={length}", oursMean, "seq/s", detail));
+                figures.Add(new BenchmarkFigure($"PyTorch {version} L={length}", theirsMean, "seq/s", detail));
+                figures.Add(new BenchmarkFigure($"ours / PyTorch L={length}", oursMean / theirsMean, "ratio", "target ≥ 1.5"));
+            }
+        }
+        finally
+        {
+            torch.set_num_threads(previousThreads);
+        }
+        return figures;
+    }
+
+    private static double Ours(Data.PreparedDataset dataset, IServiceProvider services, ComponentCatalog catalog, int length, int steps)
+    {
+        using var outer = NewDisposeScope();
+        var options = new TrainingOptions { Model = "sasrec", MaxLength = length, HiddenSize = 64, BatchSize = Batch, Seed = 42 };
+        using var loop = new TrainingStepLoop(dataset, null, services, catalog, options);
+        var generator = new Generator(7);
+        var batch = new TrainingBatch
+        {
+            Users = arange(1, Batch + 1, dtype: ScalarType.Int64),
+            Items = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
+            Targets = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
+        };
+        var clock = new Stopwatch();
+        for (int step = 0; step < Warmup + steps; step++)
+        {
+            if (step == Warmup)
+            {
+                clock.Start();
+            }
+            using var scope = NewDisposeScope();
+            loop.Step(batch);
+        }
+        return (double)Batch * steps / clock.Elapsed.TotalSeconds;
+    }
+
+    private static double Theirs(string script, int items, int length, int steps)
+    {
+        string output = RunPython(script, "--batch", Batch.ToString(CultureInfo.InvariantCulture), "--length", length.ToString(CultureInfo.InvariantCulture),
+            "--items", items.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
+            "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--threads", "1");
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        return json.RootElement.GetProperty("sequences_per_second").GetDouble();
+    }
+
+    private static string? PyTorchVersion()
+    {
+        if (!File.Exists(Python))
+        {
+            return null;
+        }
+        try
+        {
+            return RunPython("-c", "import torch; print(torch.__version__)").Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string RunPython(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{Python} failed (exit {process.ExitCode}): {error.Result}");
+    }
+}

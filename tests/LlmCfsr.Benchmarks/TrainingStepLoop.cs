@@ -1,0 +1,65 @@
+using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Losses;
+using LlmCfsr.Models;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Benchmarks;
+
+/// <summary>
+/// The trainer's own step (<see cref="RecommenderTrainer.Step"/>: loss, backward, clipping, Adam) on a freshly
+/// seeded model, with the trainer's epoch batching, for the suites that time training. Dispose after use.
+/// </summary>
+internal sealed class TrainingStepLoop : IDisposable
+{
+    private readonly SequentialRecommender _model;
+    private readonly OptimizerHelper _optimizer;
+    private readonly TrainingWindows _windows;
+    private readonly NegativeSampler _negatives;
+    private readonly TrainingOptions _options;
+    private readonly IReadOnlyList<Tensor> _batches;
+
+    public TrainingStepLoop(PreparedDataset dataset, ItemEmbeddingCache? embeddings, IServiceProvider services, ComponentCatalog catalog, TrainingOptions options)
+    {
+        _options = options;
+        manual_seed(options.Seed);
+        var context = new RecommenderModelContext
+        {
+            Dataset = dataset,
+            Backbone = options.Backbone,
+            Components = catalog,
+            Services = services,
+            SemanticEmbeddings = embeddings,
+        };
+        _model = catalog.RecommenderModel(options.Model).Create(context);
+        Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
+        Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
+        _optimizer = RecommenderTrainer.CreateOptimizer(_model, options);
+        _windows = new TrainingWindows(dataset, options.MaxLength);
+        _negatives = new NegativeSampler(dataset);
+        _model.train();
+        _batches = _windows.EpochBatches(options.BatchSize, options.BucketByLength);
+    }
+
+    public IRankingLoss Loss { get; }
+
+    public TrainingObjective Objective { get; }
+
+    /// <summary>The epoch's batch number <paramref name="index"/> (wrapping around), built as the trainer builds it.</summary>
+    public TrainingBatch Batch(int index) => _windows.Batch(_batches[index % _batches.Count], Objective, _options.MaskProbability, CPU);
+
+    /// <summary>One trainer step on <paramref name="batch"/>; the caller owns the dispose scope.</summary>
+    public void Step(TrainingBatch batch) => RecommenderTrainer.Step(_model, _optimizer, Loss, _negatives, batch, _options.GradientClipNorm);
+
+    public void Dispose()
+    {
+        _negatives.Dispose();
+        _windows.Dispose();
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+}
