@@ -18,8 +18,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 var arguments = QuickstartArguments.Parse(args);
-// Before any torch call: one thread unless asked otherwise (LLMCFSR_THREADS too), passive OpenMP waiting.
-var threads = TorchThreadPolicy.PrepareProcess(arguments.Threads);
+// Before any torch call: the thread count (--threads, LLMCFSR_THREADS, else every core) and passive OpenMP waiting.
+TorchThreadPolicy.PrepareProcess(arguments.Threads);
+var threads = TorchThreadPolicy.Current;
 Console.WriteLine($"Torch threads: {threads.Threads} ({threads.Source}); OpenMP wait: {threads.WaitPolicy}.");
 Directory.CreateDirectory(arguments.OutputFolder);
 

@@ -38,9 +38,10 @@ internal static class BenchmarkApplication
             return 2;
         }
 
-        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else 1.
+        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else every core.
         var threads = OptionValue(args, "--threads") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
-        var policy = Runtime.TorchThreadPolicy.PrepareProcess(threads);
+        Runtime.TorchThreadPolicy.PrepareProcess(threads);
+        var policy = Runtime.TorchThreadPolicy.Current;
         torch.InitializeDeviceType(DeviceType.CPU);
         Console.WriteLine($"Torch threads: {policy.Threads} ({policy.Source}); OpenMP wait: {policy.WaitPolicy}");
         var report = new BenchmarkReport(MachineInfo.Collect());

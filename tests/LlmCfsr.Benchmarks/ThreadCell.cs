@@ -33,7 +33,7 @@ internal static class ThreadCell
         {
             torch.set_num_threads(threads);
         }
-        var dataset = BenchmarkWorkload.Generate(5_000, 5_000);
+        var dataset = BenchmarkWorkload.Generate(2_000, 2_000);
         using var services = BenchmarkServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var options = new TrainingOptions { Model = "sasrec", MaxLength = 50, HiddenSize = 64, BatchSize = 128, Seed = 42 };

@@ -13,7 +13,7 @@ namespace LlmCfsr.Benchmarks;
 internal sealed class ThreadsSuite : IBenchmarkSuite
 {
     private const int Rounds = 2;
-    private const double CellSeconds = 5;
+    private const double CellSeconds = 4;
 
     private static readonly (string Name, string Policy, int Threads, bool Fixed)[] Configurations =
     [

@@ -47,6 +47,14 @@ internal sealed class TrainingStepLoop : IDisposable
 
     public IRankingLoss Loss { get; }
 
+    public SequentialRecommender Model => _model;
+
+    public OptimizerHelper Optimizer => _optimizer;
+
+    public NegativeSampler Negatives => _negatives;
+
+    public TrainingOptions Options => _options;
+
     public TrainingObjective Objective { get; }
 
     /// <summary>The epoch's batch number <paramref name="index"/> (wrapping around), built as the trainer builds it.</summary>

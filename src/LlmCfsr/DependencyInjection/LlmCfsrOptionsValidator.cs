@@ -24,7 +24,7 @@ public sealed partial class LlmCfsrOptionsValidator : IValidateOptions<LlmCfsrOp
         }
         if (options.Threads < 0)
         {
-            failures.Add($"LlmCfsr:Threads must be 0 (automatic: LLMCFSR_THREADS, OMP_NUM_THREADS, else 1) or positive (got {options.Threads}).");
+            failures.Add($"LlmCfsr:Threads must be 0 (automatic) or positive (got {options.Threads}).");
         }
         CheckName(failures, ComponentKind.SemanticEncoder, nameof(options.SemanticEncoder), options.SemanticEncoder);
         CheckName(failures, ComponentKind.SequenceEncoder, nameof(options.SequenceEncoder), options.SequenceEncoder);

@@ -9,23 +9,23 @@ namespace LlmCfsr.Runtime;
 /// How many intra-op threads libtorch uses and how its OpenMP threads wait, for a CPU that other processes share.
 /// <para>
 /// The count is the first of: an explicit request (<c>--threads</c>, <see cref="DependencyInjection.LlmCfsrOptions.Threads"/>),
-/// <see cref="EnvironmentVariable"/>, <c>OMP_NUM_THREADS</c>, else <see cref="AutomaticThreads"/>. Our models'
-/// operations are small (hidden 64), so a second thread saves little on an idle machine and loses 20–40× on a busy
-/// one, where every operation ends in a barrier waiting for a thread the OS has not scheduled (docs/performance.md,
-/// benchmark <c>threads</c>).
+/// the count the process was prepared with, <see cref="EnvironmentVariable"/>, <c>OMP_NUM_THREADS</c>, else
+/// <see cref="AutomaticThreads"/> (every core the process may use, libtorch's own choice).
 /// </para>
 /// <para>
-/// The wait policy: libgomp (libtorch's OpenMP on Linux) reads <c>OMP_WAIT_POLICY</c> once, when libtorch loads, and by
-/// default spins up to 300,000 iterations at every barrier, taking the core from the thread it waits for. Unless the
-/// user set <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>, <see cref="PrepareProcess"/> sets
-/// <c>OMP_WAIT_POLICY=PASSIVE</c> in the native environment (<c>setenv</c>: .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
-/// does not reach native code on Unix) before libtorch loads; once libtorch is loaded it can no longer change, and
-/// <see cref="Current"/> says so.
+/// What collapses on a busy machine is not the count but the waiting (benchmark <c>threads</c>, docs/performance.md):
+/// libgomp (libtorch's OpenMP on Linux) by default spins up to 300,000 iterations at every barrier, taking the core
+/// from the very thread it waits for, and <c>torch.set_num_threads</c> also turns off MKL's dynamic choice of fewer
+/// threads for small products. So, unless the user set <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>,
+/// <see cref="PrepareProcess"/> sets <c>OMP_WAIT_POLICY=PASSIVE</c>, and the count as <c>OMP_NUM_THREADS</c>, in the
+/// native environment (<c>setenv</c>: .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not
+/// reach native code on Unix) before libtorch loads, which reads both once; <c>set_num_threads</c> is called only when
+/// the count must change after loading.
 /// </para>
 /// <para>
 /// Torch's thread count is process-wide. Hosts (the CLI, the quickstart) call <see cref="PrepareProcess"/> once,
 /// first thing; the library (<see cref="Training.RecommenderTrainer"/>) applies its count with <see cref="Use"/>,
-/// which restores the previous count when disposed, so a host's own setting survives a training.
+/// which changes nothing when the count is already in force and otherwise restores the previous count when disposed.
 /// </para>
 /// </summary>
 public static class TorchThreadPolicy
@@ -33,14 +33,15 @@ public static class TorchThreadPolicy
     /// <summary>Environment variable naming the thread count (a positive integer).</summary>
     public const string EnvironmentVariable = "LLMCFSR_THREADS";
 
-    /// <summary>The count used when nothing was requested: one thread (see the class remarks).</summary>
-    public const int AutomaticThreads = 1;
+    /// <summary>The count used when nothing was requested: the cores this process may use (libtorch's own default).</summary>
+    public static int AutomaticThreads => Environment.ProcessorCount;
 
     private const string WaitPolicyVariable = "OMP_WAIT_POLICY";
     private const string SpinCountVariable = "GOMP_SPINCOUNT";
     private const string OmpThreadsVariable = "OMP_NUM_THREADS";
+    private const string NotPrepared = "libtorch's default: spin, then sleep (not prepared before libtorch loaded)";
     private static readonly Lock Gate = new();
-    private static string _waitPolicySource = "libtorch's default (not prepared before libtorch loaded)";
+    private static string? _waitPolicySource;
     private static string _countSource = "libtorch's default (no policy applied)";
     private static int _processThreads;
     private static bool _prepared;
@@ -49,10 +50,10 @@ public static class TorchThreadPolicy
     /// Resolves the count (see the class remarks) for <paramref name="requested"/> (0 = not requested), and, when
     /// libtorch is not loaded yet, sets the wait policy and <c>OMP_NUM_THREADS</c> in the native environment so that
     /// libtorch starts with them; when it is loaded, sets torch's thread count. Call once per process, before any
-    /// torch call. Returns the policy in force.
+    /// torch call; <see cref="Current"/> then describes the policy.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="requested"/> is negative, or an environment variable is not a positive integer.</exception>
-    public static TorchThreadSettings PrepareProcess(int requested = 0)
+    public static void PrepareProcess(int requested = 0)
     {
         var (threads, source) = Resolve(requested);
         lock (Gate)
@@ -74,7 +75,6 @@ public static class TorchThreadPolicy
             _countSource = source;
             _processThreads = threads;
         }
-        return Current;
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public static class TorchThreadPolicy
         {
             lock (Gate)
             {
-                return new TorchThreadSettings(torch.get_num_threads(), _countSource, _waitPolicySource);
+                return new TorchThreadSettings(torch.get_num_threads(), _countSource, _waitPolicySource ?? UserWaitPolicy() ?? NotPrepared);
             }
         }
     }
@@ -165,19 +165,17 @@ public static class TorchThreadPolicy
             return;
         }
         _prepared = true;
-        if (Environment.GetEnvironmentVariable(WaitPolicyVariable) is { Length: > 0 } policy)
-        {
-            _waitPolicySource = $"{policy.ToUpperInvariant()} (from {WaitPolicyVariable})";
-        }
-        else if (Environment.GetEnvironmentVariable(SpinCountVariable) is { Length: > 0 } spin)
-        {
-            _waitPolicySource = $"spin count {spin} (from {SpinCountVariable})";
-        }
-        else if (SetNative(WaitPolicyVariable, "PASSIVE"))
+        if (UserWaitPolicy() is null && SetNative(WaitPolicyVariable, "PASSIVE"))
         {
             _waitPolicySource = "PASSIVE (set before libtorch loaded)";
         }
     }
+
+    /// <summary>The wait policy the user chose through the environment, described, or null.</summary>
+    private static string? UserWaitPolicy() =>
+        Environment.GetEnvironmentVariable(WaitPolicyVariable) is { Length: > 0 } policy ? $"{policy.ToUpperInvariant()} (from {WaitPolicyVariable})"
+        : Environment.GetEnvironmentVariable(SpinCountVariable) is { Length: > 0 } spin ? $"spin count {spin} (from {SpinCountVariable})"
+        : null;
 
     /// <summary>Whether libtorch (and so its OpenMP runtime, which reads the environment once) is already loaded.</summary>
     private static bool NativeTorchLoaded()

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using LlmCfsr.Runtime;
+using TorchSharp;
+
+namespace LlmCfsr.Tests.Foundation;
+
+public class TorchThreadPolicyTests
+{
+    [Fact]
+    public void ARequestedCountWinsAndANegativeOneIsRejected()
+    {
+        Assert.Equal((3, "requested"), TorchThreadPolicy.Resolve(3));
+        var error = Assert.Throws<ArgumentException>(() => TorchThreadPolicy.Resolve(-1));
+        Assert.Contains("Threads must be 0 (automatic) or positive (got -1)", error.Message);
+    }
+
+    [Fact]
+    public void UseSetsTheCountAndRestoresThePreviousOne()
+    {
+        int previous = torch.get_num_threads();
+        int other = previous == 1 ? 2 : 1;
+        using (TorchThreadPolicy.Use(other))
+        {
+            Assert.Equal(other, torch.get_num_threads());
+        }
+        Assert.Equal(previous, torch.get_num_threads());
+    }
+
+    /// <summary>
+    /// The CLI, in a fresh process, sets the passive wait policy and the count before libtorch loads: libgomp itself
+    /// (OMP_DISPLAY_ENV) must report them, since .NET's environment does not reach native code on Unix.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, "automatic")]
+    [InlineData("1", null, "LLMCFSR_THREADS")]
+    [InlineData("3", "1", "requested")]
+    public async Task TheCliPreparesLibgompBeforeLibtorchLoads(string? variable, string? option, string source)
+    {
+        // libtorch starts with at most the cores it sees, so expect no more than those.
+        int expected = (option ?? variable) is null ? Environment.ProcessorCount : 1;
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // libgomp is libtorch's OpenMP runtime on Linux only.
+        }
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LlmCfsr.Cli.dll"));
+        start.ArgumentList.Add("doctor");
+        if (option is not null)
+        {
+            start.ArgumentList.Add("--threads");
+            start.ArgumentList.Add(option);
+        }
+        foreach (var name in new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", TorchThreadPolicy.EnvironmentVariable })
+        {
+            start.Environment.Remove(name);
+        }
+        if (variable is not null)
+        {
+            start.Environment[TorchThreadPolicy.EnvironmentVariable] = variable;
+        }
+        start.Environment["OMP_DISPLAY_ENV"] = "TRUE";
+        using var process = Process.Start(start)!;
+        var errorRead = process.StandardError.ReadToEndAsync();
+        string output = await process.StandardOutput.ReadToEndAsync();
+        string error = await errorRead;
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Contains($"Threads:      {expected} ({source})", output);
+        Assert.Contains("OpenMP wait:  PASSIVE (set before libtorch loaded)", output);
+        Assert.Contains("OMP_WAIT_POLICY = 'PASSIVE'", error);
+        Assert.Contains($"OMP_NUM_THREADS = '{expected}'", error);
+    }
+}
