@@ -18,7 +18,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 var arguments = QuickstartArguments.Parse(args);
-// Before any torch call: the thread count (--threads, LLMCFSR_THREADS, else every core) and passive OpenMP waiting.
+// Before any torch call: the thread count (--threads, LLMCFSR_THREADS, else libtorch's own: its cores) and passive OpenMP waiting.
 TorchThreadPolicy.PrepareProcess(arguments.Threads);
 var threads = TorchThreadPolicy.Current;
 Console.WriteLine($"Torch threads: {threads.Threads} ({threads.Source}); OpenMP wait: {threads.WaitPolicy}.");

@@ -6,7 +6,7 @@ namespace LlmCfsr.Cli;
 
 /// <summary>
 /// <c>--threads N</c> on every command: before a command runs, <see cref="TorchThreadPolicy.PrepareProcess"/> fixes
-/// libtorch's thread count (the option, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else every core) and its passive OpenMP
+/// libtorch's thread count (the option, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else libtorch's own: its cores) and its passive OpenMP
 /// wait policy, before libtorch loads. Commands and the trainers they start read the count from the process.
 /// </summary>
 internal static class ThreadsOption
@@ -16,7 +16,7 @@ internal static class ThreadsOption
     {
         var threads = new Option<int>("--threads")
         {
-            Description = $"CPU threads for TorchSharp (0 = automatic: {TorchThreadPolicy.EnvironmentVariable}, else OMP_NUM_THREADS, else every core); OpenMP waits passively.",
+            Description = $"CPU threads for TorchSharp (0 = automatic: {TorchThreadPolicy.EnvironmentVariable}, else OMP_NUM_THREADS, else libtorch's own: its cores); OpenMP waits passively.",
             Recursive = true,
         };
         threads.Validators.Add(result =>

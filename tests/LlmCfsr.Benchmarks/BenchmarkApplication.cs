@@ -38,7 +38,7 @@ internal static class BenchmarkApplication
             return 2;
         }
 
-        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else every core.
+        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else libtorch's own count.
         var threads = OptionValue(args, "--threads") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
         Runtime.TorchThreadPolicy.PrepareProcess(threads);
         var policy = Runtime.TorchThreadPolicy.Current;

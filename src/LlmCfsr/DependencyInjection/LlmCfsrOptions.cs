@@ -14,7 +14,7 @@ public sealed class LlmCfsrOptions
 
     /// <summary>
     /// CPU threads for TorchSharp while the trainer runs (the previous count is restored afterwards); 0 = automatic:
-    /// the host's prepared count, LLMCFSR_THREADS, OMP_NUM_THREADS, else every core (see <see cref="Runtime.TorchThreadPolicy"/>).
+    /// the host's prepared count, LLMCFSR_THREADS, OMP_NUM_THREADS, else libtorch's own count (see <see cref="Runtime.TorchThreadPolicy"/>).
     /// </summary>
     public int Threads { get; set; }
 

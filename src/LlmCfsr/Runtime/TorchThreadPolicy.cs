@@ -10,7 +10,7 @@ namespace LlmCfsr.Runtime;
 /// <para>
 /// The count is the first of: an explicit request (<c>--threads</c>, <see cref="DependencyInjection.LlmCfsrOptions.Threads"/>),
 /// the count the process was prepared with, <see cref="EnvironmentVariable"/>, <c>OMP_NUM_THREADS</c>, else
-/// <see cref="AutomaticThreads"/> (every core the process may use, libtorch's own choice).
+/// libtorch's own count (its physical cores), left untouched.
 /// </para>
 /// <para>
 /// What collapses on a busy machine is not the count but the waiting (benchmark <c>threads</c>, docs/performance.md):
@@ -32,9 +32,6 @@ public static class TorchThreadPolicy
 {
     /// <summary>Environment variable naming the thread count (a positive integer).</summary>
     public const string EnvironmentVariable = "LLMCFSR_THREADS";
-
-    /// <summary>The count used when nothing was requested: the cores this process may use (libtorch's own default).</summary>
-    public static int AutomaticThreads => Environment.ProcessorCount;
 
     private const string WaitPolicyVariable = "OMP_WAIT_POLICY";
     private const string SpinCountVariable = "GOMP_SPINCOUNT";
@@ -61,14 +58,17 @@ public static class TorchThreadPolicy
             if (!NativeTorchLoaded())
             {
                 PrepareWaitPolicyLocked();
-                SetNative(OmpThreadsVariable, threads.ToString(CultureInfo.InvariantCulture));
+                if (threads > 0)
+                {
+                    SetNative(OmpThreadsVariable, threads.ToString(CultureInfo.InvariantCulture));
+                }
                 if (threads > Environment.ProcessorCount)
                 {
                     // libtorch caps the count it starts with at the cores; more threads than cores must be set after loading.
                     torch.set_num_threads(threads);
                 }
             }
-            else if (torch.get_num_threads() != threads)
+            else if (threads > 0 && torch.get_num_threads() != threads)
             {
                 torch.set_num_threads(threads);
             }
@@ -93,16 +93,16 @@ public static class TorchThreadPolicy
     }
 
     /// <summary>
-    /// Applies the count for <paramref name="requested"/> (0 = not requested: <see cref="EnvironmentVariable"/>, then
-    /// <c>OMP_NUM_THREADS</c>, then <see cref="AutomaticThreads"/>) until the returned scope is disposed, which
-    /// restores the previous count. Loads libtorch.
+    /// Applies the count for <paramref name="requested"/> (0 = not requested: the process's prepared count, then
+    /// <see cref="EnvironmentVariable"/>, then <c>OMP_NUM_THREADS</c>, else libtorch's own count, left as it is)
+    /// until the returned scope is disposed, which restores the previous count. Loads libtorch.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="requested"/> is negative, or an environment variable is not a positive integer.</exception>
     public static IDisposable Use(int requested)
     {
         var (threads, _) = Resolve(requested);
         int previous = torch.get_num_threads();
-        if (previous == threads)
+        if (threads == 0 || previous == threads)
         {
             return NoChange.Instance;
         }
@@ -124,7 +124,7 @@ public static class TorchThreadPolicy
 
     /// <summary>
     /// The thread count and where it came from, for <paramref name="requested"/> (0 = not requested: the count the
-    /// process was prepared with, else the environment variables, else <see cref="AutomaticThreads"/>).
+    /// process was prepared with, else the environment variables, else 0: libtorch's own count, "automatic").
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="requested"/> is negative, or an environment variable is not a positive integer.</exception>
     public static (int Threads, string Source) Resolve(int requested)
@@ -155,7 +155,7 @@ public static class TorchThreadPolicy
                 return (value, variable);
             }
         }
-        return (AutomaticThreads, "automatic");
+        return (0, "automatic");
     }
 
     private static void PrepareWaitPolicyLocked()
