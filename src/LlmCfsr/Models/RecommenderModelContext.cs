@@ -43,12 +43,12 @@ public sealed record RecommenderModelContext
         => SemanticEmbeddings ?? throw Missing(model, "item embeddings", "--embeddings FILE", nameof(Training.TrainingOptions.SemanticEmbeddingsPath));
 
     /// <summary>
-    /// The raw (non-fine-tuned) item embeddings; falls back to <see cref="SemanticEmbeddings"/> when no raw file
-    /// was given, so a run with only <c>--embeddings</c> works; the error names both options.
+    /// The raw (non-fine-tuned) item embeddings, or an error naming <c>--raw-embeddings</c>: the fine-tuned
+    /// <see cref="SemanticEmbeddings"/> are never used in their place.
     /// </summary>
     public ItemEmbeddingCache RequireRawSemanticEmbeddings(string model)
-        => RawSemanticEmbeddings ?? SemanticEmbeddings
-           ?? throw Missing(model, "raw LLM item embeddings", "--raw-embeddings FILE (or --embeddings FILE)", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
+        => RawSemanticEmbeddings
+           ?? throw Missing(model, "raw LLM item embeddings (made without fine-tuning; --embeddings is not used in their place)", "--raw-embeddings FILE", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
 
     /// <summary>The teacher's item table, or an error naming <c>--teacher-run</c>.</summary>
     public torch.Tensor RequireTeacherItemEmbeddings(string model)
