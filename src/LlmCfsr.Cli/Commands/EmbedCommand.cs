@@ -83,7 +83,7 @@ public static class EmbedCommand
                     Normalize = parseResult.GetValue(normalize),
                 });
 
-                writer.WriteLine($"Embedding {dataset.ItemCount} items of '{dataset.Name}' with {encoderName} ({semanticEncoder.ModelId}, {semanticEncoder.Dimension}-d), template {promptTemplate.Fingerprint}");
+                writer.WriteLine($"Embedding {dataset.ItemCount} items of '{dataset.Name}' with {encoderName} ({semanticEncoder.ModelId}, {semanticEncoder.Dimension}-d, {generator.Fingerprint.Kind}, adapter {generator.Fingerprint.Adapter}), template {promptTemplate.Fingerprint}");
                 var clock = Stopwatch.StartNew();
                 var info = generator.Generate(dataset, outputPath, new ThrottledProgress(writer), cancellationToken);
                 writer.WriteLine($"Wrote {outputPath}: {info.ItemOrder.Count} x {info.Dimension} in {clock.Elapsed.TotalSeconds:F1} s");
