@@ -104,6 +104,9 @@ public sealed class ModelConformanceTests
         };
         var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
         Assert.Contains("--raw-embeddings FILE", error.Message);
+
+        var wrongKind = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context with { RawSemanticEmbeddings = context.SemanticEmbeddings }));
+        Assert.Contains("is of kind 'fine-tuned'", wrongKind.Message);
     }
 
     [Fact]

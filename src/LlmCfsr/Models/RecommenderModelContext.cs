@@ -44,11 +44,18 @@ public sealed record RecommenderModelContext
 
     /// <summary>
     /// The raw (non-fine-tuned) item embeddings, or an error naming <c>--raw-embeddings</c>: the fine-tuned
-    /// <see cref="SemanticEmbeddings"/> are never used in their place.
+    /// <see cref="SemanticEmbeddings"/> are never used in their place, and a cache of kind "fine-tuned" is refused.
     /// </summary>
     public ItemEmbeddingCache RequireRawSemanticEmbeddings(string model)
-        => RawSemanticEmbeddings
-           ?? throw Missing(model, "raw LLM item embeddings (made without fine-tuning; --embeddings is not used in their place)", "--raw-embeddings FILE", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
+    {
+        var raw = RawSemanticEmbeddings
+            ?? throw Missing(model, "raw LLM item embeddings (made without fine-tuning; --embeddings is not used in their place)", "--raw-embeddings FILE", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
+        return raw.Fingerprint.FineTuned
+            ? throw new ArgumentException(
+                $"Model '{model}' needs raw LLM item embeddings, but the --raw-embeddings cache (TrainingOptions.{nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath)}) "
+                + $"is of kind '{raw.Fingerprint.Kind}' (adapter '{raw.Fingerprint.Adapter}'); embed the items without an adapter.")
+            : raw;
+    }
 
     /// <summary>The teacher's item table, or an error naming <c>--teacher-run</c>.</summary>
     public torch.Tensor RequireTeacherItemEmbeddings(string model)
