@@ -135,12 +135,22 @@ namespace LlmCfsr.Build
                 return false;
             }
 
-            var temporary = libraryPath + ".llmcfsr-tmp";
+            // A name of its own, so that two processes applying the fix at once never write the same file.
+            var temporary = libraryPath + ".llmcfsr-" + Guid.NewGuid().ToString("N");
             var modified = File.GetLastWriteTimeUtc(libraryPath);
             File.WriteAllBytes(temporary, bytes);
             // Unlink first: the output copy may be a hard link into the package cache, which must stay intact.
             File.Delete(libraryPath);
-            File.Move(temporary, libraryPath);
+            try
+            {
+                File.Move(temporary, libraryPath);
+            }
+            catch (IOException) when (File.Exists(libraryPath))
+            {
+                // Another process put its fixed copy in place first.
+                File.Delete(temporary);
+                return true;
+            }
             // Keep the shipped timestamp so incremental builds see an unchanged file and skip the copy.
             File.SetLastWriteTimeUtc(libraryPath, modified);
             return true;

@@ -1,7 +1,7 @@
-using LlmCfsr.DependencyInjection;
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Encoders.Llama2;
 
-namespace LlmCfsr.Encoders.Llama2;
+namespace LlmCfsr.DependencyInjection;
 
 /// <summary>Registers the LLaMA-2 encoder.</summary>
 public static class Llama2BuilderExtensions

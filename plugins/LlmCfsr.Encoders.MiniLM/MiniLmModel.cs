@@ -69,6 +69,12 @@ internal sealed class MiniLmModel : IDisposable
         {
             return Assembly.Load(new AssemblyName(ResourceAssembly));
         }
+        catch (FileNotFoundException) when (File.Exists(ResourceAssemblyPath))
+        {
+            // Applications that reference this plugin as a project get the assembly copied beside them but not
+            // listed in their dependency manifest (the package lists it).
+            return Assembly.LoadFrom(ResourceAssemblyPath);
+        }
         catch (FileNotFoundException e)
         {
             throw new InvalidOperationException(
@@ -76,6 +82,8 @@ internal sealed class MiniLmModel : IDisposable
                 + "Reference LlmCfsr.Encoders.MiniLM as a package or project so the build copies it.", e);
         }
     }
+
+    private static string ResourceAssemblyPath => Path.Combine(AppContext.BaseDirectory, ResourceAssembly + ".dll");
 
     private static Stream OpenResource(Assembly assembly, string name)
         => assembly.GetManifestResourceStream(name)

@@ -1,7 +1,7 @@
-using LlmCfsr.DependencyInjection;
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Encoders.Qwen25;
 
-namespace LlmCfsr.Encoders.Qwen25;
+namespace LlmCfsr.DependencyInjection;
 
 /// <summary>Registers the Qwen2.5 encoder.</summary>
 public static class Qwen25BuilderExtensions

@@ -1,6 +1,6 @@
-using LlmCfsr.DependencyInjection;
+using LlmCfsr.Fusion.CrossAttention;
 
-namespace LlmCfsr.Fusion.CrossAttention;
+namespace LlmCfsr.DependencyInjection;
 
 /// <summary>Registers the fusion modules of this package on the LlmCfsr builder.</summary>
 public static class FusionBuilderExtensions

@@ -10,7 +10,6 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders;
 using LlmCfsr.Evaluation;
-using LlmCfsr.Fusion.CrossAttention;
 using LlmCfsr.Prompts;
 using LlmCfsr.Runtime;
 using LlmCfsr.Training;
@@ -52,7 +51,7 @@ var embeddings = new ItemEmbeddingGenerator(encoder, template).Generate(
 Console.WriteLine($"\r  {embeddings.ItemOrder.Count} items -> {embeddingsPath}".PadRight(60));
 
 // 3. Train both models with the same settings.
-var trainer = ActivatorUtilities.CreateInstance<RecommenderTrainer>(provider);
+var trainer = provider.GetRequiredService<RecommenderTrainer>();
 var reports = new Dictionary<string, EvaluationReport>();
 foreach (var model in new[] { "sasrec", "llm-cfsr" })
 {

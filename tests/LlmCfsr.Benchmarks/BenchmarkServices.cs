@@ -1,5 +1,4 @@
 using LlmCfsr.DependencyInjection;
-using LlmCfsr.Fusion.CrossAttention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,4 @@
 using LlmCfsr.DependencyInjection;
-using LlmCfsr.Encoders.Llama2;
-using LlmCfsr.Encoders.Qwen25;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,9 +8,11 @@ namespace LlmCfsr.DependencyInjection;
 public static class LlmCfsrServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the SDK core. Settings bind from the "LlmCfsr" configuration section (when an
+    /// Registers the SDK core: the options, the <see cref="ComponentCatalog"/> of named parts and the
+    /// <see cref="RecommenderTrainer"/>. Settings bind from the "LlmCfsr" configuration section (when an
     /// <c>IConfiguration</c> is registered), then <paramref name="configure"/> runs. Add parts with the
-    /// plugins' extension methods on the returned builder, e.g. <c>.AddSasRec().AddBpr()</c>.
+    /// extension methods on the returned builder (all in this namespace), e.g.
+    /// <c>.AddSasRec().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec")</c>.
     /// Nothing heavy is loaded here; if libtorch is not loaded yet, its OpenMP wait policy is set to passive
     /// (see <see cref="Runtime.TorchThreadPolicy"/>).
     /// </summary>
@@ -20,6 +23,7 @@ public static class LlmCfsrServiceCollectionExtensions
         var builder = new LlmCfsrBuilder(services);
         builder.AddValidatedOptions<LlmCfsrOptions, LlmCfsrOptionsValidator>(LlmCfsrBuilderExtensions.RootSection, configure);
         services.TryAddSingleton<ComponentCatalog>();
+        services.TryAddTransient<RecommenderTrainer>();
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
+using LlmCfsr.Training;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,17 @@ public class RegistrationTests
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         return new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+    }
+
+    [Fact]
+    public void TheTrainerResolvesFromTheContainer()
+    {
+        var services = ServicesWith();
+        services.AddLlmCfsr();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.NotNull(provider.GetRequiredService<RecommenderTrainer>());
+        Assert.Single(services, d => d.ServiceType == typeof(RecommenderTrainer));
     }
 
     [Fact]

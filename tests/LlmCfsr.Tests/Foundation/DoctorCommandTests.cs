@@ -28,4 +28,15 @@ public class DoctorCommandTests
         int exit = CliApplication.BuildRootCommand().Parse(["no-such-command"]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
         Assert.NotEqual(0, exit);
     }
+
+    [Fact]
+    public void HelpNamesTheInstalledCommand()
+    {
+        var output = new StringWriter();
+        int exit = CliApplication.BuildRootCommand().Parse(["--help"]).Invoke(new InvocationConfiguration { Output = output, Error = new StringWriter() });
+
+        Assert.Equal(0, exit);
+        Assert.Contains("llmcfsr [command] [options]", output.ToString());
+        Assert.DoesNotContain("LlmCfsr.Cli", output.ToString());
+    }
 }
