@@ -9,6 +9,9 @@ namespace LlmCfsr.Embeddings;
 /// <param name="DataStart">Byte offset of the first float.</param>
 public sealed record ItemEmbeddingCacheInfo(string Path, string DatasetName, IReadOnlyList<string> ItemOrder, int Dimension, ItemEmbeddingFingerprint Fingerprint, long DataStart)
 {
+    /// <summary>SHA-256 (lower-case hex) of the embedding data as recorded in the file; null in files written before it was recorded.</summary>
+    public string? DataSha256 { get; init; }
+
     /// <summary>
     /// Throws <see cref="InvalidDataException"/> unless the file was made with <paramref name="expected"/> for
     /// exactly <paramref name="itemOrder"/>; the message names the first difference and how to fix it.
