@@ -1,3 +1,3 @@
 using LlmCfsr.Cli;
 
-return CliApplication.BuildRootCommand().Parse(args).Invoke();
+return CliApplication.Run(args);

@@ -1,7 +1,9 @@
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -55,6 +57,7 @@ public sealed class ComparisonRunner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckBeforeTraining(dataset, options);
         string runsRoot = Path.Combine(Path.GetFullPath(options.OutputDirectory), "runs");
         if (options.Mode == ComparisonRunMode.New && Directory.Exists(runsRoot) && Directory.EnumerateFileSystemEntries(runsRoot).Any())
         {
@@ -82,6 +85,29 @@ public sealed class ComparisonRunner
             Protocols = protocols.Select(p => p.ToString()).ToArray(),
             Runs = runs,
         };
+    }
+
+    /// <summary>
+    /// Checks every model name, the device and every input file, and builds each model that needs no teacher once,
+    /// so a typo or a missing input fails at once instead of after hours of training the models before it.
+    /// </summary>
+    private void CheckBeforeTraining(PreparedDataset dataset, ComparisonOptions options)
+    {
+        var catalog = _services.GetRequiredService<ComponentCatalog>();
+        var factories = options.Models.ToDictionary(model => model, catalog.RecommenderModel);
+        TorchDevice.Parse(options.Training.Device);
+        foreach (var (model, factory) in factories.Where(f => !Teachers.ContainsKey(f.Key)))
+        {
+            try
+            {
+                var (built, _) = RecommenderTrainer.CreateModel(factory, dataset, options.Training with { Model = model }, _services, catalog);
+                built.Dispose();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new ArgumentException($"Model '{model}' cannot be built: {e.Message}", e);
+            }
+        }
     }
 
     private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,
