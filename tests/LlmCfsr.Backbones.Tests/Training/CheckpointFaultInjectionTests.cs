@@ -129,6 +129,21 @@ public sealed class CheckpointFaultInjectionTests
     }
 
     [Fact]
+    public void AnUnreadableOptimizerStateIsRefusedByNameEvenWithMatchingChecksums()
+    {
+        // A writer bug rather than damage: the checksums match, the bytes are not an optimizer state
+        // (the library's own error, "Too many bytes in what should have been a 7-bit encoded integer", names no file).
+        var directory = TestDatasets.TempFolder();
+        Assert.Throws<SimulatedCrash>(() => Train(directory, TrainingRunMode.New, CrashingBefore("epoch-0002")));
+        var checkpoint = Path.Combine(directory, "checkpoints", "epoch-0001");
+        var optimizer = Path.Combine(checkpoint, "optimizer.bin");
+        File.WriteAllBytes(optimizer, [.. Enumerable.Repeat((byte)0xff, 64)]);
+        ChecksumManifest.Write(AtomicFileWriter.Default, checkpoint, Directory.GetFiles(checkpoint).Select(Path.GetFileName).Where(n => n != ChecksumManifest.FileName)!);
+        var error = Assert.Throws<InvalidDataException>(() => Train(directory, TrainingRunMode.Resume));
+        Assert.Contains($"{optimizer}: not a readable optimizer state", error.Message);
+    }
+
+    [Fact]
     public void DamagedPublishedWeightsAreRefusedWhenLoaded()
     {
         var directory = TestDatasets.TempFolder();
