@@ -88,26 +88,20 @@ public sealed class ComparisonRunner
     }
 
     /// <summary>
-    /// Checks every model name, the device and every input file, and builds each model that needs no teacher once,
-    /// so a typo or a missing input fails at once instead of after hours of training the models before it.
+    /// Checks every model name, the device and every input file (embeddings: present, of this dataset's items, finite,
+    /// checksums intact), so a typo or a bad input fails at once instead of after hours of training the models before it.
     /// </summary>
     private void CheckBeforeTraining(PreparedDataset dataset, ComparisonOptions options)
     {
         var catalog = _services.GetRequiredService<ComponentCatalog>();
-        var factories = options.Models.ToDictionary(model => model, catalog.RecommenderModel);
-        TorchDevice.Parse(options.Training.Device);
-        foreach (var (model, factory) in factories.Where(f => !Teachers.ContainsKey(f.Key)))
+        foreach (var model in options.Models)
         {
-            try
-            {
-                var (built, _) = RecommenderTrainer.CreateModel(factory, dataset, options.Training with { Model = model }, _services, catalog);
-                built.Dispose();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                throw new ArgumentException($"Model '{model}' cannot be built: {e.Message}", e);
-            }
+            catalog.RecommenderModel(model);
         }
+        TorchDevice.Parse(options.Training.Device);
+        // Teacher runs are trained by the comparison itself, so only the given files are checked here.
+        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _services, catalog);
+        inputs.TeacherItemEmbeddings?.Dispose();
     }
 
     private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,
