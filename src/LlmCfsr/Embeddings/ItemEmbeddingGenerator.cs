@@ -70,6 +70,7 @@ public sealed class ItemEmbeddingGenerator
             try
             {
                 existing.EnsureMatches(Fingerprint, itemOrder);
+                existing.EnsureDataset(dataset);
             }
             catch (InvalidDataException e)
             {
@@ -119,7 +120,7 @@ public sealed class ItemEmbeddingGenerator
             }
         }
 
-        ItemEmbeddingCache.Write(outputPath, dataset.Name, itemOrder, dimension, Fingerprint, checkpoint.RowsSha256!, stream =>
+        ItemEmbeddingCache.Write(outputPath, dataset.Name, dataset.Fingerprint, itemOrder, dimension, Fingerprint, checkpoint.RowsSha256!, stream =>
         {
             using var rows = File.OpenRead(dataPath);
             rows.CopyTo(stream);

@@ -91,7 +91,7 @@ public sealed class EmbeddingFaultInjectionTests : IDisposable
     {
         var fingerprint = new ItemEmbeddingFingerprint("enc|v1", "test/model", EmbeddingPooling.Mean, "generic@abc", Normalized: false);
         var path = Path.Combine(_folder, "cache.safetensors");
-        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, 4, 5, 6], fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, 4, 5, 6], fingerprint, "dataset-fingerprint").Save(path);
         var bytes = File.ReadAllBytes(path);
         bytes[^3] ^= 0x01;
         File.WriteAllBytes(path, bytes);
@@ -99,11 +99,11 @@ public sealed class EmbeddingFaultInjectionTests : IDisposable
         Assert.Contains($"{path}: the embeddings' SHA-256 differs", damaged.Message);
 
         // A file whose writer produced NaN (its checksum matches): refused before any model sees it.
-        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, float.NaN, 5, 6], fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, float.NaN, 5, 6], fingerprint, "dataset-fingerprint").Save(path);
         var nan = Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path));
         Assert.Contains($"{path}: row 1 (item 'B'), column 1 is NaN", nan.Message);
 
-        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, 4, float.PositiveInfinity, 6], fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["A", "B", "C"], 2, [1, 2, 3, 4, float.PositiveInfinity, 6], fingerprint, "dataset-fingerprint").Save(path);
         Assert.Contains("row 2 (item 'C'), column 0 is Infinity", Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path)).Message);
     }
 }
