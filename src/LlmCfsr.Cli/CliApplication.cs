@@ -4,11 +4,17 @@ using LlmCfsr.Cli.Commands;
 
 namespace LlmCfsr.Cli;
 
-/// <summary>Builds the <c>llmcfsr</c> command tree. Each command lives in its own file under Commands/.</summary>
+/// <summary>Builds the <c>llmcfsr</c> command tree and runs it. Each command lives in its own file under Commands/.</summary>
 public static class CliApplication
 {
     /// <summary>The tool's command name, as installed (<c>dotnet tool install -g LlmCfsr.Cli</c>).</summary>
     public const string CommandName = "llmcfsr";
+
+    /// <summary>
+    /// <c>--verbose</c>, on every command: an error that reaches the top also prints its exception type and stack
+    /// trace (for bug reports); without it every error is one line.
+    /// </summary>
+    public static Option<bool> VerboseOption { get; } = new("--verbose") { Description = "On an error, also print the exception's type and stack trace.", Recursive = true };
 
     /// <summary>
     /// The root command with every subcommand attached. It is named <see cref="CommandName"/> (a
@@ -18,7 +24,7 @@ public static class CliApplication
     {
         var root = new Command(CommandName, "llmcfsr: LLM-enhanced sequential recommendation (LLM-CFSR, LLM-ESR, LLMEmb) on TorchSharp.")
         {
-            Options = { new HelpOption(), new VersionOption() },
+            Options = { new HelpOption(), new VersionOption(), VerboseOption },
         };
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(EncoderCommand.Create());
@@ -30,5 +36,44 @@ public static class CliApplication
         root.Subcommands.Add(CompareCommand.Create());
         ThreadsOption.Attach(root);
         return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. Usage errors print one line each and return 2; an exception that
+    /// escapes a command prints one line (<see cref="CliErrors.Describe"/>) and returns 1, with the stack trace only
+    /// under <c>--verbose</c>.
+    /// </summary>
+    public static int Run(string[] args, InvocationConfiguration? configuration = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        configuration ??= new InvocationConfiguration();
+        configuration.EnableDefaultExceptionHandler = false;
+        var parseResult = BuildRootCommand().Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                configuration.Error.WriteLine($"error: {parseError.Message}");
+            }
+            configuration.Error.WriteLine($"Run '{parseResult.CommandResult.Command.Name} --help' for usage.");
+            return 2;
+        }
+        try
+        {
+            return parseResult.Invoke(configuration);
+        }
+        catch (Exception e)
+        {
+            configuration.Error.WriteLine($"error: {CliErrors.Describe(e)}");
+            if (parseResult.GetValue(VerboseOption))
+            {
+                configuration.Error.WriteLine(e.ToString());
+            }
+            else if (!CliErrors.IsExpected(e))
+            {
+                configuration.Error.WriteLine("This looks like a bug; run again with --verbose and report the details.");
+            }
+            return 1;
+        }
     }
 }

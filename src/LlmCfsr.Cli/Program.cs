@@ -11,4 +11,4 @@ catch (Exception e) when (e is IOException or UnauthorizedAccessException)
     Console.Error.WriteLine($"llmcfsr: could not apply the TorchSharp native-library fix in {AppContext.BaseDirectory}: {e.Message} (run llmcfsr once as the user who installed it).");
 }
 
-return CliApplication.BuildRootCommand().Parse(args).Invoke();
+return CliApplication.Run(args);

@@ -52,10 +52,9 @@ public static class DataCommand
         {
             return action();
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException or IOException
-                                   or KeyNotFoundException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception e) when (CliErrors.IsExpected(e))
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {CliErrors.Describe(e)}");
             return 1;
         }
     }

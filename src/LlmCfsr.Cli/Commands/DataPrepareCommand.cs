@@ -6,8 +6,9 @@ using LlmCfsr.Data.Preprocessing;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr data prepare --input PATH [--format F] [--min-user N --min-item N --k-core --max-len N --dedup --require-text --strict] --out DIR</c>:
+/// <c>llmcfsr data prepare --input PATH [--format F] [--min-user N --min-item N --k-core --max-len N --dedup --require-text --strict] --out DIR [--force]</c>:
 /// loads, filters, re-indexes and saves a prepared-dataset folder (docs/data.md), printing every count that changed.
+/// An existing prepared folder is replaced only with <c>--force</c>; it is checked before the input is loaded.
 /// </summary>
 public static class DataPrepareCommand
 {
@@ -25,10 +26,11 @@ public static class DataPrepareCommand
         var strict = new Option<bool>("--strict") { Description = "Fail when an item in a sequence has no attributes." };
         var name = new Option<string?>("--name") { Description = "Dataset name (default: from the file names)." };
         var output = new Option<string>("--out") { Description = "Folder to write the prepared dataset to.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace the prepared dataset already in --out (runs trained on it will no longer load)." };
         var itemThreshold = DataCommand.ItemThresholdOption();
         var userThreshold = DataCommand.UserThresholdOption();
         var command = new Command("prepare", "Load a dataset, filter it, re-index users and items from 1 and save a prepared-dataset folder.");
-        foreach (var option in new Option[] { input, format, minUser, minItem, kCore, maxLength, dedup, requireText, strict, name, output, itemThreshold, userThreshold })
+        foreach (var option in new Option[] { input, format, minUser, minItem, kCore, maxLength, dedup, requireText, strict, name, output, force, itemThreshold, userThreshold })
         {
             command.Options.Add(option);
         }
@@ -37,6 +39,12 @@ public static class DataPrepareCommand
             var writer = parseResult.InvocationConfiguration.Output;
             return DataCommand.Guarded(parseResult.InvocationConfiguration.Error, () =>
             {
+                string folder = parseResult.GetValue(output)!;
+                bool overwrite = parseResult.GetValue(force);
+                if (PreparedDatasetStore.IsPreparedDatasetFolder(folder) && !overwrite)
+                {
+                    throw new IOException($"{folder} already holds a prepared dataset; replace it with --force (runs trained on it will then no longer load) or choose another folder.");
+                }
                 string? formatName = parseResult.GetValue(format);
                 var raw = DatasetLoader.Load(parseResult.GetValue(input)!, formatName is null ? null : DatasetLoader.ParseFormat(formatName));
                 writer.WriteLine($"Dataset '{raw.Name}' ({DatasetLoader.FormatName(raw.Format)})");
@@ -54,8 +62,7 @@ public static class DataPrepareCommand
                 });
                 result.Report.WriteTo(writer);
                 DatasetStatistics.Compute(result.Dataset, DataCommand.LongTail(parseResult.GetValue(itemThreshold), parseResult.GetValue(userThreshold))).WriteTo(writer);
-                string folder = parseResult.GetValue(output)!;
-                PreparedDatasetStore.Save(result.Dataset, folder);
+                PreparedDatasetStore.Save(result.Dataset, folder, overwrite);
                 writer.WriteLine($"Saved to {folder} (format version {PreparedDatasetStore.FormatVersion}, fingerprint {result.Dataset.Fingerprint})");
                 return 0;
             });

@@ -94,10 +94,9 @@ public static class EmbedCommand
                 error.WriteLine($"Interrupted. Finished chunks are kept in {ItemEmbeddingGenerator.PartialDataPath(outputPath)}; run the same command again to continue.");
                 return Task.FromResult(130);
             }
-            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
-                                           or ArgumentException or KeyNotFoundException or OptionsValidationException or IOException)
+            catch (Exception e) when (CliErrors.IsExpected(e))
             {
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {CliErrors.Describe(e)}");
                 return Task.FromResult(1);
             }
         });

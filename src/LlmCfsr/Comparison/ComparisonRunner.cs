@@ -1,7 +1,9 @@
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -55,6 +57,7 @@ public sealed class ComparisonRunner
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        CheckBeforeTraining(dataset, options);
         string runsRoot = Path.Combine(Path.GetFullPath(options.OutputDirectory), "runs");
         if (options.Mode == ComparisonRunMode.New && Directory.Exists(runsRoot) && Directory.EnumerateFileSystemEntries(runsRoot).Any())
         {
@@ -82,6 +85,23 @@ public sealed class ComparisonRunner
             Protocols = protocols.Select(p => p.ToString()).ToArray(),
             Runs = runs,
         };
+    }
+
+    /// <summary>
+    /// Checks every model name, the device and every input file (embeddings: present, of this dataset's items, finite,
+    /// checksums intact), so a typo or a bad input fails at once instead of after hours of training the models before it.
+    /// </summary>
+    private void CheckBeforeTraining(PreparedDataset dataset, ComparisonOptions options)
+    {
+        var catalog = _services.GetRequiredService<ComponentCatalog>();
+        foreach (var model in options.Models)
+        {
+            catalog.RecommenderModel(model);
+        }
+        TorchDevice.Parse(options.Training.Device);
+        // Teacher runs are trained by the comparison itself, so only the given files are checked here.
+        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _services, catalog);
+        inputs.TeacherItemEmbeddings?.Dispose();
     }
 
     private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,

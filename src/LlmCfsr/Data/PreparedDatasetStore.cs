@@ -2,14 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Data;
 
 /// <summary>
 /// Saves a <see cref="PreparedDataset"/> to a folder and loads it back (format version
 /// <see cref="FormatVersion"/>, described in docs/data.md). The folder holds <c>dataset.json</c> (manifest with
-/// counts and the SHA-256 content fingerprint), <c>users.tsv</c>, <c>items.jsonl</c> and <c>sequences.txt</c>.
-/// Loading recomputes the fingerprint and fails when a file was changed after saving.
+/// counts and the SHA-256 content fingerprint), <c>users.tsv</c>, <c>items.jsonl</c>, <c>sequences.txt</c> and
+/// <c>SHA256SUMS</c> over those four, written last. Every file is written atomically under the folder's lock; loading
+/// checks the checksums (naming a damaged file), then recomputes the fingerprint.
 /// </summary>
 public static class PreparedDatasetStore
 {
@@ -33,27 +35,35 @@ public static class PreparedDatasetStore
     /// <summary>True when <paramref name="folder"/> holds a prepared dataset (has a manifest).</summary>
     public static bool IsPreparedDatasetFolder(string folder) => File.Exists(Path.Combine(folder, ManifestFileName));
 
-    /// <summary>Writes <paramref name="dataset"/> to <paramref name="folder"/> (created when missing; the four files are overwritten).</summary>
-    public static void Save(PreparedDataset dataset, string folder)
+    /// <summary>
+    /// Writes <paramref name="dataset"/> to <paramref name="folder"/> (created when missing) while holding the folder's
+    /// lock. A folder that already holds a prepared dataset is refused unless <paramref name="overwrite"/>; when
+    /// overwriting, the old manifest goes first, so a write cut short leaves a folder that is refused as incomplete
+    /// rather than one that mixes two datasets.
+    /// </summary>
+    /// <exception cref="IOException">The folder holds a prepared dataset and <paramref name="overwrite"/> is false, or another process is writing it.</exception>
+    public static void Save(PreparedDataset dataset, string folder, bool overwrite = false, AtomicFileWriter? writer = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        Directory.CreateDirectory(folder);
-        using (var users = OpenWriter(Path.Combine(folder, UsersFileName)))
+        writer ??= AtomicFileWriter.Default;
+        using var folderLock = FolderLock.Acquire(folder);
+        if (IsPreparedDatasetFolder(folder) && !overwrite)
         {
-            WriteUsers(dataset, users);
+            throw new IOException($"{folder} already holds a prepared dataset; replace it with --force (runs trained on it will then no longer load) or choose another folder.");
         }
-        using (var items = OpenWriter(Path.Combine(folder, ItemsFileName)))
-        {
-            WriteItems(dataset, items);
-        }
-        using (var sequences = OpenWriter(Path.Combine(folder, SequencesFileName)))
-        {
-            WriteSequences(dataset, sequences);
-        }
+        File.Delete(ChecksumManifest.PathIn(folder));
+        File.Delete(Path.Combine(folder, ManifestFileName));
+        WriteText(writer, Path.Combine(folder, UsersFileName), text => WriteUsers(dataset, text));
+        WriteText(writer, Path.Combine(folder, ItemsFileName), text => WriteItems(dataset, text));
+        WriteText(writer, Path.Combine(folder, SequencesFileName), text => WriteSequences(dataset, text));
+        writer.Write(Path.Combine(folder, ManifestFileName), stream => WriteManifest(dataset, stream));
+        ChecksumManifest.Write(writer, folder, [UsersFileName, ItemsFileName, SequencesFileName, ManifestFileName]);
+    }
 
-        using var manifestStream = File.Create(Path.Combine(folder, ManifestFileName));
-        using var json = new Utf8JsonWriter(manifestStream, new JsonWriterOptions { Indented = true });
+    private static void WriteManifest(PreparedDataset dataset, Stream stream)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("format", FormatName);
         json.WriteNumber("version", FormatVersion);
@@ -73,7 +83,11 @@ public static class PreparedDatasetStore
         string manifestPath = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(manifestPath))
         {
-            throw new InvalidDataException($"'{folder}' is not a prepared-dataset folder: {ManifestFileName} is missing (create one with 'llmcfsr data prepare').");
+            throw new InvalidDataException($"'{folder}' is not a prepared-dataset folder: {ManifestFileName} is missing (create one with 'llmcfsr data prepare'; an interrupted one is finished by running it again with --force).");
+        }
+        if (ChecksumManifest.Exists(folder))
+        {
+            ChecksumManifest.Verify(folder, [UsersFileName, ItemsFileName, SequencesFileName, ManifestFileName]);
         }
 
         string name;
@@ -140,7 +154,11 @@ public static class PreparedDatasetStore
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static StreamWriter OpenWriter(string path) => new(path, append: false, Utf8, bufferSize: 1 << 16) { NewLine = "\n" };
+    private static void WriteText(AtomicFileWriter writer, string path, Action<TextWriter> write) => writer.Write(path, stream =>
+    {
+        using var text = new StreamWriter(stream, Utf8, bufferSize: 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        write(text);
+    });
 
     private static void WriteUsers(PreparedDataset dataset, TextWriter writer)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using LlmCfsr.Data;
 using LlmCfsr.Encoders;
+using LlmCfsr.Storage;
 using TorchSharp;
 
 namespace LlmCfsr.Embeddings;
@@ -14,6 +15,8 @@ namespace LlmCfsr.Embeddings;
 /// template). Loading checks them against what the caller expects and refuses a mismatch with a message naming
 /// the file and the field, so embeddings from another encoder, template, dataset or item order are never used
 /// silently; files of format 1, which predate the provenance, are refused with how to re-embed (docs/embeddings.md).
+/// The metadata also holds the SHA-256 of the data ("data_sha256"), checked on load with every value's finiteness,
+/// so a damaged file is refused by name.
 /// </summary>
 public sealed class ItemEmbeddingCache
 {
@@ -95,7 +98,8 @@ public sealed class ItemEmbeddingCache
         {
             throw new InvalidOperationException($"Cannot save item embeddings of '{DatasetName}' to {path} without the dataset fingerprint they were made for.");
         }
-        Write(path, DatasetName, DatasetFingerprint, ItemOrder, Dimension, Fingerprint, stream => stream.Write(MemoryMarshal.AsBytes(_values.AsSpan())));
+        Write(path, DatasetName, DatasetFingerprint, ItemOrder, Dimension, Fingerprint, Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(_values.AsSpan()))),
+            stream => stream.Write(MemoryMarshal.AsBytes(_values.AsSpan())), AtomicFileWriter.Default);
     }
 
     /// <summary>Reads only the metadata of <paramref name="path"/> (fast; the embeddings stay on disk).</summary>
@@ -149,15 +153,28 @@ public sealed class ItemEmbeddingCache
             Adapter = Field("adapter"),
             FineTuned = kind == ItemEmbeddingFingerprint.FineTunedKind,
         };
-        return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart) { DatasetFingerprint = Field("dataset_fingerprint") };
+        return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart) {
+            DatasetFingerprint = Field("dataset_fingerprint"),
+            DataSha256 = metadata.GetValueOrDefault(DataSha256Key),
+        };
     }
 
-    /// <summary>Loads <paramref name="path"/> without checking what produced it (inspect <see cref="Fingerprint"/> yourself).</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> without checking what produced it (inspect <see cref="Fingerprint"/> yourself),
+    /// after checking the data against its SHA-256 (files written before it was recorded have none) and that every value
+    /// is finite.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is damaged or holds NaN or infinity; the message names the file and row.</exception>
     public static ItemEmbeddingCache Load(string path)
     {
         var info = ReadInfo(path);
         SafetensorsFile.EnsureLittleEndian();
         var values = SafetensorsFile.ReadFloats(path, info.DataStart, (long)info.ItemOrder.Count * info.Dimension);
+        if (info.DataSha256 is { } expected && Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan()))) != expected)
+        {
+            throw new InvalidDataException($"{path}: the embeddings' SHA-256 differs from metadata field '{DataSha256Key}'; the file is damaged. Write it again with 'llmcfsr embed'.");
+        }
+        SafetensorsFile.EnsureFinite(path, values, info.Dimension, row => $"item '{info.ItemOrder[row]}'");
         return new ItemEmbeddingCache(info.DatasetName, info.ItemOrder, info.Dimension, values, info.Fingerprint, info.DatasetFingerprint);
     }
 
@@ -178,8 +195,14 @@ public sealed class ItemEmbeddingCache
     internal static string HashItemOrder(IReadOnlyList<string> itemOrder)
         => Convert.ToHexStringLower(SHA256.HashData(SafetensorsFile.Utf8Json(itemOrder)))[..16];
 
-    /// <summary>Writes header and data (from <paramref name="writeData"/>) to a temporary file, then moves it over <paramref name="path"/>.</summary>
-    internal static void Write(string path, string datasetName, string datasetFingerprint, IReadOnlyList<string> itemOrder, int dimension, ItemEmbeddingFingerprint fingerprint, Action<Stream> writeData)
+    private const string DataSha256Key = "data_sha256";
+
+    /// <summary>
+    /// Writes header and data (from <paramref name="writeData"/>, whose SHA-256 is <paramref name="dataSha256"/>) to
+    /// <paramref name="path"/> atomically through <paramref name="writer"/>.
+    /// </summary>
+    internal static void Write(string path, string datasetName, string datasetFingerprint, IReadOnlyList<string> itemOrder, int dimension, ItemEmbeddingFingerprint fingerprint,
+        string dataSha256, Action<Stream> writeData, AtomicFileWriter writer)
     {
         SafetensorsFile.EnsureLittleEndian();
         var metadata = new List<KeyValuePair<string, string>>
@@ -197,12 +220,10 @@ public sealed class ItemEmbeddingCache
             new("items", itemOrder.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("dimension", dimension.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("item_order", JsonSerializer.Serialize(itemOrder)),
+            new(DataSha256Key, dataSha256),
         };
         var header = SafetensorsFile.Header(TensorName, itemOrder.Count, dimension, metadata);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        writer.Write(path, stream =>
         {
             stream.Write(header);
             long start = stream.Position;
@@ -210,10 +231,8 @@ public sealed class ItemEmbeddingCache
             long expected = (long)itemOrder.Count * dimension * sizeof(float);
             if (stream.Position - start != expected)
             {
-                throw new InvalidOperationException($"Wrote {stream.Position - start} embedding bytes to {temporary}; {expected} were expected.");
+                throw new InvalidOperationException($"Wrote {stream.Position - start} embedding bytes for {path}; {expected} were expected.");
             }
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 }

@@ -11,6 +11,9 @@ namespace LlmCfsr.Embeddings;
 /// <param name="DataStart">Byte offset of the first float.</param>
 public sealed record ItemEmbeddingCacheInfo(string Path, string DatasetName, IReadOnlyList<string> ItemOrder, int Dimension, ItemEmbeddingFingerprint Fingerprint, long DataStart)
 {
+    /// <summary>SHA-256 (lower-case hex) of the embedding data as recorded in the file; null in files written before it was recorded.</summary>
+    public string? DataSha256 { get; init; }
+
     /// <summary>Fingerprint of the prepared dataset the embeddings were made for (metadata field 'dataset_fingerprint').</summary>
     public required string DatasetFingerprint { get; init; }
 

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Embeddings;
 
 /// <summary>
 /// State of an unfinished run, stored next to its raw rows ("OUT.partial") as "OUT.partial.json": what the
-/// rows were made with and how many are complete. Rows past <see cref="Completed"/> are discarded on resume.
+/// rows were made with, how many are complete and the SHA-256 of their bytes (checked on resume, so damaged rows are
+/// refused by name; null in files written before it was recorded). Rows past <see cref="Completed"/> are discarded on resume.
 /// </summary>
 internal sealed record ItemEmbeddingCheckpoint(
     string Format,
@@ -14,7 +16,8 @@ internal sealed record ItemEmbeddingCheckpoint(
     int Dimension,
     int ChunkSize,
     ItemEmbeddingFingerprint Fingerprint,
-    int Completed)
+    int Completed,
+    string? RowsSha256 = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
@@ -35,13 +38,8 @@ internal sealed record ItemEmbeddingCheckpoint(
         }
     }
 
-    /// <summary>Writes through a temporary file so the state on disk is always a complete one.</summary>
-    public void Write(string path)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Writes atomically so the state on disk is always a complete one.</summary>
+    public void Write(AtomicFileWriter writer, string path) => writer.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>Whether a checkpoint was made by the same run configuration (everything but progress).</summary>
     public bool SameRunAs(ItemEmbeddingCheckpoint other)

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using LlmCfsr.Data;
 using LlmCfsr.Encoders;
 using LlmCfsr.Prompts;
+using LlmCfsr.Storage;
 using TorchSharp;
 
 namespace LlmCfsr.Embeddings;
@@ -12,18 +14,24 @@ namespace LlmCfsr.Embeddings;
 /// <see cref="ItemEmbeddingCache"/>. Items are rendered with an <see cref="ItemPromptTemplate"/> and encoded
 /// in fixed chunks of <see cref="ItemEmbeddingGenerationOptions.CheckpointInterval"/> items; after each chunk
 /// the rows are flushed to "OUT.partial" and the count to "OUT.partial.json". A run that finds these files
-/// continues after the last complete chunk, and because chunks are the same as in an uninterrupted run the
-/// final file is byte-identical to one.
+/// continues after the last complete chunk (checked against the SHA-256 recorded with the count), and because chunks
+/// are the same as in an uninterrupted run the final file is byte-identical to one. The output is locked
+/// ("OUT.lock") while it is written, so a second run on the same output fails at once naming the first one's PID.
 /// </summary>
 public sealed class ItemEmbeddingGenerator
 {
     private readonly ISemanticEncoder _encoder;
     private readonly ItemPromptTemplate _template;
     private readonly ItemEmbeddingGenerationOptions _options;
+    private readonly AtomicFileWriter _writer;
 
-    /// <summary>Creates a generator; nothing is loaded until <see cref="Generate"/>.</summary>
-    public ItemEmbeddingGenerator(ISemanticEncoder encoder, ItemPromptTemplate template, ItemEmbeddingGenerationOptions? options = null)
+    /// <summary>
+    /// Creates a generator; nothing is loaded until <see cref="Generate"/>. Files are written through
+    /// <paramref name="writer"/> (default <see cref="AtomicFileWriter.Default"/>).
+    /// </summary>
+    public ItemEmbeddingGenerator(ISemanticEncoder encoder, ItemPromptTemplate template, ItemEmbeddingGenerationOptions? options = null, AtomicFileWriter? writer = null)
     {
+        _writer = writer ?? AtomicFileWriter.Default;
         _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
         _template = template ?? throw new ArgumentNullException(nameof(template));
         _options = options ?? new ItemEmbeddingGenerationOptions();
@@ -54,6 +62,7 @@ public sealed class ItemEmbeddingGenerator
         var clock = Stopwatch.StartNew();
         var itemOrder = dataset.ItemSourceIds;
         int total = itemOrder.Count;
+        using var outputLock = FolderLock.AcquireForFile(outputPath);
 
         if (File.Exists(outputPath))
         {
@@ -77,7 +86,8 @@ public sealed class ItemEmbeddingGenerator
             _options.CheckpointInterval, Fingerprint, Completed: 0);
         var statePath = PartialStatePath(outputPath);
         var dataPath = PartialDataPath(outputPath);
-        var checkpoint = Resume(wanted, statePath, dataPath);
+        using var rowsHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var checkpoint = Resume(wanted, statePath, dataPath, rowsHash);
         int resumedFrom = checkpoint.Completed;
 
         SafetensorsFile.EnsureLittleEndian();
@@ -88,7 +98,8 @@ public sealed class ItemEmbeddingGenerator
             // Bytes past the last checkpoint belong to a chunk that was cut off; drop them.
             rows.SetLength((long)checkpoint.Completed * dimension * sizeof(float));
             rows.Seek(0, SeekOrigin.End);
-            checkpoint.Write(statePath);
+            checkpoint = checkpoint with { RowsSha256 = Convert.ToHexStringLower(rowsHash.GetCurrentHash()) };
+            checkpoint.Write(_writer, statePath);
             progress?.Report(new ItemEmbeddingProgress(checkpoint.Completed, total, resumedFrom, clock.Elapsed));
 
             for (int start = checkpoint.Completed; start < total; start += checkpoint.ChunkSize)
@@ -100,26 +111,27 @@ public sealed class ItemEmbeddingGenerator
                 var encoding = new SemanticEncodingOptions { BatchSize = _options.BatchSize, Normalize = _options.Normalize, Progress = inner };
                 using (var embeddings = _encoder.Encode(chunk, encoding, cancellationToken))
                 {
-                    WriteRows(rows, embeddings, count, dimension);
+                    WriteRows(rows, rowsHash, embeddings, count, dimension);
                 }
                 rows.Flush(flushToDisk: true);
-                checkpoint = checkpoint with { Completed = start + count };
-                checkpoint.Write(statePath);
+                checkpoint = checkpoint with { Completed = start + count, RowsSha256 = Convert.ToHexStringLower(rowsHash.GetCurrentHash()) };
+                checkpoint.Write(_writer, statePath);
                 progress?.Report(new ItemEmbeddingProgress(checkpoint.Completed, total, resumedFrom, clock.Elapsed));
             }
         }
 
-        ItemEmbeddingCache.Write(outputPath, dataset.Name, dataset.Fingerprint, itemOrder, dimension, Fingerprint, stream =>
+        ItemEmbeddingCache.Write(outputPath, dataset.Name, dataset.Fingerprint, itemOrder, dimension, Fingerprint, checkpoint.RowsSha256!, stream =>
         {
             using var rows = File.OpenRead(dataPath);
             rows.CopyTo(stream);
-        });
+        }, _writer);
         File.Delete(dataPath);
         File.Delete(statePath);
         return ItemEmbeddingCache.ReadInfo(outputPath);
     }
 
-    private static ItemEmbeddingCheckpoint Resume(ItemEmbeddingCheckpoint wanted, string statePath, string dataPath)
+    /// <summary>The checkpoint to continue from, with <paramref name="rowsHash"/> fed the bytes of its complete rows.</summary>
+    private static ItemEmbeddingCheckpoint Resume(ItemEmbeddingCheckpoint wanted, string statePath, string dataPath, IncrementalHash rowsHash)
     {
         var found = ItemEmbeddingCheckpoint.TryRead(statePath);
         if (found is null)
@@ -142,6 +154,22 @@ public sealed class ItemEmbeddingGenerator
             throw new InvalidDataException(
                 $"{dataPath}: holds {onDisk} bytes but {statePath} records {found.Completed} finished items ({needed} bytes); delete both files to start over.");
         }
+        if (needed > 0)
+        {
+            using var rows = File.OpenRead(dataPath);
+            var buffer = new byte[1 << 16];
+            for (long left = needed; left > 0;)
+            {
+                int read = rows.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                rowsHash.AppendData(buffer, 0, read);
+                left -= read;
+            }
+        }
+        if (found.RowsSha256 is { } recorded && Convert.ToHexStringLower(rowsHash.GetCurrentHash()) != recorded)
+        {
+            throw new InvalidDataException(
+                $"{dataPath}: the {found.Completed} finished rows differ from the SHA-256 recorded in {statePath}; the file is damaged. Delete both files to start over.");
+        }
         return found;
     }
 
@@ -155,7 +183,7 @@ public sealed class ItemEmbeddingGenerator
         return slice;
     }
 
-    private void WriteRows(Stream rows, torch.Tensor embeddings, int count, int dimension)
+    private void WriteRows(Stream rows, IncrementalHash rowsHash, torch.Tensor embeddings, int count, int dimension)
     {
         if (embeddings.ndim != 2 || embeddings.shape[0] != count || embeddings.shape[1] != dimension)
         {
@@ -163,7 +191,9 @@ public sealed class ItemEmbeddingGenerator
                 $"Encoder '{_encoder.ModelId}' returned [{string.Join(", ", embeddings.shape)}] for {count} texts; [{count}, {dimension}] was expected.");
         }
         using var host = embeddings.to(torch.float32).cpu().contiguous();
-        rows.Write(MemoryMarshal.AsBytes(host.data<float>().ToArray().AsSpan()));
+        var bytes = MemoryMarshal.AsBytes(host.data<float>().ToArray().AsSpan());
+        rowsHash.AppendData(bytes);
+        rows.Write(bytes);
     }
 
     /// <summary>Turns the encoder's per-call text counts into dataset-wide progress.</summary>

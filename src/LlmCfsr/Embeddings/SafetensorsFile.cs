@@ -118,6 +118,23 @@ internal static class SafetensorsFile
         return values;
     }
 
+    /// <summary>
+    /// Throws naming <paramref name="path"/>, the row (described by <paramref name="describeRow"/>) and the column of the
+    /// first NaN or infinity in <paramref name="values"/> [rows, <paramref name="dimension"/>]: one bad value would
+    /// otherwise surface far away (a failed SVD, a NaN loss).
+    /// </summary>
+    public static void EnsureFinite(string path, ReadOnlySpan<float> values, int dimension, Func<int, string> describeRow)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                int row = i / dimension;
+                throw new InvalidDataException($"{path}: row {row} ({describeRow(row)}), column {i % dimension} is {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; embeddings must be finite numbers. Write the file again with 'llmcfsr embed'.");
+            }
+        }
+    }
+
     /// <summary>safetensors data is little-endian; floats are copied as raw bytes, so the host must be too.</summary>
     public static void EnsureLittleEndian()
     {

@@ -100,7 +100,7 @@ public sealed class UserEmbeddingCache
         }
     }
 
-    /// <summary>Writes the cache to <paramref name="path"/> through a temporary file.</summary>
+    /// <summary>Writes the cache to <paramref name="path"/> atomically, with the SHA-256 of the data in the metadata.</summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -118,18 +118,17 @@ public sealed class UserEmbeddingCache
             new("users", UserOrder.Count.ToString(CultureInfo.InvariantCulture)),
             new("dimension", Dimension.ToString(CultureInfo.InvariantCulture)),
             new("user_order", JsonSerializer.Serialize(UserOrder)),
+            new(DataSha256Key, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(MemoryMarshal.AsBytes(_values.AsSpan())))),
         };
         var header = SafetensorsFile.Header(ItemEmbeddingCache.TensorName, UserOrder.Count, Dimension, metadata);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        Storage.AtomicFileWriter.Default.Write(path, stream =>
         {
             stream.Write(header);
             stream.Write(MemoryMarshal.AsBytes(_values.AsSpan()));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
+
+    private const string DataSha256Key = "data_sha256";
 
     /// <summary>Loads <paramref name="path"/>; the error names the file and the missing or invalid field.</summary>
     public static UserEmbeddingCache Load(string path)
@@ -168,6 +167,12 @@ public sealed class UserEmbeddingCache
         }
         SafetensorsFile.EnsureLittleEndian();
         var values = SafetensorsFile.ReadFloats(path, dataStart, rows * columns);
+        if (metadata.TryGetValue(DataSha256Key, out var expected)
+            && Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan()))) != expected)
+        {
+            throw new InvalidDataException($"{path}: the embeddings' SHA-256 differs from metadata field '{DataSha256Key}'; the file is damaged. Write it again with 'llmcfsr embed --users'.");
+        }
+        SafetensorsFile.EnsureFinite(path, values, (int)columns, row => $"user '{userOrder[row]}'");
         var kind = Field("kind");
         if (kind is not (ItemEmbeddingFingerprint.RawKind or ItemEmbeddingFingerprint.FineTunedKind))
         {

@@ -6,12 +6,12 @@ using LlmCfsr.Losses;
 using LlmCfsr.Models;
 using LlmCfsr.Runtime;
 using LlmCfsr.Sequences;
+using LlmCfsr.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Training;
@@ -21,7 +21,9 @@ namespace LlmCfsr.Training;
 /// the registered ranking loss through <see cref="SequentialRecommender.ComputeLoss"/>, Adam or AdamW with
 /// gradient clipping, validation after every epoch with early stopping on NDCG@10, the best weights kept, and
 /// a checkpoint (weights, optimizer, RNG state) after every epoch so an interrupted run resumes to the same
-/// result. Seeded CPU runs are repeatable. Only one training may run per process at a time, because dropout,
+/// result. Every file is written atomically through the registered <see cref="AtomicFileWriter"/> (default
+/// <see cref="AtomicFileWriter.Default"/>), each set is closed by checksums, and the run directory is locked while
+/// training (docs/training.md). Seeded CPU runs are repeatable. Only one training may run per process at a time, because dropout,
 /// shuffling, masking and negatives share torch's default generator.
 /// </summary>
 public sealed class RecommenderTrainer
@@ -44,7 +46,9 @@ public sealed class RecommenderTrainer
     /// Trains, evaluates the best weights on the test split and writes the run directory. Returns the model
     /// (best weights, evaluation mode; the caller disposes it), the manifest and the test report.
     /// </summary>
-    /// <exception cref="ArgumentException">Invalid options, unknown part names, or a run directory that holds another run.</exception>
+    /// <exception cref="ArgumentException">Invalid options, unknown part names, a run directory that holds another run, or a resume that does not match the run.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged; the message names the file.</exception>
+    /// <exception cref="IOException">Another process is writing the run directory; the message names its PID.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the last completed epoch's checkpoint stays for resuming.</exception>
     public TrainingResult Train(TrainingRequest request, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -64,7 +68,9 @@ public sealed class RecommenderTrainer
             Seed = options.Seed,
         };
 
-        var resumeState = PrepareDirectory(run, request, dataset);
+        var writer = _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default;
+        using var runLock = FolderLock.Acquire(run.Path);
+        var resumeFrom = PrepareDirectory(run, request, dataset);
         using var threads = TorchThreadPolicy.Use(ConfiguredThreads(_services));
         torch.manual_seed(options.Seed);
         var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
@@ -95,18 +101,21 @@ public sealed class RecommenderTrainer
             using var negatives = new NegativeSampler(dataset);
 
             var state = new TrainerState { Epoch = 0, BestNdcg = double.NegativeInfinity, BestEpoch = 0, EpochsWithoutImprovement = 0, RandomState = "", History = [] };
-            if (resumeState is not null)
+            string? bestWeights = null;
+            if (resumeFrom is not null)
             {
-                state = resumeState;
-                model.load_safetensors(run.LastWeights);
-                optimizer.load_state_dict(run.OptimizerState);
+                state = resumeFrom.State;
+                resumeFrom.Restore(model, optimizer);
                 using var rng = tensor(Convert.FromBase64String(state.RandomState), dtype: ScalarType.Byte);
                 torch.random.set_rng_state(rng);
+                bestWeights = resumeFrom.BestWeights;
+                // The published weights may be older than the checkpoint when the run stopped between the two.
+                writer.Copy(bestWeights, run.BestWeights);
                 _logger.LogInformation("Resuming {Model} in {Run} after epoch {Epoch} (best NDCG@10 {Best:F4} at epoch {BestEpoch}).",
                     options.Model, run.Path, state.Epoch, state.BestNdcg, state.BestEpoch);
             }
             manifest = manifest with { History = state.History, BestEpoch = state.BestEpoch };
-            manifest.Write(run.Manifest);
+            Publish(writer, run, manifest);
 
             bool stoppedEarly = false;
             for (int epoch = state.Epoch + 1; epoch <= options.Epochs; epoch++)
@@ -129,10 +138,6 @@ public sealed class RecommenderTrainer
                 var metrics = validation.Groups[EvaluationGroupNames.Overall].Metrics;
                 double ndcg = metrics[SelectionMetric];
                 bool improved = ndcg > state.BestNdcg;
-                if (improved)
-                {
-                    model.save_safetensors(run.BestWeights);
-                }
                 var record = new EpochRecord { Epoch = epoch, Loss = meanLoss, SequencesPerSecond = throughput, Validation = metrics };
                 state = new TrainerState
                 {
@@ -143,11 +148,14 @@ public sealed class RecommenderTrainer
                     RandomState = SaveRandomState(),
                     History = [.. state.History, record],
                 };
-                model.save_safetensors(run.LastWeights);
-                optimizer.save_state_dict(run.OptimizerState);
-                state.Write(run.TrainerState);
+                var checkpoint = TrainingCheckpoint.Write(writer, run, state, model, optimizer, improved ? null : bestWeights);
+                bestWeights = checkpoint.BestWeights;
+                if (improved)
+                {
+                    writer.Copy(bestWeights, run.BestWeights);
+                }
                 manifest = manifest with { History = state.History, BestEpoch = state.BestEpoch };
-                manifest.Write(run.Manifest);
+                Publish(writer, run, manifest);
                 _logger.LogInformation("Epoch {Epoch}/{Epochs}: loss {Loss:F4}, {Throughput:F0} sequences/s, validation NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4}{Best}.",
                     epoch, options.Epochs, meanLoss, throughput, ndcg, metrics.GetValueOrDefault("HR@10"), improved ? " (best)" : "");
                 progress?.Report(new TrainingProgress
@@ -163,16 +171,16 @@ public sealed class RecommenderTrainer
             }
             stoppedEarly |= state.EpochsWithoutImprovement >= options.Patience && state.Epoch < options.Epochs;
 
-            if (state.BestEpoch == 0)
+            if (state.BestEpoch == 0 || bestWeights is null)
             {
                 throw new InvalidOperationException($"{run.Manifest}: no epoch was validated, so there are no best weights to test.");
             }
-            model.load_safetensors(run.BestWeights);
+            WeightFiles.Load(model, bestWeights);
             model.eval();
             var test = RankingEvaluator.Evaluate(model, dataset, DataSplit.Test, evaluation, cancellationToken);
-            test.WriteJson(run.Metrics);
+            writer.WriteAllText(run.Metrics, test.ToJson());
             manifest = manifest with { Completed = true, StoppedEarly = stoppedEarly, Test = test.Groups[EvaluationGroupNames.Overall].Metrics };
-            manifest.Write(run.Manifest);
+            Publish(writer, run, manifest);
             _logger.LogInformation("Best epoch {BestEpoch}; test NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4} ({Protocol}).",
                 state.BestEpoch, manifest.Test.GetValueOrDefault("NDCG@10"), manifest.Test.GetValueOrDefault("HR@10"), evaluation.Protocol);
             return new TrainingResult { Model = model, Manifest = manifest, Test = test };
@@ -182,6 +190,13 @@ public sealed class RecommenderTrainer
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Writes <c>run.json</c>, then the checksums of the published files (last, so they close the set).</summary>
+    private static void Publish(AtomicFileWriter writer, RunDirectory run, RunManifest manifest)
+    {
+        manifest.Write(run.Manifest, writer);
+        run.WriteChecksums(writer);
     }
 
     /// <summary>
@@ -295,9 +310,13 @@ public sealed class RecommenderTrainer
         return Convert.ToBase64String(state.data<byte>().ToArray());
     }
 
-    /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the state to resume from, or null to start afresh.</summary>
-    private static TrainerState? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset)
+    /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the checkpoint to resume from, or null to start afresh.</summary>
+    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset)
     {
+        if (request.Mode == TrainingRunMode.Resume && !run.HoldsRun)
+        {
+            throw new ArgumentException($"{run.Path} holds no run to resume ({Path.GetFileName(run.Manifest)} is missing); start it without --resume.");
+        }
         if (run.HoldsRun)
         {
             switch (request.Mode)
@@ -309,26 +328,24 @@ public sealed class RecommenderTrainer
                     break;
                 case TrainingRunMode.Resume:
                     var previous = RunManifest.Read(run.Manifest);
-                    if (previous.Completed)
+                    // A completed run whose published files do not match their checksums stopped while publishing them
+                    // (or was damaged since): resuming rebuilds them from the last checkpoint.
+                    if (previous.Completed && run.IsIntact())
                     {
                         throw new ArgumentException($"{run.Manifest}: the run is already complete; there is nothing to resume.");
                     }
-                    if (previous.Options with { Device = request.Options.Device } != request.Options with { Device = request.Options.Device })
+                    var differences = previous.OptionDifferences(request.Options);
+                    if (differences.Count > 0)
                     {
-                        throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same options.");
+                        throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same ones ({string.Join("; ", differences)}).");
                     }
                     if (previous.Dataset.Fingerprint != dataset.Fingerprint)
                     {
                         throw new ArgumentException($"{run.Manifest}: the run was trained on dataset {previous.Dataset.Fingerprint}, not on {dataset.Fingerprint}.");
                     }
-                    if (File.Exists(run.TrainerState))
-                    {
-                        return TrainerState.Read(run.TrainerState);
-                    }
-                    break;
+                    return TrainingCheckpoint.FindLatest(run);
             }
         }
-        Directory.CreateDirectory(run.Checkpoint);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Training;
 
@@ -74,11 +75,27 @@ public sealed record RunManifest
         }
     }
 
-    /// <summary>Writes the manifest atomically (temporary file, then rename).</summary>
-    public void Write(string path)
+    /// <summary>Writes the manifest atomically (temporary file, flush, rename) through <paramref name="writer"/> (default: <see cref="AtomicFileWriter.Default"/>).</summary>
+    public void Write(string path, AtomicFileWriter? writer = null)
+        => (writer ?? AtomicFileWriter.Default).WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    /// <summary>
+    /// The training options that differ between this run and <paramref name="options"/> (device and thread settings
+    /// excepted: they do not change the numbers), as "name: run value, requested value" lines.
+    /// </summary>
+    internal IReadOnlyList<string> OptionDifferences(TrainingOptions options)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
+        var recorded = JsonSerializer.SerializeToElement(Options with { Device = options.Device }, Json);
+        var requested = JsonSerializer.SerializeToElement(options, Json);
+        var differences = new List<string>();
+        foreach (var property in requested.EnumerateObject())
+        {
+            var before = recorded.TryGetProperty(property.Name, out var value) ? value.GetRawText() : "(absent)";
+            if (before != property.Value.GetRawText())
+            {
+                differences.Add($"{property.Name}: run {before}, now {property.Value.GetRawText()}");
+            }
+        }
+        return differences;
     }
 }

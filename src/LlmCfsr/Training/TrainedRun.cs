@@ -3,7 +3,6 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
-using TorchSharp.PyBridge;
 
 namespace LlmCfsr.Training;
 
@@ -12,7 +11,7 @@ public static class TrainedRun
 {
     /// <summary>
     /// Rebuilds the run's model for <paramref name="dataset"/> (which must have the recorded fingerprint) with
-    /// the registered parts of <paramref name="services"/> and the inputs recorded in its options (embeddings, teacher run), loads the best weights, moves it to
+    /// the registered parts of <paramref name="services"/> and the inputs recorded in its options (embeddings, teacher run), checks the run's files against its checksums, loads the best weights, moves it to
     /// <paramref name="device"/> and switches it to evaluation mode. The caller disposes the model.
     /// </summary>
     public static SequentialRecommender LoadBestModel(IServiceProvider services, RunDirectory run, PreparedDataset dataset, torch.Device device)
@@ -24,6 +23,7 @@ public static class TrainedRun
         {
             throw new ArgumentException($"{run.Path} holds no run ({Path.GetFileName(run.Manifest)} is missing).");
         }
+        run.Verify();
         var manifest = RunManifest.Read(run.Manifest);
         if (manifest.Dataset.Fingerprint != dataset.Fingerprint)
         {
@@ -37,7 +37,7 @@ public static class TrainedRun
         var (model, _) = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options, services, catalog);
         try
         {
-            model.load_safetensors(run.BestWeights);
+            WeightFiles.Load(model, run.BestWeights);
             model.to(device);
             model.eval();
             return model;

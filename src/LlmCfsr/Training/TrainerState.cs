@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Training;
 
@@ -31,10 +32,5 @@ internal sealed record TrainerState
         }
     }
 
-    public void Write(string path)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, RunManifest.Json));
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Write(AtomicFileWriter writer, string path) => writer.WriteAllText(path, JsonSerializer.Serialize(this, RunManifest.Json));
 }

@@ -4,7 +4,8 @@ namespace LlmCfsr.Data.Loading;
 
 /// <summary>
 /// <c>*.inter.json</c> (object: user id -> array of item ids, oldest first) and optional <c>*.item.json</c>
-/// (object: item id -> object of attributes). Both are whole JSON documents, parsed in one piece.
+/// (object: item id -> object of attributes). Both are whole UTF-8 JSON documents, parsed in one piece; a user key
+/// that appears twice is refused (a JSON reader would otherwise keep one of the two sequences or join them).
 /// </summary>
 internal static class JsonSequencesLoader
 {
@@ -17,9 +18,14 @@ internal static class JsonSequencesLoader
             {
                 throw DataFileReader.Error(interactionsPath, 1, "expected an object mapping user ids to arrays of item ids.");
             }
+            var users = new HashSet<string>(StringComparer.Ordinal);
             foreach (var user in document.RootElement.EnumerateObject())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!users.Add(user.Name))
+                {
+                    throw new InvalidDataException($"{interactionsPath}: user '{user.Name}' is a key twice; each user's sequence must be listed once.");
+                }
                 if (user.Value.ValueKind != JsonValueKind.Array)
                 {
                     throw new InvalidDataException($"{interactionsPath}: user '{user.Name}': expected an array of item ids, found {user.Value.ValueKind}.");
@@ -62,8 +68,7 @@ internal static class JsonSequencesLoader
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream);
+            return JsonDocument.Parse(DataFileReader.ReadUtf8Document(path));
         }
         catch (JsonException e)
         {
