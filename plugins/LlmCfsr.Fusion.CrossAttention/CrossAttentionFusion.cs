@@ -5,15 +5,19 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Fusion.CrossAttention;
 
 /// <summary>
-/// Sequence-level fusion by bidirectional cross-attention: the semantic sequence queries the collaborative
-/// one (keys/values) and the collaborative sequence queries the semantic one, each with a residual
-/// connection, honouring padding and, for causal backbones, causality. Score-level fusion concatenates the
-/// views: score = [e_se ; e_co] · [u_se ; u_co].
+/// Sequence-level fusion by bidirectional cross-attention (LLM-CFSR §2.4.3, LLM-ESR): semantic queries over
+/// collaborative keys/values give the new collaborative sequence, Ŝ_co = softmax(Q_se·K_coᵀ/√d)·V_co, and
+/// collaborative queries over semantic keys/values give the new semantic sequence; the pure attention outputs
+/// replace the inputs of the backbone. Padding is never attended to and, for causal backbones, no position looks
+/// ahead (bidirectional backbones attend both ways). With <see cref="FusionSettings.ResidualNorm"/> (our variant)
+/// each view instead keeps its own sequence, LayerNorm(S_se + attention(S_se → S_co)) and the reverse.
+/// Score-level fusion concatenates the views: score = [e_se ; e_co] · [u_se ; u_co].
 /// </summary>
 public sealed class CrossAttentionFusion : nn.Module, IFusion
 {
     private readonly ViewCrossAttention semantic_queries;
     private readonly ViewCrossAttention collaborative_queries;
+    private readonly bool _residualNorm;
 
     /// <summary>Creates the fusion for views of size <see cref="FusionSettings.HiddenSize"/>.</summary>
     public CrossAttentionFusion(FusionSettings settings) : base(nameof(CrossAttentionFusion))
@@ -23,13 +27,21 @@ public sealed class CrossAttentionFusion : nn.Module, IFusion
         {
             throw new ArgumentException($"Cross-attention needs a positive hidden size divisible by the head count (got {settings.HiddenSize} and {settings.Heads}).", nameof(settings));
         }
-        semantic_queries = new ViewCrossAttention(nameof(semantic_queries), settings.HiddenSize, settings.Heads, settings.Dropout);
-        collaborative_queries = new ViewCrossAttention(nameof(collaborative_queries), settings.HiddenSize, settings.Heads, settings.Dropout);
+        _residualNorm = settings.ResidualNorm;
+        Heads = settings.Heads;
+        semantic_queries = new ViewCrossAttention(nameof(semantic_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
+        collaborative_queries = new ViewCrossAttention(nameof(collaborative_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
         RegisterComponents();
     }
 
     /// <inheritdoc />
     public string Name => CrossAttentionFusionFactory.RegisteredName;
+
+    /// <summary>Attention heads of each direction.</summary>
+    public int Heads { get; }
+
+    /// <summary>Whether this is the residual + LayerNorm variant rather than the paper's pure attention output.</summary>
+    public bool ResidualNorm => _residualNorm;
 
     /// <inheritdoc />
     public nn.Module Module => this;
@@ -55,8 +67,13 @@ public sealed class CrossAttentionFusion : nn.Module, IFusion
         allowed = allowed.logical_or(eye(length, dtype: ScalarType.Bool, device: paddingMask.device));
 
         var keep = paddingMask.to(sequences.Semantic.dtype).unsqueeze(-1);
-        var semantic = semantic_queries.call(sequences.Semantic, sequences.Collaborative, allowed).mul(keep);
-        var collaborative = collaborative_queries.call(sequences.Collaborative, sequences.Semantic, allowed).mul(keep);
+        var fromSemanticQueries = semantic_queries.call(sequences.Semantic, sequences.Collaborative, allowed).mul(keep);
+        var fromCollaborativeQueries = collaborative_queries.call(sequences.Collaborative, sequences.Semantic, allowed).mul(keep);
+        // The paper: what the semantic queries read from the collaborative view is the new collaborative sequence.
+        // The residual variant keeps each view's own sequence in its branch.
+        var (semantic, collaborative) = _residualNorm
+            ? (fromSemanticQueries, fromCollaborativeQueries)
+            : (fromCollaborativeQueries, fromSemanticQueries);
         return new DualView(semantic.MoveToOuterDisposeScope(), collaborative.MoveToOuterDisposeScope());
     }
 

@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Fusion.CrossAttention;
 
 /// <summary>
-/// One direction of cross-attention: every position of the query view attends over the other view's
-/// sequence (keys and values), followed by a residual connection and layer normalisation.
+/// One direction of cross-attention: every position of the query view attends over the other view's sequence
+/// (keys and values): softmax(Q·Kᵀ/√d_head)·V per head, then an output projection. Q, K and V are bias-free
+/// projections (Q = S·W_Q as in the paper; LLM-ESR's code likewise). With <c>residualNorm</c> (our variant) the
+/// result is LayerNorm(queries + dropout(attention)); otherwise it is the pure attention output, without dropout.
 /// </summary>
 internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
@@ -15,23 +17,26 @@ internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Ten
     private readonly Linear key;
     private readonly Linear value;
     private readonly Linear output;
-    private readonly Dropout dropout;
-    private readonly LayerNorm norm;
+    private readonly Dropout? dropout;
+    private readonly LayerNorm? norm;
 
-    public ViewCrossAttention(string name, int hiddenSize, int heads, double dropoutProbability) : base(name)
+    public ViewCrossAttention(string name, int hiddenSize, int heads, bool residualNorm, double dropoutProbability) : base(name)
     {
         _heads = heads;
-        query = nn.Linear(hiddenSize, hiddenSize);
-        key = nn.Linear(hiddenSize, hiddenSize);
-        value = nn.Linear(hiddenSize, hiddenSize);
+        query = nn.Linear(hiddenSize, hiddenSize, hasBias: false);
+        key = nn.Linear(hiddenSize, hiddenSize, hasBias: false);
+        value = nn.Linear(hiddenSize, hiddenSize, hasBias: false);
         output = nn.Linear(hiddenSize, hiddenSize);
-        dropout = nn.Dropout(dropoutProbability);
-        norm = nn.LayerNorm(hiddenSize, eps: 1e-8);
+        if (residualNorm)
+        {
+            dropout = nn.Dropout(dropoutProbability);
+            norm = nn.LayerNorm(hiddenSize, eps: 1e-8);
+        }
         RegisterComponents();
     }
 
-    /// <param name="queries">[batch, length, d] of the view being updated.</param>
-    /// <param name="context">[batch, length, d] of the other view.</param>
+    /// <param name="queries">[batch, length, d] of the view that asks.</param>
+    /// <param name="context">[batch, length, d] of the other view (keys and values).</param>
     /// <param name="allowed">[batch, 1, length, length] bool: may query position i look at key position j.</param>
     public override Tensor forward(Tensor queries, Tensor context, Tensor allowed)
     {
@@ -47,8 +52,13 @@ internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Ten
         // Softmax in float32 whatever the parameter dtype, for stability under fp16/bf16.
         var logits = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(headSize)).to(ScalarType.Float32);
         logits = logits.masked_fill(allowed.logical_not(), float.NegativeInfinity);
-        var weights = dropout.call(softmax(logits, -1).to(q.dtype));
-        var attended = weights.matmul(v).transpose(1, 2).reshape(batch, length, hidden);
-        return norm.call(queries + dropout.call(output.call(attended))).MoveToOuterDisposeScope();
+        var weights = softmax(logits, -1).to(q.dtype);
+        if (dropout is not null)
+        {
+            weights = dropout.call(weights);
+        }
+        var attended = output.call(weights.matmul(v).transpose(1, 2).reshape(batch, length, hidden));
+        var result = norm is null ? attended : norm.call(queries + dropout!.call(attended));
+        return result.MoveToOuterDisposeScope();
     }
 }

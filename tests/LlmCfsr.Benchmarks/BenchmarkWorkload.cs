@@ -46,4 +46,16 @@ internal static class BenchmarkWorkload
         var fingerprint = new ItemEmbeddingFingerprint("benchmark", "seeded-normal", EmbeddingPooling.Mean, "none", false);
         return new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, LlmEmbeddingSize, values, fingerprint);
     }
+
+    /// <summary>
+    /// Seeded normal user embeddings [users, 64] in the dataset's user order, for LLM-ESR's neighbour retrieval (the
+    /// cost of distillation depends on how many distinct neighbours a batch has, not on what the vectors mean).
+    /// </summary>
+    public static UserEmbeddingCache UserEmbeddings(PreparedDataset dataset)
+    {
+        const int size = 64;
+        using var scope = torch.NewDisposeScope();
+        var values = torch.randn(new long[] { dataset.UserCount, size }, generator: new torch.Generator(11)).data<float>().ToArray();
+        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, size, values, "benchmark", "seeded-normal");
+    }
 }

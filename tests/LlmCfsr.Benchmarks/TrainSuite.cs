@@ -31,10 +31,11 @@ internal sealed class TrainSuite : IBenchmarkSuite
         var dataset = BenchmarkWorkload.Dataset;
         Console.WriteLine($"   dataset: {dataset.UserCount:N0} users, {dataset.ItemCount:N0} items, {dataset.InteractionCount:N0} interactions");
         var embeddings = BenchmarkWorkload.ItemEmbeddings(dataset);
+        var users = BenchmarkWorkload.UserEmbeddings(dataset);
         double peak = report.Find("peak", PeakSuite.PeakFigure)?.Value ?? PeakSuite.Measure(1024);
         using var services = BenchmarkServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var workload = new Workload(dataset, embeddings, services, catalog);
+        var workload = new Workload(dataset, embeddings, users, services, catalog);
         var figures = new List<BenchmarkFigure>();
         foreach (var model in new[] { "sasrec", "gru4rec", "bert4rec", "llm-cfsr" })
         {
@@ -44,6 +45,13 @@ internal sealed class TrainSuite : IBenchmarkSuite
                 figures.AddRange(Figures(workload, new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 }, "", peak));
             }
         }
+        // LLM-ESR against LLM-CFSR at the same sizes: its extra cost is the self-distillation teacher (10 neighbours'
+        // training input sequences per user, encoded without gradients). Same users per epoch, so the ratio of
+        // sequences/s is the ratio of per-epoch times.
+        var (esr, _, esrWidth) = Measure(new TrainingOptions { Model = "llm-esr", MaxLength = 50, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 }, 10, workload, counted: false);
+        var cfsr = figures.Single(f => f.Name == "llm-cfsr L=50 sequences/s").Value;
+        figures.Add(new BenchmarkFigure("llm-esr L=50 sequences/s", esr, "seq/s", $"10 steps, mean computed width {esrWidth:F1}"));
+        figures.Add(new BenchmarkFigure("llm-esr / llm-cfsr per-epoch time L=50", cfsr / esr, "x", "target <= 3 (issue 17)"));
         // The same steps without length bucketing (each batch still cut to its longest window), to show what bucketing buys.
         figures.AddRange(Figures(workload, new TrainingOptions { Model = "sasrec", MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42, BucketByLength = false }, " unbucketed", peak));
         return figures;
@@ -59,11 +67,11 @@ internal sealed class TrainSuite : IBenchmarkSuite
         yield return new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s");
     }
 
-    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload)
+    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload, bool counted = true)
     {
-        var (dataset, embeddings, services, catalog) = workload;
+        var (dataset, embeddings, users, services, catalog) = workload;
         using var outer = NewDisposeScope();
-        using var loop = new TrainingStepLoop(dataset, embeddings, services, catalog, options);
+        using var loop = new TrainingStepLoop(dataset, embeddings, services, catalog, options, users);
         double flops = 0, width = 0;
         long sequences = 0;
         var clock = new Stopwatch();
@@ -81,7 +89,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
                 long b = batch.Items.shape[0], length = batch.Items.shape[1];
                 long targets = batch.Targets.gt(0).sum().item<long>();
                 long real = batch.Items.gt(0).sum().item<long>();
-                flops += TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
+                flops += !counted ? 0 : TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
                     dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
                 width += length;
                 sequences += b;
@@ -92,5 +100,5 @@ internal sealed class TrainSuite : IBenchmarkSuite
         return (sequences / seconds, flops / seconds / 1e9, width / steps);
     }
 
-    private sealed record Workload(PreparedDataset Dataset, ItemEmbeddingCache Embeddings, IServiceProvider Services, ComponentCatalog Catalog);
+    private sealed record Workload(PreparedDataset Dataset, ItemEmbeddingCache Embeddings, UserEmbeddingCache Users, IServiceProvider Services, ComponentCatalog Catalog);
 }

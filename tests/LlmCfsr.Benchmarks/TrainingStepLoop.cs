@@ -23,7 +23,8 @@ internal sealed class TrainingStepLoop : IDisposable
     private readonly TrainingOptions _options;
     private readonly IReadOnlyList<Tensor> _batches;
 
-    public TrainingStepLoop(PreparedDataset dataset, ItemEmbeddingCache? embeddings, IServiceProvider services, ComponentCatalog catalog, TrainingOptions options)
+    public TrainingStepLoop(PreparedDataset dataset, ItemEmbeddingCache? embeddings, IServiceProvider services, ComponentCatalog catalog, TrainingOptions options,
+        UserEmbeddingCache? users = null)
     {
         _options = options;
         manual_seed(options.Seed);
@@ -34,6 +35,7 @@ internal sealed class TrainingStepLoop : IDisposable
             Components = catalog,
             Services = services,
             SemanticEmbeddings = embeddings,
+            UserEmbeddings = users,
         };
         _model = catalog.RecommenderModel(options.Model).Create(context);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));

@@ -26,29 +26,78 @@ public class CrossAttentionFusionTests
         return mask;
     }
 
-    [Fact]
-    public void ConstantContextGivesNormalisedSumOfQueryAndContext()
+    private static void SetIdentityProjections(CrossAttentionFusion fusion, int hidden)
     {
-        // With identity projections and zero biases, attention over a context that is the same vector c at every
-        // position returns c whatever the weights, so each output is LayerNorm(q + c).
-        using var scope = NewDisposeScope();
-        var fusion = CreateFusion(hidden: 4, heads: 1);
         using (no_grad())
         {
             foreach (var (name, parameter) in fusion.named_parameters())
             {
-                if (name.EndsWith("weight") && parameter.dim() == 2) parameter.copy_(eye(4));
+                if (name.EndsWith("weight") && parameter.dim() == 2) parameter.copy_(eye(hidden));
                 else if (name.EndsWith("bias") && !name.Contains("norm")) parameter.zero_();
             }
         }
+    }
+
+    [Fact]
+    public void SemanticQueriesOverCollaborativeKeysGiveTheNewCollaborativeSequence()
+    {
+        // The paper (§2.4.3): Ŝ_co = softmax(S_se W_Q (S_co W_K)ᵀ / √d) S_co W_V, no residual, no LayerNorm. With
+        // identity projections and a collaborative sequence that is the same vector c at every position, attention
+        // returns c whatever the weights: the new collaborative sequence is c, and the new semantic sequence is the
+        // attention of the collaborative queries over the semantic keys/values (a convex mix of the semantic rows).
+        using var scope = NewDisposeScope();
+        var fusion = CreateFusion(hidden: 4, heads: 1);
+        SetIdentityProjections(fusion, 4);
         var semantic = randn(1, 3, 4);
-        var context = tensor(new float[] { 1, -2, 0.5f, 3 }).expand(1, 3, 4).contiguous();
+        var collaborative = tensor(new float[] { 1, -2, 0.5f, 3 }).expand(1, 3, 4).contiguous();
         var mask = ones(1, 3, ScalarType.Bool);
 
-        var fused = fusion.FuseSequences(new DualView(semantic, context), mask, causal: true);
+        var fused = fusion.FuseSequences(new DualView(semantic, collaborative), mask, causal: false);
 
-        var expected = nn.functional.layer_norm(semantic + context, [4], eps: 1e-8);
+        Assert.True(fused.Collaborative!.allclose(collaborative, rtol: 1e-5, atol: 1e-6));
+        var weights = softmax(collaborative.matmul(semantic.transpose(1, 2)).div(2.0), -1);
+        Assert.True(fused.Semantic!.allclose(weights.matmul(semantic), rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void ResidualVariantKeepsEachViewWithLayerNorm()
+    {
+        // Our variant: the semantic branch is LayerNorm(S_se + attention of semantic queries over S_co); with a
+        // constant collaborative sequence c that is LayerNorm(S_se + c).
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var fusion = new CrossAttentionFusion(new FusionSettings { HiddenSize = 4, Heads = 1, Dropout = 0.1, ResidualNorm = true });
+        fusion.eval();
+        SetIdentityProjections(fusion, 4);
+        var semantic = randn(1, 3, 4);
+        var collaborative = tensor(new float[] { 1, -2, 0.5f, 3 }).expand(1, 3, 4).contiguous();
+
+        var fused = fusion.FuseSequences(new DualView(semantic, collaborative), ones(1, 3, ScalarType.Bool), causal: true);
+
+        var expected = nn.functional.layer_norm(semantic + collaborative, [4], eps: 1e-8);
         Assert.True(fused.Semantic!.allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void PaperFormHasNoDropoutAndBiasFreeProjections()
+    {
+        using var scope = NewDisposeScope();
+        var fusion = CreateFusion();
+        fusion.train();
+        var semantic = randn(2, 5, 8);
+        var collaborative = randn(2, 5, 8);
+        var mask = LeftPaddingMask(5, 3);
+        var first = fusion.FuseSequences(new DualView(semantic, collaborative), mask, causal: true);
+        var second = fusion.FuseSequences(new DualView(semantic, collaborative), mask, causal: true);
+        Assert.True(first.Semantic!.allclose(second.Semantic!) && first.Collaborative!.allclose(second.Collaborative!));
+        var names = fusion.named_parameters().Select(p => p.name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[]
+        {
+            "collaborative_queries.key.weight", "collaborative_queries.output.bias", "collaborative_queries.output.weight",
+            "collaborative_queries.query.weight", "collaborative_queries.value.weight",
+            "semantic_queries.key.weight", "semantic_queries.output.bias", "semantic_queries.output.weight",
+            "semantic_queries.query.weight", "semantic_queries.value.weight",
+        }, names);
     }
 
     [Fact]
@@ -85,7 +134,8 @@ public class CrossAttentionFusionTests
         var changed = collaborative.clone();
         changed[.., 4..] = randn(1, 1, 8);
         var after = fusion.FuseSequences(new DualView(semantic, changed), mask, causal: false);
-        Assert.False(before.Semantic![.., 0].allclose(after.Semantic![.., 0], atol: 1e-6));
+        // The first semantic query reads the changed last collaborative key/value into the new collaborative sequence.
+        Assert.False(before.Collaborative![.., 0].allclose(after.Collaborative![.., 0], atol: 1e-6));
     }
 
     [Fact]

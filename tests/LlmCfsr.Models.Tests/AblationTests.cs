@@ -28,8 +28,8 @@ public sealed class AblationTests
         // Adapter: Linear(24 -> 12) and Linear(12 -> 8), with biases.
         Assert.Equal(llm * (llm / 2) + llm / 2 + (llm / 2) * d + d, Count(parameters, "semantic_adapter."));
         Assert.Equal((Fixtures.Small.ItemCount + 1) * d, parameters["collaborative_embeddings.weight"]);
-        // Two directions of cross-attention, each with 4 linear maps d x d (+ bias) and a layer norm.
-        Assert.Equal(2 * (4 * (d * d + d) + 2 * d), Count(parameters, "fusion."));
+        // Two directions of cross-attention, each with bias-free W_Q, W_K, W_V (d x d) and an output map d x d + bias.
+        Assert.Equal(2 * (4 * d * d + d), Count(parameters, "fusion."));
         Assert.True(Count(parameters, "encoder.") > 0);
         Assert.Equal(0, Count(parameters, "collaborative_encoder."));
         Assert.Equal(new long[] { Fixtures.Small.ItemCount + 1, llm }, ((DualViewRecommender)model).SemanticTableOn(CPU)!.shape);
@@ -41,7 +41,7 @@ public sealed class AblationTests
     }
 
     [Fact]
-    public void TheCollaborativeViewStartsFromThePcaOfTheSemanticEmbeddings()
+    public void TheCollaborativeViewStartsFromThePlainPcaOfTheSemanticEmbeddings()
     {
         using var services = TestServices.Build();
         var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
@@ -49,12 +49,22 @@ public sealed class AblationTests
         using var scope = NewDisposeScope();
         var table = model.get_parameter("collaborative_embeddings.weight")!.detach();
         var pca = PrincipalComponents.Reduce(embeddings.ToTensor(), Fixtures.TinyBackbone.HiddenSize);
-        // Same directions up to one global factor (documented: RMS of the Xavier-normal init of the table).
+        Assert.True(table.narrow(0, 1, Fixtures.Small.ItemCount).allclose(pca, 1e-4, 1e-5));
+        Assert.Equal(0f, table[0].abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void TheXavierRmsVariantRescalesThePcaByOneGlobalFactor()
+    {
+        using var services = TestServices.Build(("LlmCfsr:Models:PcaScaling", "XavierRms"));
+        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
+        using var model = Fixtures.Create(services, "llm-cfsr", semantic: embeddings);
+        using var scope = NewDisposeScope();
+        var rows = model.get_parameter("collaborative_embeddings.weight")!.detach().narrow(0, 1, Fixtures.Small.ItemCount);
+        var pca = PrincipalComponents.Reduce(embeddings.ToTensor(), Fixtures.TinyBackbone.HiddenSize);
         double expectedRms = Math.Sqrt(2.0 / (Fixtures.Small.ItemCount + 1 + Fixtures.TinyBackbone.HiddenSize));
-        var rows = table.narrow(0, 1, Fixtures.Small.ItemCount);
         Assert.Equal(expectedRms, rows.square().mean().sqrt().item<float>(), 4);
         Assert.True(rows.allclose(pca * (expectedRms / pca.square().mean().sqrt().item<float>()), 1e-4, 1e-5));
-        Assert.Equal(0f, table[0].abs().sum().item<float>());
     }
 
     [Fact]

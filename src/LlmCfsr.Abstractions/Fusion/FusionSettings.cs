@@ -9,6 +9,13 @@ public sealed record FusionSettings
     /// <summary>Attention heads (attention-based fusion only).</summary>
     public int Heads { get; init; } = 1;
 
-    /// <summary>Dropout probability.</summary>
+    /// <summary>Dropout probability (used by <see cref="ResidualNorm"/> only: the paper's attention has no dropout).</summary>
     public double Dropout { get; init; } = 0.2;
+
+    /// <summary>
+    /// Attention-based fusion only: false (default) is the paper's form, where the pure attention output of one view's
+    /// queries over the other view's keys/values replaces the other view's sequence; true is our residual variant,
+    /// where each view keeps its own sequence as a residual, LayerNorm(S + dropout(attention)).
+    /// </summary>
+    public bool ResidualNorm { get; init; }
 }

@@ -81,6 +81,20 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         ArgumentNullException.ThrowIfNull(negatives);
         using var scope = NewDisposeScope();
         var states = EncodeSequences(batch.Items, batch.MaskedPositions);
+        return RankingLoss(states, batch, loss, negatives).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ranking <paramref name="loss"/> of <paramref name="states"/> [b, L, d] (this model's states of
+    /// <paramref name="batch"/>) over every position with a target: for a model whose extra terms reuse the states.
+    /// </summary>
+    protected Tensor RankingLoss(Tensor states, TrainingBatch batch, IRankingLoss loss, NegativeSampler negatives)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(negatives);
+        using var scope = NewDisposeScope();
         var rows = batch.Targets.reshape(-1).gt(0).nonzero().squeeze(1);
         var rowStates = states.reshape(-1, states.shape[2]).index_select(0, rows);
         var targets = batch.Targets.reshape(-1).index_select(0, rows);

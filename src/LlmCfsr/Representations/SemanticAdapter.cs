@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Representations;
 
 /// <summary>
-/// Maps frozen LLM item embeddings into the recommender's space: Linear(d_llm → d_llm/2), GELU, dropout,
-/// Linear(d_llm/2 → d). The semantic view of LLM-CFSR and LLM-ESR, and LLMEmb's adapter.
+/// Maps frozen LLM item embeddings into the recommender's space by two affine maps with no activation between
+/// them, Linear(d_llm → d_llm/2) then Linear(d_llm/2 → d), as in the LLM-CFSR paper's adapter equation and the
+/// official LLM-ESR and LLMEmb code; optional dropout between the two (0 by default). The semantic view of
+/// LLM-CFSR and LLM-ESR, and LLMEmb's adapter.
 /// </summary>
 public sealed class SemanticAdapter : nn.Module<Tensor, Tensor>
 {
@@ -29,6 +31,6 @@ public sealed class SemanticAdapter : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor embeddings)
     {
         using var scope = NewDisposeScope();
-        return project.call(dropout.call(nn.functional.gelu(down.call(embeddings)))).MoveToOuterDisposeScope();
+        return project.call(dropout.call(down.call(embeddings))).MoveToOuterDisposeScope();
     }
 }

@@ -83,6 +83,9 @@ public sealed class DualViewRecommender : SequentialRecommender
     /// <summary>Whether the collaborative view is present.</summary>
     public bool HasCollaborativeView => collaborative_embeddings is not null;
 
+    /// <summary>LLM-ESR's self-distillation, or null.</summary>
+    internal UserSelfDistillation? SelfDistillation => self_distillation;
+
     /// <summary>The sequence-level and score-level fusion.</summary>
     public IFusion Fusion => (IFusion)fusion;
 
@@ -159,11 +162,19 @@ public sealed class DualViewRecommender : SequentialRecommender
     /// <inheritdoc />
     public override Tensor ComputeLoss(TrainingBatch batch, IRankingLoss loss, NegativeSampler negatives)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var total = base.ComputeLoss(batch, loss, negatives);
+        var states = EncodeSequences(batch.Items, batch.MaskedPositions);
+        var total = RankingLoss(states, batch, loss, negatives);
         if (self_distillation is not null)
         {
-            total = total + self_distillation.Compute(this, batch.Users);
+            // A causal training batch holds each user's training input sequence (newest MaxLength items), so its
+            // last state is the student and needs no second forward pass; a masked batch hides items, so the
+            // student is encoded from the training input sequence itself.
+            var student = batch.MaskedPositions is null
+                ? states.select(1, states.shape[1] - 1)
+                : self_distillation.StudentStates(this, batch.Users);
+            total = total + self_distillation.Compute(this, batch.Users, student);
         }
         return total.MoveToOuterDisposeScope();
     }

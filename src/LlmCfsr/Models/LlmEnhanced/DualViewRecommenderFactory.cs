@@ -40,12 +40,13 @@ public sealed class DualViewRecommenderFactory : IRecommenderModelFactory
         var settings = context.Backbone;
         var backbones = context.Components.SequenceEncoder(_options.Backbone);
         bool attend = _variant.CrossAttention && _variant.SemanticView && _variant.CollaborativeView;
+        int heads = Name == DualViewVariant.LlmEsr ? _esrOptions.CrossAttentionHeads : _options.CrossAttentionHeads;
         var fusion = context.Components.Fusion(attend ? "cross-attention" : "concat")
-            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = settings.Heads, Dropout = settings.Dropout });
+            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = heads, Dropout = settings.Dropout, ResidualNorm = _variant.ResidualFusion });
 
         var semanticTable = _variant.SemanticView ? SemanticItemTables.Frozen(embeddings) : null;
         var adapter = _variant.SemanticView ? new SemanticAdapter(embeddings.Dimension, settings.HiddenSize, _options.AdapterDropout) : null;
-        var collaborativeInit = _variant.CollaborativeView ? SemanticItemTables.Reduced(embeddings, settings.HiddenSize) : null;
+        var collaborativeInit = _variant.CollaborativeView ? SemanticItemTables.Reduced(embeddings, settings.HiddenSize, _options.PcaScaling) : null;
         var encoder = backbones.Create(settings);
         var secondEncoder = _variant.SharedEncoder || !_variant.SemanticView || !_variant.CollaborativeView ? null : backbones.Create(settings);
         UserSelfDistillation? distillation = null;

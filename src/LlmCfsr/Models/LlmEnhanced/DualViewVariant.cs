@@ -11,8 +11,10 @@ namespace LlmCfsr.Models;
 /// <param name="SharedEncoder">Both views go through one backbone; false gives each view its own.</param>
 /// <param name="SelfDistillation">Add LLM-ESR's retrieval-augmented self-distillation (needs user embeddings).</param>
 /// <param name="DefaultLoss">The ranking loss used when the options name none; null keeps the trainer's default.</param>
+/// <param name="ResidualFusion">Our variant of the cross-attention: each view keeps its own sequence as a residual, LayerNorm(S + attention), instead of the paper's pure attention output replacing the other view's sequence.</param>
 public sealed record DualViewVariant(
-    bool UseFineTunedEmbeddings, bool SemanticView, bool CollaborativeView, bool CrossAttention, bool SharedEncoder, bool SelfDistillation, string? DefaultLoss)
+    bool UseFineTunedEmbeddings, bool SemanticView, bool CollaborativeView, bool CrossAttention, bool SharedEncoder, bool SelfDistillation, string? DefaultLoss,
+    bool ResidualFusion = false)
 {
     /// <summary>LLM-CFSR.</summary>
     public const string LlmCfsr = "llm-cfsr";
@@ -32,6 +34,9 @@ public sealed record DualViewVariant(
     /// <summary>LLM-CFSR with one backbone per view.</summary>
     public const string WithoutSharing = "llm-cfsr-no-sharing";
 
+    /// <summary>LLM-CFSR with our residual + LayerNorm cross-attention (not the paper's form).</summary>
+    public const string ResidualCrossAttention = "llm-cfsr-residual-fusion";
+
     /// <summary>LLM-ESR.</summary>
     public const string LlmEsr = "llm-esr";
 
@@ -39,7 +44,7 @@ public sealed record DualViewVariant(
 
     /// <summary>Every registered dual-view name.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [LlmCfsr, WithoutCft, WithoutSemantic, WithoutCollaborative, WithoutCrossAttention, WithoutSharing, LlmEsr];
+        [LlmCfsr, WithoutCft, WithoutSemantic, WithoutCollaborative, WithoutCrossAttention, WithoutSharing, ResidualCrossAttention, LlmEsr];
 
     /// <summary>The variant registered as <paramref name="name"/>.</summary>
     public static DualViewVariant Of(string name) => name switch
@@ -50,6 +55,7 @@ public sealed record DualViewVariant(
         WithoutCollaborative => Full with { CollaborativeView = false },
         WithoutCrossAttention => Full with { CrossAttention = false },
         WithoutSharing => Full with { SharedEncoder = false },
+        ResidualCrossAttention => Full with { ResidualFusion = true },
         // LLM-ESR: raw LLM embeddings, cross-attention, shared encoder, self-distillation, trained like SASRec (BCE).
         LlmEsr => new(false, true, true, true, true, true, null),
         _ => throw new ArgumentException($"'{name}' is not a dual-view model; known: {string.Join(", ", Names)}.", nameof(name)),

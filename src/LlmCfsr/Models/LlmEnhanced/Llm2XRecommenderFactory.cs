@@ -25,7 +25,7 @@ public sealed class Llm2XRecommenderFactory : IRecommenderModelFactory
     {
         ArgumentNullException.ThrowIfNull(context);
         var embeddings = context.RequireSemanticEmbeddings(Name);
-        var table = SemanticItemTables.Reduced(embeddings, context.Backbone.HiddenSize);
+        var table = SemanticItemTables.Reduced(embeddings, context.Backbone.HiddenSize, _options.PcaScaling);
         var encoder = context.Components.SequenceEncoder(_options.Backbone).Create(context.Backbone);
         return new Llm2XRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, table, encoder);
     }

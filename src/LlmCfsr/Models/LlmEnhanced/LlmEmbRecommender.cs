@@ -9,10 +9,9 @@ namespace LlmCfsr.Models;
 
 /// <summary>
 /// LLMEmb: the fine-tuned LLM item embeddings (frozen, kept outside the parameters and the checkpoint) through a trainable
-/// <see cref="SemanticAdapter"/> are the item representations of a backbone (input and scores). Training adds a
-/// collaborative alignment: a symmetric InfoNCE between the adapted embeddings and a pretrained id-only model's
-/// item embeddings (the teacher, frozen) of the same items, over the distinct items of the batch, so each adapted
-/// item is closest to its own collaborative embedding among the batch's items.
+/// <see cref="SemanticAdapter"/> are the item representations of a backbone (input and scores). Training (RAT) adds
+/// α · the soft-target symmetric contrastive loss between a pretrained id-only model's item embeddings (the teacher,
+/// frozen) and the adapted embeddings of the batch's target items (τ = 2, α = 0.01 by default, as the official code).
 /// </summary>
 public sealed class LlmEmbRecommender : SequentialRecommender
 {
@@ -78,22 +77,24 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         return total.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The symmetric InfoNCE between adapted and teacher embeddings of the batch's distinct items.</summary>
+    /// <summary>
+    /// RAT's alignment: the soft-target symmetric contrastive loss between the frozen teacher's id embeddings (X) and
+    /// the adapted LLM embeddings (Y) of the batch's target items (every target position, duplicates included, as the
+    /// official code), on raw dot products at temperature τ.
+    /// </summary>
     internal Tensor AlignmentLoss(TrainingBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var present = cat([batch.Items.reshape(-1), batch.Targets.reshape(-1)]);
-        var (distinct, _, _) = unique(present.masked_select(present.gt(0)), sorted: true);
-        if (distinct.shape[0] > _alignment.MaxAlignmentItems)
+        var targets = batch.Targets.reshape(-1);
+        targets = targets.masked_select(targets.gt(0));
+        if (targets.shape[0] > _alignment.MaxAlignmentItems)
         {
-            distinct = distinct.index_select(0, randperm(distinct.shape[0], device: distinct.device).narrow(0, 0, _alignment.MaxAlignmentItems));
+            targets = targets.index_select(0, randperm(targets.shape[0], device: targets.device).narrow(0, 0, _alignment.MaxAlignmentItems));
         }
-        var adapted = nn.functional.normalize(ItemRepresentations(distinct), p: 2, dim: 1);
-        var teacher = nn.functional.normalize(_teacherTable.Rows(distinct, AdapterDType), p: 2, dim: 1);
-        var logits = adapted.matmul(teacher.t()).div(_alignment.Temperature);
-        var labels = arange(distinct.shape[0], dtype: ScalarType.Int64, device: logits.device);
-        var result = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).div(2);
-        return result.MoveToOuterDisposeScope();
+        var teacher = _teacherTable.Rows(targets, AdapterDType);
+        var adapted = ItemRepresentations(targets);
+        return SoftTargetContrastiveLoss.Compute(teacher, adapted, _alignment.Temperature).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -15,4 +15,10 @@ public sealed class LlmEnhancedModelOptions
 
     /// <summary>Dropout inside the semantic adapter (between its two linear layers); 0 as in LLM-ESR's adapter.</summary>
     public double AdapterDropout { get; set; }
+
+    /// <summary>Heads of LLM-CFSR's cross-attention (each direction); 4 as in the paper. LLM-ESR has its own (<see cref="LlmEsrOptions.CrossAttentionHeads"/>).</summary>
+    public int CrossAttentionHeads { get; set; } = 4;
+
+    /// <summary>Scaling of the PCA-reduced LLM table that initialises the collaborative view (LLM-CFSR, LLM-ESR), SAID/LLMInit's table and LLM2X's table; plain PCA by default.</summary>
+    public PcaScaling PcaScaling { get; set; } = PcaScaling.None;
 }

@@ -18,6 +18,14 @@ public sealed class LlmEnhancedModelOptionsValidator : IValidateOptions<LlmEnhan
         {
             failures.Add($"{LlmEnhancedModelOptions.Section}:AdapterDropout must be in [0, 1) (got {options.AdapterDropout}).");
         }
+        if (options.CrossAttentionHeads <= 0)
+        {
+            failures.Add($"{LlmEnhancedModelOptions.Section}:CrossAttentionHeads must be positive (got {options.CrossAttentionHeads}).");
+        }
+        if (!Enum.IsDefined(options.PcaScaling))
+        {
+            failures.Add($"{LlmEnhancedModelOptions.Section}:PcaScaling must be one of {string.Join(", ", Enum.GetNames<PcaScaling>())} (got {options.PcaScaling}).");
+        }
         return Result(failures);
     }
 
@@ -33,6 +41,10 @@ public sealed class LlmEnhancedModelOptionsValidator : IValidateOptions<LlmEnhan
         if (!(options.DistillationWeight >= 0) || double.IsInfinity(options.DistillationWeight))
         {
             failures.Add($"{LlmEsrOptions.Section}:DistillationWeight must be a finite number >= 0 (got {options.DistillationWeight}).");
+        }
+        if (options.CrossAttentionHeads <= 0)
+        {
+            failures.Add($"{LlmEsrOptions.Section}:CrossAttentionHeads must be positive (got {options.CrossAttentionHeads}).");
         }
         return Result(failures);
     }

@@ -11,4 +11,7 @@ public sealed class LlmEsrOptions
 
     /// <summary>Weight of the MSE between a user's representation and the mean of its neighbours'; 0.1 in the paper.</summary>
     public double DistillationWeight { get; set; } = 0.1;
+
+    /// <summary>Heads of LLM-ESR's cross-attention (each direction); 2 as in the official code.</summary>
+    public int CrossAttentionHeads { get; set; } = 2;
 }

@@ -29,7 +29,7 @@ public sealed class LlmInitRecommenderFactory : IRecommenderModelFactory
     {
         ArgumentNullException.ThrowIfNull(context);
         var embeddings = context.RequireSemanticEmbeddings(Name);
-        using var initial = SemanticItemTables.Reduced(embeddings, context.Backbone.HiddenSize);
+        using var initial = SemanticItemTables.Reduced(embeddings, context.Backbone.HiddenSize, _options.PcaScaling);
         var encoder = context.Components.SequenceEncoder(_options.Backbone).Create(context.Backbone);
         var model = new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, encoder);
         using (no_grad())

@@ -13,12 +13,9 @@ internal static class SemanticItemTables
 
     /// <summary>
     /// The embeddings reduced by PCA (mean-centred, top <paramref name="dimensions"/> principal directions) to
-    /// [items + 1, d], row 0 zero. One global factor rescales the table so that the root-mean-square of its entries
-    /// equals the standard deviation of the Xavier-normal initialisation of an id table of the same shape,
-    /// sqrt(2 / (items + 1 + d)): the table starts at the magnitude the backbones were tuned for, while the
-    /// relative variance of the directions (their ranking by explained variance) is kept.
+    /// [items + 1, d], row 0 zero, scaled as <paramref name="scaling"/> says (plain coordinates by default).
     /// </summary>
-    public static Tensor Reduced(ItemEmbeddingCache embeddings, int dimensions)
+    public static Tensor Reduced(ItemEmbeddingCache embeddings, int dimensions, PcaScaling scaling = PcaScaling.None)
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (dimensions > Math.Min(embeddings.ItemCount, embeddings.Dimension))
@@ -29,9 +26,12 @@ internal static class SemanticItemTables
         using var scope = NewDisposeScope();
         using var raw = embeddings.ToTensor();
         var reduced = PrincipalComponents.Reduce(raw, dimensions);
-        double target = Math.Sqrt(2.0 / (embeddings.ItemCount + 1 + dimensions));
-        var rms = reduced.square().mean().sqrt().clamp_min(1e-12);
-        var scaled = reduced.div(rms).mul(target);
-        return cat([zeros(1, dimensions), scaled], 0).MoveToOuterDisposeScope();
+        if (scaling == PcaScaling.XavierRms)
+        {
+            // The magnitude the backbones' id tables start at, keeping the directions' relative variance.
+            double target = Math.Sqrt(2.0 / (embeddings.ItemCount + 1 + dimensions));
+            reduced = reduced.div(reduced.square().mean().sqrt().clamp_min(1e-12)).mul(target);
+        }
+        return cat([zeros(1, dimensions), reduced], 0).MoveToOuterDisposeScope();
     }
 }
