@@ -67,7 +67,7 @@ public sealed class CompareCommandTests
         {
             var csv = File.ReadAllLines(Path.Combine(report, $"table-{protocol}.csv"));
             Assert.Equal(3, csv.Length);
-            Assert.StartsWith("model,runs,succeeded,Overall HR@10 mean,Overall HR@10 std,", csv[0]);
+            Assert.StartsWith("model,runs,succeeded,epochs,converged,Overall HR@10 mean,Overall HR@10 std,", csv[0]);
             Assert.StartsWith("sasrec,2,2,", csv[1]);
             Assert.StartsWith("gru4rec,2,2,", csv[2]);
             // Every NDCG@10 column has a t-test over 2 seeds x 60 users (overall) or fewer (groups).
@@ -110,7 +110,9 @@ public sealed class CompareCommandTests
         Assert.Contains("no-such-model seed 1: FAILED", output);
         string markdown = File.ReadAllText(Path.Combine(report, "comparison.md"));
         Assert.Contains("| no-such-model | 0/1 | – |", markdown);
-        Assert.Contains("| sasrec | 1/1 | **", markdown);
+        // One epoch under the default patience cannot converge: the row says so.
+        Assert.Contains("| sasrec | 1/1 | 1† | **", markdown);
+        Assert.Contains("† marks a run", markdown);
         Assert.Contains("- no-such-model, seed 1: ", markdown);
         Assert.True(File.Exists(Path.Combine(report, "runs", "sasrec", "seed-1", "metrics.json")));
         Assert.True(File.Exists(Path.Combine(report, "training-sasrec.png")));
