@@ -145,10 +145,12 @@ public static class RankingEvaluator
         CheckShape(scores, histories.shape[0], itemCount + 1, nameof(IItemScorer.ScoreAll));
         CheckNotNaN(scores, nameof(IItemScorer.ScoreAll));
         var targetScores = scores.gather(1, targets);
-        var atLeast = scores.ge(targetScores).sum(1, type: ScalarType.Int64);
-        var interactedAtLeast = scores.gather(1, interacted).ge(targetScores).logical_and_(interacted.gt(0)).sum(1, type: ScalarType.Int64);
-        var paddingAtLeast = scores.narrow(1, 0, 1).ge(targetScores).squeeze(1).to(ScalarType.Int64);
-        return atLeast.sub_(interactedAtLeast).sub_(paddingAtLeast);
+        // Counting in int32 (a row has at most items + 1 < 2^31 entries) is vectorised; libtorch's bool-to-int64
+        // sum was about ten times slower over [batch, items] in the eval benchmark.
+        var atLeast = scores.ge(targetScores).sum(1, type: ScalarType.Int32);
+        var interactedAtLeast = scores.gather(1, interacted).ge(targetScores).logical_and_(interacted.gt(0)).sum(1, type: ScalarType.Int32);
+        var paddingAtLeast = scores.narrow(1, 0, 1).ge(targetScores).squeeze(1).to(ScalarType.Int32);
+        return atLeast.sub_(interactedAtLeast).sub_(paddingAtLeast).to(ScalarType.Int64);
     }
 
     private static Tensor SampledRanks(IItemScorer scorer, Tensor histories, Tensor candidates)
