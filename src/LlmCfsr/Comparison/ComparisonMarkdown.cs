@@ -25,7 +25,8 @@ public static class ComparisonMarkdown
             text.Append(CultureInfo.InvariantCulture, $"| {Escape(row.Model)} | {row.SucceededSeeds.Count}/{row.Runs} | {Epochs(row)} |");
             for (int c = 0; c < table.Columns.Count; c++)
             {
-                string cell = Cell(row.Cells[c]) + (row.Converged || row.Cells[c] is null ? "" : Unconverged);
+                string cell = Cell(row.Cells[c]);
+                cell += row.Converged || cell == "–" ? "" : Unconverged;
                 text.Append(' ').Append(table.IsBest(r, c) ? $"**{cell}**" : cell).Append(" |");
             }
             text.Append('\n');

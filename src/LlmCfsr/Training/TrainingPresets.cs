@@ -5,7 +5,7 @@ namespace LlmCfsr.Training;
 /// <summary>
 /// Named sets of <see cref="TrainingOptions"/> that reproduce a paper's published set-up; options given explicitly
 /// override a preset's values. "llm-esr" follows the official LLM-ESR scripts (max length 200, 200 epochs, patience
-/// 20, dropout 0.5, hidden 64, 2 blocks, 1 head, batch 128, Adam at 1e-3 without weight decay, 100 uniform
+/// 20, dropout 0.5, hidden 64, 2 blocks, 1 head, batch 128, Adam at 1e-3 without weight decay or gradient clipping, 100 uniform
 /// negatives excluding the user's whole sequence, its default tail thresholds 20/10); "llm-esr-yelp",
 /// "llm-esr-beauty" and "llm-esr-fashion" add that dataset's thresholds. See docs/evaluation.md for the
 /// differences that remain.
@@ -25,6 +25,7 @@ public static class TrainingPresets
         LearningRate = 1e-3,
         WeightDecay = 0,
         Optimizer = OptimizerKind.Adam,
+        GradientClipNorm = 0,
         EvaluationProtocol = "sampled:100",
         LongTail = LongTailOptions.LlmEsr(20, 10),
     };
