@@ -7,8 +7,9 @@ namespace LlmCfsr.Evaluation;
 
 /// <summary>
 /// Ranks every user's held-out item (validation or test) with an <see cref="IItemScorer"/>, batched on tensors.
-/// The user's interacted set is the whole sequence (for validation this includes the test item, as in
-/// SASRec/LLM-ESR): sampled negatives never come from it, and full ranking excludes it except the target.
+/// The user's interacted set is the whole sequence (for validation this includes the test item): sampled negatives
+/// never come from it (<see cref="EvaluationCandidateSampler"/>, one stream per evaluation seed, split and user, so
+/// results depend neither on the batch size nor on the visiting order), and full ranking excludes it except the target.
 /// Ranks are pessimistic: rank = number of candidates scoring at least as high as the target, target excluded.
 /// See docs/evaluation.md.
 /// </summary>
