@@ -67,7 +67,7 @@ public sealed class CompareCommandTests
         {
             var csv = File.ReadAllLines(Path.Combine(report, $"table-{protocol}.csv"));
             Assert.Equal(3, csv.Length);
-            Assert.StartsWith("model,runs,succeeded,Overall HR@10 mean,Overall HR@10 std,", csv[0]);
+            Assert.StartsWith("model,runs,succeeded,epochs,converged,Overall HR@10 mean,Overall HR@10 std,", csv[0]);
             Assert.StartsWith("sasrec,2,2,", csv[1]);
             Assert.StartsWith("gru4rec,2,2,", csv[2]);
             // Every NDCG@10 column has a t-test over 2 seeds x 60 users (overall) or fewer (groups).
@@ -111,6 +111,24 @@ public sealed class CompareCommandTests
         Assert.Contains("no-such-model", error);
         Assert.DoesNotContain("seed 1", output);
         Assert.False(Directory.Exists(Path.Combine(report, "runs")));
+    }
+
+    [Fact]
+    public void ARunStoppedByTheEpochCapIsMarkedUnconverged()
+    {
+        var root = Fixtures.TempFolder();
+        var data = Path.Combine(root, "data");
+        var report = Path.Combine(root, "report");
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
+
+        var (exit, _, error) = Run(SmallRun(data, report, "sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20"]));
+        Assert.True(exit == 0, error);
+        string markdown = File.ReadAllText(Path.Combine(report, "comparison.md"));
+        // One epoch under the default patience cannot converge: the row says so.
+        Assert.Contains("| sasrec | 1/1 | 1† | **", markdown);
+        Assert.Contains("† marks a run", markdown);
+        Assert.True(File.Exists(Path.Combine(report, "runs", "sasrec", "seed-1", "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(report, "training-sasrec.png")));
     }
 
     [Fact]

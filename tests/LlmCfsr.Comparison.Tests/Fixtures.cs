@@ -35,6 +35,22 @@ internal static class Fixtures
         Reports = new Dictionary<string, EvaluationReport> { ["sampled:100"] = Report(ranks) },
     };
 
+    /// <summary>
+    /// A run manifest of <paramref name="epochs"/> epochs whose best was <paramref name="bestEpoch"/> under
+    /// <paramref name="patience"/>: converged when epochs - bestEpoch >= patience.
+    /// </summary>
+    public static Training.RunManifest Manifest(int epochs, int bestEpoch, int patience) => new()
+    {
+        Options = new Training.TrainingOptions { Epochs = epochs, Patience = patience },
+        Loss = "bce",
+        Objective = Training.TrainingObjective.AllPositions,
+        Configuration = new Dictionary<string, string?>(),
+        Dataset = new Training.RunDataset { Name = "d", Fingerprint = "fingerprint", Users = 4, Items = 4 },
+        History = Enumerable.Range(1, epochs).Select(e => new Training.EpochRecord { Epoch = e, Loss = 1, SequencesPerSecond = 1, Validation = new Dictionary<string, double>() }).ToArray(),
+        BestEpoch = bestEpoch,
+        Completed = true,
+    };
+
     /// <summary>A failed run.</summary>
     public static ComparisonRun Failed(string model, int seed, string error) => new()
     {

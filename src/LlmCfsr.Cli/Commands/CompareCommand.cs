@@ -9,7 +9,8 @@ using Spectre.Console;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr compare --data PREPARED_DIR [--embeddings FILE] [--raw-embeddings FILE] [--user-embeddings FILE] --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [training options] --out REPORT_DIR [--force]</c>:
+/// <c>llmcfsr compare --data PREPARED_DIR [--embeddings FILE] [--raw-embeddings FILE] [--user-embeddings FILE] --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [--preset llm-esr] [--long-tail RULE] [--eval-seed N] [training options] --out REPORT_DIR [--force]</c>:
+/// every model gets the same epoch cap and patience; the tables report the epochs each run trained and mark runs that did not converge;
 /// trains every model with seeds 1..N ("llmemb" after "sasrec" of the same seed, its teacher), evaluates each run under every protocol, and writes the paper-style tables
 /// (Markdown, CSV), paired t-tests and PNG charts. See docs/comparison.md.
 /// </summary>
@@ -41,9 +42,12 @@ public static class CompareCommand
         var dropout = new Option<double>("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => defaults.Dropout };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => defaults.Device };
         var buckets = new Option<int>("--popularity-buckets") { Description = "Quantile buckets of target-item popularity in the NDCG@10 chart.", DefaultValueFactory = _ => 5 };
+        var preset = EvaluationCommandOptions.Preset();
+        var longTail = EvaluationCommandOptions.LongTail();
+        var evaluationSeed = EvaluationCommandOptions.EvaluationSeed();
         var force = new Option<bool>("--force") { Description = "Run into a report directory that already holds runs: completed runs with the same options are reused (re-evaluated, not retrained), interrupted ones resume, others are retrained." };
         var command = new Command("compare", "Train several models with several seeds and write paper-style tables (mean ± std, best in bold, paired t-tests) and charts.");
-        foreach (var option in new Option[] { data, embeddings, rawEmbeddings, userEmbeddings, models, output, seeds, protocol, protocols, loss, epochs, patience, batchSize, learningRate, weightDecay, maxLength, hidden, layers, heads, dropout, device, buckets, force })
+        foreach (var option in new Option[] { data, embeddings, rawEmbeddings, userEmbeddings, models, output, seeds, protocol, protocols, loss, epochs, patience, batchSize, learningRate, weightDecay, maxLength, hidden, layers, heads, dropout, device, preset, longTail, evaluationSeed, buckets, force })
         {
             command.Options.Add(option);
         }
@@ -62,30 +66,33 @@ public static class CompareCommand
                 {
                     throw new ArgumentException($"--seeds must be at least 1 (got {seedCount}).");
                 }
+                var basis = TrainingPresets.Get(parseResult.GetValue(preset));
                 var options = new ComparisonOptions
                 {
                     Models = SplitList(parseResult.GetValue(models)!),
                     Seeds = Enumerable.Range(1, seedCount).ToArray(),
-                    Protocols = SplitList(parseResult.GetValue(protocols) ?? parseResult.GetValue(protocol) ?? defaults.EvaluationProtocol),
+                    Protocols = SplitList(parseResult.GetValue(protocols) ?? parseResult.GetValue(protocol) ?? basis.EvaluationProtocol),
                     OutputDirectory = parseResult.GetValue(output)!,
                     Mode = parseResult.GetValue(force) ? ComparisonRunMode.Resume : ComparisonRunMode.New,
-                    Training = defaults with
+                    Training = basis with
                     {
                         Loss = parseResult.GetValue(loss),
-                        Epochs = parseResult.GetValue(epochs),
-                        Patience = parseResult.GetValue(patience),
-                        BatchSize = parseResult.GetValue(batchSize),
-                        LearningRate = parseResult.GetValue(learningRate),
-                        WeightDecay = parseResult.GetValue(weightDecay),
-                        MaxLength = parseResult.GetValue(maxLength),
-                        HiddenSize = parseResult.GetValue(hidden),
-                        Layers = parseResult.GetValue(layers),
-                        Heads = parseResult.GetValue(heads),
-                        Dropout = parseResult.GetValue(dropout),
-                        Device = parseResult.GetValue(device)!,
+                        Epochs = EvaluationCommandOptions.Pick(parseResult, epochs, basis.Epochs),
+                        Patience = EvaluationCommandOptions.Pick(parseResult, patience, basis.Patience),
+                        BatchSize = EvaluationCommandOptions.Pick(parseResult, batchSize, basis.BatchSize),
+                        LearningRate = EvaluationCommandOptions.Pick(parseResult, learningRate, basis.LearningRate),
+                        WeightDecay = EvaluationCommandOptions.Pick(parseResult, weightDecay, basis.WeightDecay),
+                        MaxLength = EvaluationCommandOptions.Pick(parseResult, maxLength, basis.MaxLength),
+                        HiddenSize = EvaluationCommandOptions.Pick(parseResult, hidden, basis.HiddenSize),
+                        Layers = EvaluationCommandOptions.Pick(parseResult, layers, basis.Layers),
+                        Heads = EvaluationCommandOptions.Pick(parseResult, heads, basis.Heads),
+                        Dropout = EvaluationCommandOptions.Pick(parseResult, dropout, basis.Dropout),
+                        Device = EvaluationCommandOptions.Pick(parseResult, device, basis.Device)!,
                         SemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(embeddings)),
                         RawSemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(rawEmbeddings)),
                         UserEmbeddingsPath = FullPathOrNull(parseResult.GetValue(userEmbeddings)),
+                        EvaluationSeed = parseResult.GetValue(evaluationSeed) ?? basis.EvaluationSeed,
+                        LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTail, basis.LongTail),
                     },
                 };
                 options.Validate();

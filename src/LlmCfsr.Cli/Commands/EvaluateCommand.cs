@@ -6,8 +6,8 @@ using LlmCfsr.Training;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr evaluate --run RUN_DIR [--protocol sampled:100|popularity:100|full] [--split test|validation] [--data DIR] [--device D]</c>:
-/// re-evaluates a saved run's best weights and writes the report next to the run.
+/// <c>llmcfsr evaluate --run RUN_DIR [--protocol sampled:100|popularity:100|full] [--split test|validation] [--data DIR] [--device D] [--long-tail RULE] [--eval-seed N]</c>:
+/// re-evaluates a saved run's best weights (by default with the run's evaluation seed and long-tail groups) and writes the report next to the run.
 /// </summary>
 public static class EvaluateCommand
 {
@@ -19,8 +19,10 @@ public static class EvaluateCommand
         var splitOption = new Option<string>("--split") { Description = "test or validation.", DefaultValueFactory = _ => "test" };
         var dataOption = new Option<string?>("--data") { Description = "Prepared-dataset folder (default: the one recorded in the run)." };
         var deviceOption = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the run's device)." };
+        var longTailOption = EvaluationCommandOptions.LongTail();
+        var evaluationSeedOption = EvaluationCommandOptions.EvaluationSeed();
         var command = new Command("evaluate", "Re-evaluate a saved run under a protocol; writes metrics-<split>-<protocol>.json into the run directory.");
-        foreach (var option in new Option[] { runOption, protocolOption, splitOption, dataOption, deviceOption })
+        foreach (var option in new Option[] { runOption, protocolOption, splitOption, dataOption, deviceOption, longTailOption, evaluationSeedOption })
         {
             command.Options.Add(option);
         }
@@ -48,15 +50,16 @@ public static class EvaluateCommand
                 var device = TorchDevice.Parse(parseResult.GetValue(deviceOption) ?? manifest.Options.Device);
                 using var services = TrainCommandServices.Build(manifest.Configuration);
                 using var model = TrainedRun.LoadBestModel(services, run, dataset, device);
-                var report = RankingEvaluator.Evaluate(model, dataset, split, new EvaluationOptions
+                var evaluation = manifest.Options.EvaluationSettings(protocol, device) with
                 {
-                    Protocol = protocol,
-                    BatchSize = manifest.Options.EvaluationBatchSize,
-                    MaxHistoryLength = manifest.Options.MaxLength,
-                    Device = device,
-                    Seed = manifest.Options.Seed,
-                }, cancellationToken);
-                string file = Path.Combine(run.Path, $"metrics-{split.ToString().ToLowerInvariant()}-{protocol.ToString().Replace(':', '-')}.json");
+                    LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTailOption, manifest.Options.LongTail),
+                    Seed = parseResult.GetValue(evaluationSeedOption) ?? manifest.Options.EvaluationSeed,
+                };
+                var report = RankingEvaluator.Evaluate(model, dataset, split, evaluation, cancellationToken);
+                // Reports under other groups or candidates than the run's own get their own file.
+                string variant = (evaluation.LongTail == manifest.Options.LongTail ? "" : $"-tail-{evaluation.LongTail.ToString().Replace(':', '-').Replace(',', '-')}")
+                    + (evaluation.Seed == manifest.Options.EvaluationSeed ? "" : $"-seed-{evaluation.Seed}");
+                string file = Path.Combine(run.Path, $"metrics-{split.ToString().ToLowerInvariant()}-{protocol.ToString().Replace(':', '-')}{variant}.json");
                 report.WriteJson(file);
                 writer.WriteLine($"{manifest.Options.Model} run in {run.Path} (best epoch {manifest.BestEpoch}):");
                 writer.Write(report.ToMarkdown());

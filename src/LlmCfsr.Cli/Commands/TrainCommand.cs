@@ -12,7 +12,7 @@ namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
 /// <c>llmcfsr train --data PREPARED_DIR [--model NAME] [--backbone sasrec|gru4rec|bert4rec] [--embeddings FILE]
-/// [--raw-embeddings FILE] [--teacher-run DIR] [--user-embeddings FILE] [--loss ...] [--epochs ...] --out RUN_DIR</c>:
+/// [--raw-embeddings FILE] [--teacher-run DIR] [--user-embeddings FILE] [--preset llm-esr] [--long-tail RULE] [--eval-seed N] [--loss ...] [--epochs ...] --out RUN_DIR</c>:
 /// trains any registered model with validation and early stopping, keeps the best checkpoint and writes the test
 /// split's metrics.json. <c>--backbone</c> alone trains that id-only model; with an LLM-enhanced <c>--model</c> it
 /// picks the model's backbone.
@@ -54,8 +54,11 @@ public static class TrainCommand
         var protocol = new Option<string>("--protocol") { Description = "Validation and test protocol: sampled:N, popularity:N or full.", DefaultValueFactory = _ => defaults.EvaluationProtocol };
         var force = new Option<bool>("--force") { Description = "Overwrite a run directory that already holds a run." };
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in the run directory from its last completed epoch." };
+        var preset = EvaluationCommandOptions.Preset();
+        var longTail = EvaluationCommandOptions.LongTail();
+        var evaluationSeed = EvaluationCommandOptions.EvaluationSeed();
         var command = new Command("train", "Train a sequential recommender with validation, early stopping and checkpoints; writes the test split's metrics.json.");
-        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, force, resume })
+        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, preset, longTail, evaluationSeed, force, resume })
         {
             command.Options.Add(option);
         }
@@ -84,7 +87,8 @@ public static class TrainCommand
                         configuration[$"{LlmEnhancedModelOptions.Section}:{nameof(LlmEnhancedModelOptions.Backbone)}"] = chosen;
                     }
                 }
-                var options = new TrainingOptions
+                var basis = TrainingPresets.Get(parseResult.GetValue(preset));
+                var options = basis with
                 {
                     Model = modelName,
                     SemanticEmbeddingsPath = FullPath(parseResult.GetValue(embeddings)),
@@ -93,22 +97,24 @@ public static class TrainCommand
                     UserEmbeddingsPath = FullPath(parseResult.GetValue(userEmbeddings)),
                     Loss = parseResult.GetValue(loss),
                     Objective = ParseObjective(parseResult.GetValue(objective)),
-                    MaskProbability = parseResult.GetValue(maskProbability),
-                    Epochs = parseResult.GetValue(epochs),
-                    Patience = parseResult.GetValue(patience),
-                    BatchSize = parseResult.GetValue(batchSize),
-                    LearningRate = parseResult.GetValue(learningRate),
-                    WeightDecay = parseResult.GetValue(weightDecay),
-                    Optimizer = parseResult.GetValue(optimizer),
-                    GradientClipNorm = parseResult.GetValue(clip),
-                    MaxLength = parseResult.GetValue(maxLength),
-                    HiddenSize = parseResult.GetValue(hidden),
-                    Layers = parseResult.GetValue(layers),
-                    Heads = parseResult.GetValue(heads),
-                    Dropout = parseResult.GetValue(dropout),
-                    Seed = parseResult.GetValue(seed),
-                    Device = parseResult.GetValue(device)!,
-                    EvaluationProtocol = parseResult.GetValue(protocol)!,
+                    MaskProbability = EvaluationCommandOptions.Pick(parseResult, maskProbability, basis.MaskProbability),
+                    Epochs = EvaluationCommandOptions.Pick(parseResult, epochs, basis.Epochs),
+                    Patience = EvaluationCommandOptions.Pick(parseResult, patience, basis.Patience),
+                    BatchSize = EvaluationCommandOptions.Pick(parseResult, batchSize, basis.BatchSize),
+                    LearningRate = EvaluationCommandOptions.Pick(parseResult, learningRate, basis.LearningRate),
+                    WeightDecay = EvaluationCommandOptions.Pick(parseResult, weightDecay, basis.WeightDecay),
+                    Optimizer = EvaluationCommandOptions.Pick(parseResult, optimizer, basis.Optimizer),
+                    GradientClipNorm = EvaluationCommandOptions.Pick(parseResult, clip, basis.GradientClipNorm),
+                    MaxLength = EvaluationCommandOptions.Pick(parseResult, maxLength, basis.MaxLength),
+                    HiddenSize = EvaluationCommandOptions.Pick(parseResult, hidden, basis.HiddenSize),
+                    Layers = EvaluationCommandOptions.Pick(parseResult, layers, basis.Layers),
+                    Heads = EvaluationCommandOptions.Pick(parseResult, heads, basis.Heads),
+                    Dropout = EvaluationCommandOptions.Pick(parseResult, dropout, basis.Dropout),
+                    Seed = EvaluationCommandOptions.Pick(parseResult, seed, basis.Seed),
+                    Device = EvaluationCommandOptions.Pick(parseResult, device, basis.Device)!,
+                    EvaluationProtocol = EvaluationCommandOptions.Pick(parseResult, protocol, basis.EvaluationProtocol)!,
+                    EvaluationSeed = parseResult.GetValue(evaluationSeed) ?? basis.EvaluationSeed,
+                    LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTail, basis.LongTail),
                 };
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;

@@ -5,7 +5,8 @@ namespace LlmCfsr.Comparison;
 
 /// <summary>
 /// Writes a <see cref="ComparisonTable"/> as CSV (RFC 4180, invariant culture, full precision): the table with one
-/// row per model (<c>model,runs,succeeded,COLUMN mean,COLUMN std,...,best_in,errors</c>) and the t-tests
+/// row per model (<c>model,runs,succeeded,epochs,converged,COLUMN mean,COLUMN std,...,best_in,errors</c>; epochs per
+/// succeeded seed joined by ';', converged = number of succeeded runs that converged) and the t-tests
 /// (<c>column,best,runner_up,mean_difference,t,df,p,pairs,note</c>). Missing values are empty fields.
 /// </summary>
 public static class ComparisonCsv
@@ -15,7 +16,7 @@ public static class ComparisonCsv
     {
         ArgumentNullException.ThrowIfNull(table);
         var text = new StringBuilder();
-        var header = new List<string> { "model", "runs", "succeeded" };
+        var header = new List<string> { "model", "runs", "succeeded", "epochs", "converged" };
         foreach (var column in table.Columns)
         {
             header.Add($"{column.Label} mean");
@@ -32,6 +33,8 @@ public static class ComparisonCsv
                 row.Model,
                 row.Runs.ToString(CultureInfo.InvariantCulture),
                 row.SucceededSeeds.Count.ToString(CultureInfo.InvariantCulture),
+                string.Join(';', row.EpochsRun.Select(e => e?.ToString(CultureInfo.InvariantCulture) ?? "")),
+                (row.SucceededSeeds.Count - row.UnconvergedSeeds.Count).ToString(CultureInfo.InvariantCulture),
             };
             foreach (var cell in row.Cells)
             {

@@ -188,14 +188,7 @@ public sealed class ComparisonRunner
             {
                 var report = trainedTest is not null && protocol == protocols[0]
                     ? trainedTest
-                    : RankingEvaluator.Evaluate(recommender, dataset, DataSplit.Test, new EvaluationOptions
-                    {
-                        Protocol = protocol,
-                        BatchSize = training.EvaluationBatchSize,
-                        MaxHistoryLength = training.MaxLength,
-                        Device = TorchDevice.Parse(training.Device),
-                        Seed = training.Seed,
-                    }, cancellationToken);
+                    : RankingEvaluator.Evaluate(recommender, dataset, DataSplit.Test, training.EvaluationSettings(protocol), cancellationToken);
                 report.WriteJson(MetricsFileOf(runDirectory.Path, protocol));
                 reports[protocol.ToString()] = report;
             }

@@ -6,13 +6,15 @@ namespace LlmCfsr.Comparison;
 /// The paper-style table of one protocol: one row per model, one column per group and metric, each cell the mean
 /// and sample standard deviation over the model's successful seeds; per column the best and runner-up models
 /// (highest means; ties keep model order) and the paired t-test of the best against the runner-up over per-user
-/// values pooled over the seeds both completed (users aligned within each seed).
+/// values pooled over the seeds both completed (users aligned within each seed). Rows record the epochs each run
+/// trained and which runs did not converge (stopped by the epoch cap, not by patience).
 /// </summary>
 public sealed class ComparisonTable
 {
-    private ComparisonTable(string protocol, IReadOnlyList<ComparisonColumn> columns, IReadOnlyList<ComparisonTableRow> rows, IReadOnlyList<ComparisonSignificance> significance)
+    private ComparisonTable(string protocol, IReadOnlyList<ComparisonColumn> columns, IReadOnlyList<ComparisonTableRow> rows, IReadOnlyList<ComparisonSignificance> significance, string? longTail)
     {
         Protocol = protocol;
+        LongTail = longTail;
         Columns = columns;
         Rows = rows;
         Significance = significance;
@@ -20,6 +22,9 @@ public sealed class ComparisonTable
 
     /// <summary>The protocol the values were computed under.</summary>
     public string Protocol { get; }
+
+    /// <summary>The long-tail groups of the tail/head columns (text form and description), from the runs' reports; null without reports.</summary>
+    public string? LongTail { get; }
 
     /// <summary>The columns.</summary>
     public IReadOnlyList<ComparisonColumn> Columns { get; }
@@ -73,6 +78,8 @@ public sealed class ComparisonTable
             {
                 Model = model,
                 SucceededSeeds = good.Select(r => r.Seed).ToArray(),
+                EpochsRun = good.Select(r => r.Manifest?.History.Count).ToArray(),
+                UnconvergedSeeds = good.Where(r => r.Manifest is { Converged: false }).Select(r => r.Seed).ToArray(),
                 Failures = ofModel.Where(r => !r.Succeeded).Select(r => new ComparisonRunFailure(r.Seed, r.Error!)).ToArray(),
                 Cells = cells,
             });
@@ -93,7 +100,13 @@ public sealed class ComparisonTable
                 ? new ComparisonSignificance(columns[c], best, runnerUp, null, "fewer than two models have values")
                 : Test(columns[c], best, runnerUp, succeeded[best], succeeded[runnerUp], key));
         }
-        return new ComparisonTable(key, columns, rows, significance);
+        var longTail = runs.Where(r => r.Succeeded && r.Reports.ContainsKey(key)).Select(r => r.Reports[key].LongTail).Distinct().ToList();
+        if (longTail.Count > 1)
+        {
+            throw new ArgumentException($"The runs used different long-tail groups ({string.Join("; ", longTail)}); their tail/head columns cannot share a table.");
+        }
+        string? longTailText = longTail.Count == 0 ? null : $"`{longTail[0]}`: {longTail[0].Describe()}";
+        return new ComparisonTable(key, columns, rows, significance, longTailText);
     }
 
     private static ComparisonSignificance Test(ComparisonColumn column, string best, string runnerUp, List<ComparisonRun> bestRuns, List<ComparisonRun> runnerUpRuns, string protocol)

@@ -15,6 +15,15 @@ public sealed record ComparisonTableRow
     /// <summary>One cell per table column; null for every column when no run succeeded.</summary>
     public required IReadOnlyList<ComparisonCell?> Cells { get; init; }
 
+    /// <summary>Epochs each succeeded run trained (aligned with <see cref="SucceededSeeds"/>); null where the run records no manifest.</summary>
+    public IReadOnlyList<int?> EpochsRun { get; init; } = [];
+
+    /// <summary>Succeeded seeds whose training ended at the epoch cap before patience ran out (<see cref="Training.RunManifest.Converged"/> false).</summary>
+    public IReadOnlyList<int> UnconvergedSeeds { get; init; } = [];
+
+    /// <summary>Whether every succeeded run converged; cells of an unconverged row are marked in the reports.</summary>
+    public bool Converged => UnconvergedSeeds.Count == 0;
+
     /// <summary>Number of runs (succeeded and failed).</summary>
     public int Runs => SucceededSeeds.Count + Failures.Count;
 }

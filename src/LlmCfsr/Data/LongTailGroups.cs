@@ -2,7 +2,8 @@ namespace LlmCfsr.Data;
 
 /// <summary>
 /// Head/tail membership of every item and user of a <see cref="PreparedDataset"/>. Item popularity is the number
-/// of distinct users whose full sequence contains the item; user length is the full sequence length.
+/// of distinct users whose full sequence contains the item; user length is the full sequence length, or the
+/// history before the test item (<see cref="LongTailUserLength.TestHistory"/>).
 /// Arrays are indexed by the dense id (index 0 = padding, unused).
 /// </summary>
 public sealed class LongTailGroups
@@ -30,7 +31,7 @@ public sealed class LongTailGroups
     /// <summary>Items with at least this popularity are head.</summary>
     public int HeadItemMinPopularity { get; }
 
-    /// <summary>Users with at least this sequence length are head.</summary>
+    /// <summary>Users with at least this length (as counted by <see cref="LongTailOptions.UserLength"/>) are head.</summary>
     public int HeadUserMinLength { get; }
 
     /// <summary>Number of tail items.</summary>
@@ -72,7 +73,7 @@ public sealed class LongTailGroups
         var lengths = new int[dataset.UserCount];
         for (int u = 0; u < dataset.UserCount; u++)
         {
-            lengths[u] = dataset.Sequences[u].Length;
+            lengths[u] = dataset.Sequences[u].Length - (options.UserLength == LongTailUserLength.TestHistory ? 1 : 0);
         }
         int headUserMin = options.UserRule == LongTailUserRule.Threshold
             ? options.UserLengthThreshold

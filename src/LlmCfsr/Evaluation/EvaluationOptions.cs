@@ -4,12 +4,16 @@ using TorchSharp;
 namespace LlmCfsr.Evaluation;
 
 /// <summary>Settings of <see cref="RankingEvaluator.Evaluate"/>.</summary>
-public sealed class EvaluationOptions
+public sealed record EvaluationOptions
 {
     /// <summary>Candidate protocol; default "sampled:100".</summary>
     public EvaluationProtocol Protocol { get; init; } = EvaluationProtocol.Default;
 
-    /// <summary>Seed of the negative sampler; default 42.</summary>
+    /// <summary>
+    /// Evaluation seed of the negative sampler; default 42. Each (seed, split, user) has its own candidate stream
+    /// (<see cref="EvaluationCandidateSampler"/>); keep it apart from the training seed so every model and training
+    /// seed is ranked against the same candidates.
+    /// </summary>
     public long Seed { get; init; } = 42;
 
     /// <summary>Users per batch; default 256.</summary>
@@ -24,7 +28,7 @@ public sealed class EvaluationOptions
     /// <summary>Cut-offs of HR@K and NDCG@K; default 5, 10, 20.</summary>
     public IReadOnlyList<int> Ks { get; init; } = [5, 10, 20];
 
-    /// <summary>Long-tail group settings.</summary>
+    /// <summary>Long-tail group settings (Pareto by default; <see cref="LongTailOptions.LlmEsr"/> for LLM-ESR's groups).</summary>
     public LongTailOptions LongTail { get; init; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

@@ -26,6 +26,7 @@ public sealed class EvaluationReport
     /// <param name="tailItemTarget">Whether each user's target is a tail item.</param>
     /// <param name="tailUser">Whether each user is a tail user.</param>
     /// <param name="datasetFingerprint">Fingerprint of the evaluated dataset (<see cref="PreparedDataset.Fingerprint"/>).</param>
+    /// <param name="longTail">The long-tail settings the tail flags come from; default <see cref="LongTailOptions"/>' defaults.</param>
     public EvaluationReport(
         EvaluationProtocol protocol,
         DataSplit split,
@@ -34,7 +35,8 @@ public sealed class EvaluationReport
         long[] ranks,
         bool[] tailItemTarget,
         bool[] tailUser,
-        string datasetFingerprint)
+        string datasetFingerprint,
+        LongTailOptions? longTail = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(ks);
@@ -52,6 +54,7 @@ public sealed class EvaluationReport
         Ks = ks.ToArray();
         MetricNames = RankingMetrics.Names(Ks);
         DatasetFingerprint = datasetFingerprint;
+        LongTail = longTail ?? new LongTailOptions();
         _users = users;
         _ranks = ranks;
         _tailItemTarget = tailItemTarget;
@@ -95,6 +98,9 @@ public sealed class EvaluationReport
     /// <summary>Fingerprint of the evaluated dataset.</summary>
     public string DatasetFingerprint { get; }
 
+    /// <summary>The long-tail settings of the tail/head groups.</summary>
+    public LongTailOptions LongTail { get; }
+
     /// <summary>Evaluated dense user ids, ascending; per-user vectors are aligned with it.</summary>
     public IReadOnlyList<int> Users => _users;
 
@@ -126,7 +132,7 @@ public sealed class EvaluationReport
         return _users.Where((_, j) => members[j]).ToArray();
     }
 
-    /// <summary>Writes <c>metrics.json</c>: {"protocol", "split", "dataset", "groups": {group: {"users", metric: value}}}; empty groups have null metrics.</summary>
+    /// <summary>Writes <c>metrics.json</c>: {"protocol", "split", "dataset", "long_tail", "long_tail_rule", "groups": {group: {"users", metric: value}}}; empty groups have null metrics.</summary>
     public void WriteJson(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -148,6 +154,8 @@ public sealed class EvaluationReport
             json.WriteString("protocol", Protocol.ToString());
             json.WriteString("split", SplitName(Split));
             json.WriteString("dataset", DatasetFingerprint);
+            json.WriteString("long_tail", LongTail.ToString());
+            json.WriteString("long_tail_rule", LongTail.Describe());
             json.WriteStartObject("groups");
             foreach (string group in EvaluationGroupNames.All)
             {
@@ -178,7 +186,7 @@ public sealed class EvaluationReport
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Protocol `{Protocol}`, split `{SplitName(Split)}`, pessimistic ties.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Protocol `{Protocol}`, split `{SplitName(Split)}`, pessimistic ties. Long-tail groups `{LongTail}`: {LongTail.Describe()}.\n\n");
         text.Append("| group | users | ").Append(string.Join(" | ", MetricNames)).Append(" |\n");
         text.Append("| --- | ---: |").Append(string.Concat(Enumerable.Repeat(" ---: |", MetricNames.Count))).Append('\n');
         foreach (string group in EvaluationGroupNames.All)

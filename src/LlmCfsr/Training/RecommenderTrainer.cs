@@ -59,14 +59,7 @@ public sealed class RecommenderTrainer
         var run = new RunDirectory(request.RunDirectory);
         var device = TorchDevice.Parse(options.Device);
         var modelFactory = _catalog.RecommenderModel(options.Model);
-        var evaluation = new EvaluationOptions
-        {
-            Protocol = EvaluationProtocol.Parse(options.EvaluationProtocol),
-            BatchSize = options.EvaluationBatchSize,
-            MaxHistoryLength = options.MaxLength,
-            Device = device,
-            Seed = options.Seed,
-        };
+        var evaluation = options.EvaluationSettings(device: device);
 
         var writer = _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default;
         using var runLock = FolderLock.Acquire(run.Path);

@@ -46,6 +46,13 @@ public sealed record RunManifest
     /// <summary>Whether training stopped before the epoch limit because validation stopped improving.</summary>
     public bool StoppedEarly { get; init; }
 
+    /// <summary>
+    /// Whether training converged: validation NDCG@10 did not improve for <see cref="TrainingOptions.Patience"/>
+    /// epochs after <see cref="BestEpoch"/>, so early stopping (not the epoch cap) ended it. Written to
+    /// <c>run.json</c> for readers; computed from the history, never read back.
+    /// </summary>
+    public bool Converged => History.Count - BestEpoch >= Options.Patience;
+
     /// <summary>Overall test metrics of the best weights, once completed.</summary>
     public IReadOnlyDictionary<string, double>? Test { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmCfsr.Data;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Sequences;
 
@@ -73,8 +74,17 @@ public sealed record TrainingOptions
     /// <summary>Protocol of validation (early stopping) and of the final test evaluation, e.g. "sampled:100" or "full".</summary>
     public string EvaluationProtocol { get; init; } = "sampled:100";
 
-    /// <summary>Users per evaluation batch.</summary>
+    /// <summary>Users per evaluation batch; changes no result, only speed and memory.</summary>
     public int EvaluationBatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// Seed of the sampled evaluation candidates, separate from <see cref="Seed"/>: runs with different training
+    /// seeds (and models) are ranked against the same validation and test candidates. Default 42.
+    /// </summary>
+    public long EvaluationSeed { get; init; } = 42;
+
+    /// <summary>Long-tail groups of the validation and test reports (default: Pareto shares).</summary>
+    public LongTailOptions LongTail { get; init; } = new();
 
     /// <summary>
     /// The fine-tuned (CFT) item-embedding cache (<c>llmcfsr embed</c>) of the LLM-enhanced models
@@ -105,6 +115,21 @@ public sealed record TrainingOptions
         Dropout = Dropout,
     };
 
+    /// <summary>
+    /// The evaluation settings of this run: <paramref name="protocol"/> (default: <see cref="EvaluationProtocol"/>),
+    /// <see cref="EvaluationSeed"/>, <see cref="LongTail"/>, histories cut to <see cref="MaxLength"/>, on
+    /// <paramref name="device"/> (default: <see cref="Device"/>).
+    /// </summary>
+    public EvaluationOptions EvaluationSettings(EvaluationProtocol? protocol = null, TorchSharp.torch.Device? device = null) => new()
+    {
+        Protocol = protocol ?? Evaluation.EvaluationProtocol.Parse(EvaluationProtocol),
+        BatchSize = EvaluationBatchSize,
+        MaxHistoryLength = MaxLength,
+        Device = device ?? TorchDevice.Parse(Device),
+        Seed = EvaluationSeed,
+        LongTail = LongTail,
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -130,6 +155,8 @@ public sealed record TrainingOptions
         Require(RawSemanticEmbeddingsPath is null || !string.IsNullOrWhiteSpace(RawSemanticEmbeddingsPath), "RawSemanticEmbeddingsPath must name a file or be left unset.");
         Require(TeacherRunDirectory is null || !string.IsNullOrWhiteSpace(TeacherRunDirectory), "TeacherRunDirectory must name a run directory or be left unset.");
         Require(UserEmbeddingsPath is null || !string.IsNullOrWhiteSpace(UserEmbeddingsPath), "UserEmbeddingsPath must name a file or be left unset.");
+        Require(LongTail is not null, "LongTail must be set (e.g. new LongTailOptions() for the Pareto groups).");
+        LongTail!.Validate();
         Require(TorchDevice.IsValid(Device), $"Device '{Device}' is not a device: use 'cpu', 'cuda' or 'cuda:N'.");
         try
         {

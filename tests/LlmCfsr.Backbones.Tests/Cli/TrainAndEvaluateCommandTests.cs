@@ -76,6 +76,54 @@ public sealed class TrainAndEvaluateCommandTests
     }
 
     [Fact]
+    public void PresetLongTailAndEvaluationSeedReachTheRunAndItsTables()
+    {
+        var root = TestDatasets.TempFolder();
+        var data = Path.Combine(root, "data");
+        var run = Path.Combine(root, "run");
+        PreparedDatasetStore.Save(CyclicDataset.Create(), data);
+
+        var (exit, output, error) = Run("train", "--data", data, "--backbone", "sasrec", "--preset", "llm-esr", "--epochs", "1", "--hidden", "8",
+            "--protocol", "sampled:20", "--long-tail", "llm-esr:2,4", "--eval-seed", "5", "--out", run);
+        Assert.True(exit == 0, error);
+        Assert.Contains("Long-tail groups `llm-esr:2,4`: tail items: popularity < 2, tail users: history before the test item < 4", output);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json"))))
+        {
+            var options = manifest.RootElement.GetProperty("options");
+            // The preset's values, except what was given explicitly.
+            Assert.Equal(200, options.GetProperty("maxLength").GetInt32());
+            Assert.Equal(20, options.GetProperty("patience").GetInt32());
+            Assert.Equal(0.5, options.GetProperty("dropout").GetDouble());
+            Assert.Equal(1, options.GetProperty("epochs").GetInt32());
+            Assert.Equal(8, options.GetProperty("hiddenSize").GetInt32());
+            Assert.Equal(5, options.GetProperty("evaluationSeed").GetInt64());
+            Assert.Equal(42, options.GetProperty("seed").GetInt32());
+            var longTail = options.GetProperty("longTail");
+            Assert.Equal("Threshold", longTail.GetProperty("itemRule").GetString());
+            Assert.Equal(2, longTail.GetProperty("itemPopularityThreshold").GetInt32());
+            Assert.Equal("TestHistory", longTail.GetProperty("userLength").GetString());
+            Assert.False(manifest.RootElement.GetProperty("converged").GetBoolean());
+        }
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))))
+        {
+            Assert.Equal("llm-esr:2,4", metrics.RootElement.GetProperty("long_tail").GetString());
+        }
+
+        // evaluate keeps the run's groups unless told otherwise, and then writes a file of its own.
+        (exit, output, error) = Run("evaluate", "--run", run, "--long-tail", "pareto");
+        Assert.True(exit == 0, error);
+        Assert.Contains("Long-tail groups `pareto`", output);
+        Assert.True(File.Exists(Path.Combine(run, "metrics-test-sampled-20-tail-pareto.json")));
+
+        (exit, _, error) = Run("evaluate", "--run", run, "--long-tail", "zipf");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: --long-tail: Unknown long-tail groups 'zipf'", error);
+        (exit, _, error) = Run("train", "--data", data, "--preset", "llm-rec", "--out", Path.Combine(root, "other"));
+        Assert.Equal(1, exit);
+        Assert.Contains("Unknown preset 'llm-rec'; expected one of llm-esr, llm-esr-yelp, llm-esr-beauty, llm-esr-fashion.", error);
+    }
+
+    [Fact]
     public void BadArgumentsGiveClearErrors()
     {
         var root = TestDatasets.TempFolder();

@@ -126,12 +126,17 @@ public sealed class RecommenderTrainerTests
         Assert.Equal(Data.Fingerprint, metrics.RootElement.GetProperty("dataset").GetString());
         Assert.Equal(manifest.Test!["NDCG@10"], metrics.RootElement.GetProperty("groups").GetProperty("overall").GetProperty("NDCG@10").GetDouble(), 12);
 
-        // The saved best weights reproduce the test metrics.
+        // The saved best weights reproduce the test metrics under the run's evaluation settings (its evaluation
+        // seed, not its training seed), whatever the evaluation batch size.
         using var services = TestServices.Build();
         using var reloaded = TrainedRun.LoadBestModel(services, run, Data, CPU);
-        var report = LlmCfsr.Evaluation.RankingEvaluator.Evaluate(reloaded, Data, DataSplit.Test,
-            new LlmCfsr.Evaluation.EvaluationOptions { Protocol = LlmCfsr.Evaluation.EvaluationProtocol.Parse("sampled:20"), MaxHistoryLength = 8, Seed = 7 });
-        Assert.Equal(manifest.Test!["NDCG@10"], report.Groups["overall"]["NDCG@10"], 12);
+        var settings = manifest.Options.EvaluationSettings(device: CPU);
+        Assert.NotEqual(manifest.Options.Seed, settings.Seed);
+        foreach (int batchSize in new[] { manifest.Options.EvaluationBatchSize, 5 })
+        {
+            var report = LlmCfsr.Evaluation.RankingEvaluator.Evaluate(reloaded, Data, DataSplit.Test, settings with { BatchSize = batchSize });
+            Assert.Equal(manifest.Test!["NDCG@10"], report.Groups["overall"]["NDCG@10"], 12);
+        }
     }
 
     [Fact]
