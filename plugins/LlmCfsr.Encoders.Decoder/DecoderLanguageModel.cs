@@ -12,7 +12,7 @@ namespace LlmCfsr.Encoders.Decoder;
 /// head. Parameters keep the Hugging Face names (<c>model.layers.0.self_attn.q_proj.weight</c>, ...), so
 /// checkpoints load without renaming. Weights may be float32, float16 or bfloat16; norms and softmax run in float32.
 /// </summary>
-public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptable
 {
     [ComponentName(Name = "model")]
     private readonly DecoderBackbone _backbone;
@@ -45,6 +45,9 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The LoRA settings in force, or null when the model carries no (unmerged) adapter.</summary>
     public LoraSettings? Lora { get; private set; }
+
+    /// <summary>Every attention and MLP projection: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj.</summary>
+    public IReadOnlyList<string> LoraTargetModules => LoraSettings.DefaultTargetModules;
 
     /// <summary>
     /// Builds a model with freshly initialised weights (normal(0, 0.02) projections and embeddings, unit norms,
@@ -205,7 +208,7 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
         {
             throw new InvalidOperationException("The model carries no LoRA adapter to save.");
         }
-        PeftAdapter.Save(this, Lora, folder, baseModelNameOrPath);
+        PeftAdapter.Save(this, folder, baseModelNameOrPath);
     }
 
     /// <summary>Adds the PEFT adapter saved in <paramref name="folder"/> and loads its weights.</summary>

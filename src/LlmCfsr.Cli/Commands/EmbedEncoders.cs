@@ -1,4 +1,5 @@
 using LlmCfsr.DependencyInjection;
+using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Llama2;
 using LlmCfsr.Encoders.Qwen25;
 using Microsoft.Extensions.Configuration;
@@ -23,6 +24,7 @@ internal static class EmbedEncoders
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddLlmCfsr()
             .AddMiniLmEncoder()
+            .AddBertEncoder()
             .AddLlama2Encoder()
             .AddQwen25Encoder();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

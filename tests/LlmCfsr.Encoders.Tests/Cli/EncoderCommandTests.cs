@@ -53,7 +53,7 @@ public sealed class EncoderCommandTests
         var adapter = Path.Combine(root, "adapter");
 
         var (code, output, error) = Run("finetune", "--encoder", "llama2", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
-            "--steps", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32", "--lr", "1e-3");
+            "--epochs", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32", "--lr", "1e-3");
 
         Assert.True(code == 0, error + output);
         Assert.Contains("Saved adapter", output);
