@@ -158,29 +158,17 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptabl
         {
             throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
         }
-        var targets = settings.ResolvedTargetModules(LoraTargetModules);
-        foreach (var parameter in parameters())
-        {
-            parameter.requires_grad = false;
-        }
-        foreach (var (name, projection) in Projections().Where(p => targets.Contains(p.Name)))
-        {
-            projection.AddLora(settings.Rank, settings.Scaling, settings.Dropout);
-        }
+        LoraProjections.Add(this, Projections(), settings, LoraTargetModules);
         Lora = settings;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters()
-        => named_parameters().Where(p => p.name.Contains(".lora_", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList();
+    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters() => LoraProjections.Parameters(this);
 
     /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters.</summary>
     public void MergeLora()
     {
-        foreach (var (_, projection) in Projections())
-        {
-            projection.MergeLora();
-        }
+        LoraProjections.Merge(Projections());
         Lora = null;
     }
 

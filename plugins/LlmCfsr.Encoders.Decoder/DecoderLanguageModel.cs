@@ -172,32 +172,17 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, IL
         {
             throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
         }
-        var targets = settings.ResolvedTargetModules();
-        foreach (var parameter in parameters())
-        {
-            parameter.requires_grad = false;
-        }
-        foreach (var (name, projection) in Projections())
-        {
-            if (targets.Contains(name))
-            {
-                projection.AddLora(settings.Rank, settings.Scaling, settings.Dropout);
-            }
-        }
+        LoraProjections.Add(this, Projections(), settings, LoraTargetModules);
         Lora = settings;
     }
 
     /// <summary>The trainable LoRA parameters by Hugging Face name (e.g. <c>model.layers.0.self_attn.q_proj.lora_A.weight</c>).</summary>
-    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters()
-        => named_parameters().Where(p => p.name.Contains(".lora_", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList();
+    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters() => LoraProjections.Parameters(this);
 
     /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters; outputs are unchanged.</summary>
     public void MergeLora()
     {
-        foreach (var (_, projection) in Projections())
-        {
-            projection.MergeLora();
-        }
+        LoraProjections.Merge(Projections());
         Lora = null;
     }
 
