@@ -56,6 +56,11 @@ public abstract class DecoderSemanticEncoder : ISemanticEncoder
     /// <summary>Model folder, config and weight file sizes, adapter weights hash, dtype, pooling and token limit.</summary>
     public string Fingerprint => _fingerprint.Value;
 
+    /// <summary>The LoRA adapter folder and the hash of its weights, or null when no adapter is applied.</summary>
+    public string? Adapter => string.IsNullOrWhiteSpace(_options.AdapterPath)
+        ? null
+        : $"{Path.GetFullPath(_options.AdapterPath)}#{Sha256(File.ReadAllBytes(Path.Combine(_options.AdapterPath, PeftAdapter.WeightsFile)))}";
+
     /// <summary>The loaded model (loads it on first access).</summary>
     public DecoderLanguageModel Model
     {

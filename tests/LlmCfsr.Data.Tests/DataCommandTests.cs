@@ -54,6 +54,19 @@ public class DataCommandTests
     }
 
     [Fact]
+    public void PrepareWithRequireTextDropsItemsWithoutTextAndSaysHowMany()
+    {
+        string output = Path.Combine(Fixtures.NewFolder(), "prepared");
+        var (exit, printed, error) = Run("data", "prepare", "--input", SourceFolder(), "--require-text", "--out", output);
+        Assert.True(exit == 0, error);
+        // Item 5 has no text: its 2 interactions go, and u2 ([2, 3, 5] -> [2, 3]) then falls below 3 like u3.
+        Assert.Matches(@"items without text dropped\s+1 items, 2 interactions", printed);
+        var data = PreparedDatasetStore.Load(output);
+        Assert.DoesNotContain("5", data.ItemSourceIds);
+        Assert.Equal(["u1", "u4"], data.UserSourceIds);
+    }
+
+    [Fact]
     public void BadInputFailsWithAClearMessage()
     {
         string folder = SourceFolder();

@@ -68,7 +68,7 @@ public class LoaderTests
             """);
         string meta = Fixtures.WriteGzip(folder, "meta_Office.json.gz",
             """
-            {'asin': 'B01', 'title': "Bob's \"best\" pen", 'price': 3.17, 'salesRank': {'Office': 12}, 'categories': [['Office', 'Pens']], 'brand': 'Bic', 'related': None}
+            {'asin': 'B01', 'title': "Bob's \"best\" pen", 'price': 3.17, 'salesRank': {'Office': 12}, 'categories': [['Office', 'Pens'], ['Office', 'Gifts']], 'brand': 'Bic', 'related': None, 'description': 'Blue ink.'}
             {'asin': 'B02', 'title': 'Caf\xe9 mug \u2615', 'description': 'A mug.'}
             """);
         var raw = DatasetLoader.Load(folder);
@@ -76,7 +76,10 @@ public class LoaderTests
         Assert.Equal(DatasetFormat.Amazon2014, raw.Format);
         Assert.Equal([("A1", "B01"), ("A1", "B02")], Pairs(raw));
         Assert.Equal([1400000200.0, 1400000100.0], raw.Timestamps);
-        Assert.Equal([new("title", "Bob's \"best\" pen"), new("brand", "Bic"), new("categories", "Office, Pens")], raw.Attributes["B01"].Pairs);
+        Assert.Equal(
+            [new("title", "Bob's \"best\" pen"), new("brand", "Bic"), new("categories", "Office, Pens, Gifts"), new("price", "3.17"),
+             new("sales_rank", "12 in Office"), new("description", "Blue ink.")],
+            raw.Attributes["B01"].Pairs);
         Assert.Equal("Café mug ☕", raw.Attributes["B02"]["title"]);
         Assert.Equal(1, raw.Report.DroppedRecords["blank line"]);
 
@@ -95,14 +98,20 @@ public class LoaderTests
             """);
         Fixtures.WriteGzip(folder, "meta_Office_Products.json.gz",
             """
-            {"asin": "B01", "title": "Pen", "brand": "Bic", "category": ["Office", "Pens"], "description": ["Blue", "ink"]}
+            {"asin": "B01", "title": "Pen", "brand": "Bic", "category": ["Office", "Pens"], "description": ["Blue", "ink"], "price": "$4.99", "rank": "1,234 in Office Products (", "feature": ["Smooth", "Refillable"], "imageURL": []}
             {"asin": "B01", "title": "Pen again"}
+            {"asin": "B02", "title": "Mug", "price": ".a-box-inner{background-color:#fff;}", "rank": [">#12 in Kitchen (", "#3 in Mugs"]}
             """);
         var raw = DatasetLoader.Load(folder);
 
         Assert.Equal(DatasetFormat.Amazon2018, raw.Format);
         Assert.Equal("Office_Products", raw.Name);
-        Assert.Equal([new("title", "Pen"), new("brand", "Bic"), new("categories", "Office, Pens"), new("description", "Blue, ink")], raw.Attributes["B01"].Pairs);
+        Assert.Equal(
+            [new("title", "Pen"), new("brand", "Bic"), new("categories", "Office, Pens"), new("price", "$4.99"), new("sales_rank", "1,234 in Office Products"),
+             new("feature", "Smooth, Refillable"), new("description", "Blue, ink")],
+            raw.Attributes["B01"].Pairs);
+        // Page CSS in place of a price is not a price.
+        Assert.Equal([new("title", "Mug"), new("sales_rank", "12 in Kitchen, 3 in Mugs")], raw.Attributes["B02"].Pairs);
         Assert.Equal(1, raw.Report.DroppedAttributeRecords["repeated item id, first record kept"]);
 
         Fixtures.WriteGzip(folder, "Office_Products.json.gz", "{\"reviewerID\": \"A1\", \"asin\": \"B01\", \"unixReviewTime\": 10}\n{\"reviewerID\": \"A2\", \"unixReviewTime\": 20}\n");
@@ -118,13 +127,21 @@ public class LoaderTests
             {"review_id": "r1", "user_id": "U1", "business_id": "B1", "stars": 5, "date": "2016-03-09 00:44:42"}
             {"review_id": "r2", "user_id": "U1", "business_id": "B2", "stars": 4, "date": "2015-01-01 00:00:00"}
             """);
-        Fixtures.Write(folder, "business.json", """{"business_id": "B1", "name": "Cafe", "city": "Austin", "state": "TX", "categories": "Coffee & Tea, Cafes", "attributes": {"WiFi": "free"}}""");
+        Fixtures.Write(folder, "business.json",
+            """
+            {"business_id": "B1", "name": "Cafe", "city": "Austin", "state": "TX", "stars": 4.5, "review_count": 42, "is_open": 1, "categories": "Coffee & Tea, Cafes", "attributes": {"WiFi": "free", "RestaurantsPriceRange2": "2"}}
+            {"business_id": "B2", "name": "Diner", "is_open": 0, "categories": null, "attributes": {"RestaurantsPriceRange2": "None"}}
+            """);
         var raw = DatasetLoader.Load(folder);
 
         Assert.Equal(DatasetFormat.Yelp, raw.Format);
         // 2015-01-01T00:00:00Z = 1420070400 Unix seconds.
         Assert.Equal(1420070400.0, raw.Timestamps[1]);
-        Assert.Equal([new("name", "Cafe"), new("categories", "Coffee & Tea, Cafes"), new("city", "Austin"), new("state", "TX")], raw.Attributes["B1"].Pairs);
+        Assert.Equal(
+            [new("name", "Cafe"), new("categories", "Coffee & Tea, Cafes"), new("stars", "4.5"), new("price", "$$"), new("city", "Austin"), new("state", "TX"),
+             new("review_count", "42"), new("status", "open")],
+            raw.Attributes["B1"].Pairs);
+        Assert.Equal([new("name", "Diner"), new("status", "closed")], raw.Attributes["B2"].Pairs);
 
         Fixtures.Write(folder, "review.json", """{"user_id": "U1", "business_id": "B1", "date": "not a date"}""");
         AssertFailsAt(reviews, 1, () => DatasetLoader.Load(folder));

@@ -103,6 +103,30 @@ public class PreprocessingTests
     }
 
     [Fact]
+    public void RequireTextDropsItemsWithoutTextBeforeTheFiltersAndCountsThem()
+    {
+        string folder = Fixtures.NewFolder();
+        // Item b has no record, item c only blank values; u2 keeps 2 interactions once they go, so it is dropped as short.
+        Fixtures.Write(folder, "log.csv", "user,item\nu1,a\nu1,b\nu1,d\nu1,c\nu1,e\nu2,a\nu2,b\nu2,d\n");
+        Fixtures.Write(folder, "items.jsonl",
+            "{\"item\": \"a\", \"title\": \"A\"}\n{\"item\": \"c\", \"title\": \" \", \"brand\": \"\"}\n{\"item\": \"d\", \"brand\": \"D\"}\n{\"item\": \"e\", \"description\": \"E\"}\n");
+        var raw = DatasetLoader.Load(folder);
+
+        var kept = DatasetPreprocessor.Prepare(raw, new PreprocessingOptions());
+        Assert.Equal(5, kept.Dataset.ItemCount);
+        Assert.False(kept.Report.TextRequired);
+
+        var result = DatasetPreprocessor.Prepare(raw, new PreprocessingOptions { RequireText = true });
+        Assert.Equal([["a", "d", "e"]], SourceSequences(result.Dataset));
+        Assert.Equal((2, 3L), result.Report.ItemsWithoutTextDropped);
+        Assert.Equal((1, 2L), result.Report.ShortUsersDropped);
+        Assert.All(result.Dataset.ItemAttributes, a => Assert.True(a.HasText));
+        var text = new StringWriter();
+        result.Report.WriteTo(text);
+        Assert.Contains("items without text dropped  2 items, 3 interactions", text.ToString());
+    }
+
+    [Fact]
     public void SplitsFollowLeaveOneOut()
     {
         var data = Fixtures.TwoUsers();

@@ -52,7 +52,7 @@ public sealed class BaselineTests
         using var model = (DualViewRecommender)catalog.RecommenderModel("llm-esr").Create(new RecommenderModelContext
         {
             Dataset = dataset, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
-            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset), UserEmbeddings = users,
+            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset), RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset, seed: 3), UserEmbeddings = users,
         });
         using var scope = NewDisposeScope();
         var neighbours = model.named_modules().Select(m => m.module).OfType<UserSelfDistillation>().Single().NeighbourTable;

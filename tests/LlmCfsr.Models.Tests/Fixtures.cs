@@ -23,12 +23,13 @@ internal static class Fixtures
     /// Seeded Gaussian "LLM" item embeddings [items, dimension] for structural tests, whose outcome does not depend
     /// on what the embeddings mean (shapes, parameters, masking); semantic tests use MiniLM.
     /// </summary>
-    public static ItemEmbeddingCache RandomItemEmbeddings(PreparedDataset dataset, int dimension = 24, int seed = 1, string encoder = "random")
+    public static ItemEmbeddingCache RandomItemEmbeddings(PreparedDataset dataset, int dimension = 24, int seed = 1, string encoder = "random", bool fineTuned = false)
     {
         var generator = new Generator((ulong)seed);
         using var values = randn([dataset.ItemCount, dimension], generator: generator);
         return new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, dimension, values.data<float>().ToArray(),
-            new ItemEmbeddingFingerprint(encoder, encoder, EmbeddingPooling.Mean, "generic", false));
+            new ItemEmbeddingFingerprint(encoder, encoder, EmbeddingPooling.Mean, "generic", false) { FineTuned = fineTuned, Adapter = fineTuned ? $"{encoder}-adapter" : "none" },
+            dataset.Fingerprint);
     }
 
     /// <summary>Seeded Gaussian user embeddings for structural tests.</summary>

@@ -29,6 +29,7 @@ public sealed class LongTailTests(ITestOutputHelper output)
         Seed = seed,
         EvaluationProtocol = "sampled:100",
         SemanticEmbeddingsPath = embeddings,
+        RawSemanticEmbeddingsPath = embeddings,
         UserEmbeddingsPath = users,
     };
 

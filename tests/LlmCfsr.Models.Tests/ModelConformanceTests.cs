@@ -76,8 +76,8 @@ public sealed class ModelConformanceTests
     [InlineData("llm2x", "--embeddings")]
     [InlineData("said", "--embeddings")]
     [InlineData("llm-cfsr", "--embeddings")]
-    [InlineData("llm-cfsr-no-cft", "--raw-embeddings FILE (or --embeddings FILE)")]
-    [InlineData("llm-esr", "--raw-embeddings FILE (or --embeddings FILE)")]
+    [InlineData("llm-cfsr-no-cft", "--raw-embeddings FILE")]
+    [InlineData("llm-esr", "--raw-embeddings FILE")]
     [InlineData("llmemb", "--embeddings")]
     public void AModelWithoutItsEmbeddingsFailsNamingTheOption(string name, string option)
     {
@@ -89,6 +89,26 @@ public sealed class ModelConformanceTests
         Assert.Contains(option, error.Message);
     }
 
+    [Theory]
+    [InlineData("llm-cfsr-no-cft")]
+    [InlineData("llm-esr")]
+    public void RawEmbeddingModelsNeverFallBackToTheFineTunedOnes(string name)
+    {
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var context = new RecommenderModelContext
+        {
+            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true),
+            UserEmbeddings = Fixtures.RandomUserEmbeddings(Fixtures.Small),
+        };
+        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
+        Assert.Contains("--raw-embeddings FILE", error.Message);
+
+        var wrongKind = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context with { RawSemanticEmbeddings = context.SemanticEmbeddings }));
+        Assert.Contains("is of kind 'fine-tuned'", wrongKind.Message);
+    }
+
     [Fact]
     public void LlmEsrAndLlmEmbNameTheirOtherInputs()
     {
@@ -98,6 +118,7 @@ public sealed class ModelConformanceTests
         {
             Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
             SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small),
+            RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3),
         };
         Assert.Contains("--user-embeddings FILE", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llm-esr").Create(context)).Message);
         Assert.Contains("--teacher-run DIR", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context)).Message);

@@ -46,7 +46,7 @@ public sealed class TrainerInputsTests
         var input = Assert.Single(manifest.Inputs);
         Assert.Equal(nameof(TrainingOptions.SemanticEmbeddingsPath), input.Option);
         Assert.Equal(Path.GetFullPath(embeddings), input.Path);
-        Assert.StartsWith("random|generic", input.Fingerprint);
+        Assert.StartsWith("random|raw|adapter=none|generic", input.Fingerprint);
         Assert.Equal(64, input.Sha256.Length);
         Assert.Equal(embeddings, manifest.Options.SemanticEmbeddingsPath);
 
@@ -75,6 +75,38 @@ public sealed class TrainerInputsTests
         var missing = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm2x", null), RunDirectory = Path.Combine(folder, "run2") }));
         Assert.Contains("--embeddings FILE", missing.Message);
+    }
+
+    [Fact]
+    public void RawEmbeddingsOfTheWrongKindOrAnotherDatasetAreRefusedNamingFileAndField()
+    {
+        var folder = Fixtures.TempFolder();
+        var fineTuned = Path.Combine(folder, "cft.safetensors");
+        Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true).Save(fineTuned);
+        using var services = TestServices.Build();
+        var kind = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        {
+            Dataset = Fixtures.Small,
+            Options = Tiny("llm-cfsr-no-cft", fineTuned) with { RawSemanticEmbeddingsPath = fineTuned },
+            RunDirectory = Path.Combine(folder, "kind"),
+        }));
+        Assert.Contains(fineTuned, kind.Message);
+        Assert.Contains("field 'kind' is 'fine-tuned'", kind.Message);
+        Assert.Contains("--raw-embeddings", kind.Message);
+
+        // The same items with other interactions make another prepared dataset.
+        var small = Fixtures.Small;
+        var other = new PreparedDataset(small.Name, small.UserSourceIds, small.ItemSourceIds, small.Sequences.Select(s => s.Reverse().ToArray()).ToArray(), small.ItemAttributes);
+        var elsewhere = Path.Combine(folder, "other.safetensors");
+        Fixtures.RandomItemEmbeddings(other).Save(elsewhere);
+        var dataset = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        {
+            Dataset = small,
+            Options = Tiny("llm-cfsr", elsewhere),
+            RunDirectory = Path.Combine(folder, "dataset"),
+        }));
+        Assert.Contains(elsewhere, dataset.Message);
+        Assert.Contains("field 'dataset_fingerprint'", dataset.Message);
     }
 
     [Fact]
@@ -125,19 +157,23 @@ public sealed class TrainerInputsTests
             "train", "--data", data, "--model", model, "--embeddings", embeddings, "--epochs", "1", "--batch-size", "8", "--max-len", "6",
             "--hidden", "8", "--layers", "1", "--heads", "2", "--protocol", "full", "--out", Path.Combine(folder, run), .. extra,
         ];
-        (exit, output, error) = Run(Train("llm-esr", "esr", "--backbone", "gru4rec", "--user-embeddings", users));
+        (exit, output, error) = Run(Train("llm-esr", "esr", "--backbone", "gru4rec", "--raw-embeddings", embeddings, "--user-embeddings", users));
         Assert.True(exit == 0, error);
         Assert.Contains("Training llm-esr", output);
         var manifest = RunManifest.Read(Path.Combine(folder, "esr", "run.json"));
         Assert.Equal("gru4rec", manifest.Configuration["LlmCfsr:Models:Backbone"]);
-        Assert.Equal(2, manifest.Inputs.Count);
+        Assert.Equal(3, manifest.Inputs.Count);
 
         (exit, _, error) = Run("evaluate", "--run", Path.Combine(folder, "esr"));
         Assert.True(exit == 0, error);
 
-        (exit, _, error) = Run(Train("llm-esr", "esr-missing"));
+        (exit, _, error) = Run(Train("llm-esr", "esr-missing", "--raw-embeddings", embeddings));
         Assert.Equal(1, exit);
         Assert.Contains("--user-embeddings FILE", error);
+
+        (exit, _, error) = Run(Train("llm-esr", "esr-no-raw", "--user-embeddings", users));
+        Assert.Equal(1, exit);
+        Assert.Contains("--raw-embeddings FILE", error);
 
         (exit, _, error) = Run(Train("sasrec", "wrong", "--backbone", "gru4rec"));
         Assert.Equal(1, exit);

@@ -34,6 +34,18 @@ public interface ISemanticEncoder : IDisposable
     string Fingerprint { get; }
 
     /// <summary>
+    /// Identifies the adapter applied to the base weights (e.g. a LoRA adapter's folder and content hash), or null
+    /// when there is none. Embedding caches record it (as "none" when null).
+    /// </summary>
+    string? Adapter => null;
+
+    /// <summary>
+    /// Whether the weights were fine-tuned on the items (an adapter, or fully fine-tuned weights). Embedding caches
+    /// record it as their kind ("fine-tuned" or "raw") so models that need raw LLM embeddings refuse fine-tuned ones.
+    /// </summary>
+    bool IsFineTuned => Adapter is not null;
+
+    /// <summary>
     /// Encodes <paramref name="texts"/> in batches. Returns a float32 tensor [texts.Count, Dimension] on the
     /// CPU, owned by the caller. Runs without gradients.
     /// </summary>

@@ -21,7 +21,7 @@ public static class CompareCommand
         var defaults = new TrainingOptions();
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
         var embeddings = new Option<string?>("--embeddings") { Description = "Fine-tuned (CFT) item-embedding cache (llmcfsr embed) for the LLM-enhanced models." };
-        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings for llm-cfsr-no-cft and llm-esr (default: --embeddings)." };
+        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings for llm-cfsr-no-cft and llm-esr; required by them (never replaced by --embeddings)." };
         var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories (llmcfsr embed --users) for llm-esr." };
         var models = new Option<string>("--models") { Description = "Comma-separated registered models, in table order (e.g. sasrec,llm-esr,said,llm-cfsr).", Required = true };
         var output = new Option<string>("--out") { Description = "Report directory: runs/MODEL/seed-N, comparison.md, table-*.csv, significance-*.csv, *.png.", Required = true };

@@ -14,7 +14,7 @@ namespace LlmCfsr.Cli.Commands;
 /// renders every item of a prepared dataset with a prompt template, embeds it and writes the item-embedding
 /// cache (docs/embeddings.md). Progress is checkpointed: after an interruption (Ctrl+C, a crash) the same
 /// command continues where it stopped. With <c>--users</c> it embeds every user's training history instead
-/// (the titles of the newest <c>--history-items</c> training items as one text) into a user-embedding file for LLM-ESR.
+/// (the names of the newest <c>--history-items</c> training items as one text) into a user-embedding file for LLM-ESR.
 /// </summary>
 public static class EmbedCommand
 {
@@ -37,8 +37,8 @@ public static class EmbedCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass.", DefaultValueFactory = _ => 32 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Items between progress checkpoints.", DefaultValueFactory = _ => 1024 };
         var normalize = new Option<bool>("--normalize") { Description = "L2-normalise the embeddings (MiniLM always does)." };
-        var users = new Option<bool>("--users") { Description = "Embed users (their training-history titles as one text, L2-normalised) instead of items, for llm-esr's --user-embeddings." };
-        var historyItems = new Option<int>("--history-items") { Description = "With --users: newest training items whose titles make a user's text.", DefaultValueFactory = _ => UserHistoryText.DefaultMaxItems };
+        var users = new Option<bool>("--users") { Description = "Embed users (their training-history item names as one text, L2-normalised) instead of items, for llm-esr's --user-embeddings." };
+        var historyItems = new Option<int>("--history-items") { Description = "With --users: newest training items whose names make a user's text.", DefaultValueFactory = _ => UserHistoryText.DefaultMaxItems };
 
         var command = new Command("embed", "Embed every item of a prepared dataset with a semantic encoder into a resumable item-embedding cache.");
         foreach (var option in new Option[] { encoder, model, adapter, data, output, template, device, batchSize, checkpointEvery, normalize, users, historyItems })
@@ -83,7 +83,7 @@ public static class EmbedCommand
                     Normalize = parseResult.GetValue(normalize),
                 });
 
-                writer.WriteLine($"Embedding {dataset.ItemCount} items of '{dataset.Name}' with {encoderName} ({semanticEncoder.ModelId}, {semanticEncoder.Dimension}-d), template {promptTemplate.Fingerprint}");
+                writer.WriteLine($"Embedding {dataset.ItemCount} items of '{dataset.Name}' with {encoderName} ({semanticEncoder.ModelId}, {semanticEncoder.Dimension}-d, {generator.Fingerprint.Kind}, adapter {generator.Fingerprint.Adapter}), template {promptTemplate.Fingerprint}");
                 var clock = Stopwatch.StartNew();
                 var info = generator.Generate(dataset, outputPath, new ThrottledProgress(writer), cancellationToken);
                 writer.WriteLine($"Wrote {outputPath}: {info.ItemOrder.Count} x {info.Dimension} in {clock.Elapsed.TotalSeconds:F1} s");

@@ -30,7 +30,7 @@ public static class TrainCommand
         };
         var backbone = new Option<string?>("--backbone") { Description = "Backbone: sasrec, gru4rec or bert4rec. Alone it names the id-only model; with an LLM-enhanced --model it is that model's backbone (default sasrec)." };
         var embeddings = new Option<string?>("--embeddings") { Description = "Item-embedding cache (llmcfsr embed; fine-tuned for LLM-CFSR) of the LLM-enhanced models." };
-        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft (default: --embeddings)." };
+        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft; required by them (never replaced by --embeddings)." };
         var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to." };
         var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories for llm-esr (llmcfsr embed --users)." };
         var output = new Option<string>("--out") { Description = "Run directory to write.", Required = true };

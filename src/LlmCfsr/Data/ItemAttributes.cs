@@ -29,6 +29,31 @@ public sealed class ItemAttributes
     /// <summary>The pairs in source order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Pairs => _pairs;
 
+    /// <summary>
+    /// Attributes that hold an item's display name, in the order they are tried: Amazon's and most sources'
+    /// "title", Yelp's and generic "name", RecBole MovieLens' "movie_title", and two common column names.
+    /// </summary>
+    public static IReadOnlyList<string> DisplayNameAttributes { get; } = ["title", "name", "movie_title", "item_name", "product_name"];
+
+    /// <summary>The first non-blank value of <see cref="DisplayNameAttributes"/>, trimmed, or null when the item has none.</summary>
+    public string? DisplayName
+    {
+        get
+        {
+            foreach (var name in DisplayNameAttributes)
+            {
+                if (this[name] is { } value && !string.IsNullOrWhiteSpace(value))
+                {
+                    return value.Trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Whether any attribute has a non-blank value (the item has text to embed).</summary>
+    public bool HasText => _pairs.Exists(p => !string.IsNullOrWhiteSpace(p.Value));
+
     /// <summary>Number of attributes.</summary>
     public int Count => _pairs.Count;
 

@@ -9,23 +9,30 @@ namespace LlmCfsr.Embeddings;
 
 /// <summary>
 /// Item embeddings on disk: a safetensors file with one float32 tensor "embeddings" [items, d] whose row
-/// i - 1 belongs to item id i, and metadata holding the item order (source ids), the dataset name and the
-/// <see cref="ItemEmbeddingFingerprint"/>. Loading checks both against what the caller expects and refuses
-/// a mismatch with a message saying what differs, so embeddings from another encoder, template or item
-/// order are never used silently (docs/embeddings.md).
+/// i - 1 belongs to item id i, and metadata holding the provenance: the item order (source ids), the dataset's
+/// name and fingerprint and the <see cref="ItemEmbeddingFingerprint"/> (encoder, model, adapter, kind, prompt
+/// template). Loading checks them against what the caller expects and refuses a mismatch with a message naming
+/// the file and the field, so embeddings from another encoder, template, dataset or item order are never used
+/// silently; files of format 1, which predate the provenance, are refused with how to re-embed (docs/embeddings.md).
 /// </summary>
 public sealed class ItemEmbeddingCache
 {
     /// <summary>Format tag stored in the metadata.</summary>
-    public const string Format = "llmcfsr.item-embeddings/1";
+    public const string Format = "llmcfsr.item-embeddings/2";
+
+    /// <summary>The format before provenance (dataset fingerprint, adapter, kind) was recorded; refused on load.</summary>
+    internal const string FormatWithoutProvenance = "llmcfsr.item-embeddings/1";
 
     /// <summary>Name of the tensor in the file.</summary>
     public const string TensorName = "embeddings";
 
     private readonly float[] _values;
 
-    /// <summary>Wraps embeddings already in memory (row-major [items, dimension]).</summary>
-    public ItemEmbeddingCache(string datasetName, IReadOnlyList<string> itemOrder, int dimension, float[] values, ItemEmbeddingFingerprint fingerprint)
+    /// <summary>
+    /// Wraps embeddings already in memory (row-major [items, dimension]); <paramref name="datasetFingerprint"/> is
+    /// the prepared dataset's <see cref="PreparedDataset.Fingerprint"/>, needed to <see cref="Save"/>.
+    /// </summary>
+    public ItemEmbeddingCache(string datasetName, IReadOnlyList<string> itemOrder, int dimension, float[] values, ItemEmbeddingFingerprint fingerprint, string? datasetFingerprint = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(datasetName);
         ArgumentNullException.ThrowIfNull(itemOrder);
@@ -41,10 +48,14 @@ public sealed class ItemEmbeddingCache
         Dimension = dimension;
         _values = values;
         Fingerprint = fingerprint;
+        DatasetFingerprint = datasetFingerprint;
     }
 
     /// <summary>Name of the dataset the items come from.</summary>
     public string DatasetName { get; }
+
+    /// <summary>Fingerprint of the prepared dataset the embeddings were made for (null for caches built in memory without one).</summary>
+    public string? DatasetFingerprint { get; }
 
     /// <summary>Source id of the item in each row (row i - 1 is item id i).</summary>
     public IReadOnlyList<string> ItemOrder { get; }
@@ -80,7 +91,11 @@ public sealed class ItemEmbeddingCache
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Write(path, DatasetName, ItemOrder, Dimension, Fingerprint, stream => stream.Write(MemoryMarshal.AsBytes(_values.AsSpan())));
+        if (DatasetFingerprint is null)
+        {
+            throw new InvalidOperationException($"Cannot save item embeddings of '{DatasetName}' to {path} without the dataset fingerprint they were made for.");
+        }
+        Write(path, DatasetName, DatasetFingerprint, ItemOrder, Dimension, Fingerprint, stream => stream.Write(MemoryMarshal.AsBytes(_values.AsSpan())));
     }
 
     /// <summary>Reads only the metadata of <paramref name="path"/> (fast; the embeddings stay on disk).</summary>
@@ -97,6 +112,12 @@ public sealed class ItemEmbeddingCache
             : throw new InvalidDataException($"{path}: metadata field '{key}' is missing; this is not an LlmCfsr item-embedding cache (format {Format}).");
 
         var format = Field("format");
+        if (format == FormatWithoutProvenance)
+        {
+            throw new InvalidDataException(
+                $"{path}: metadata field 'format' is '{format}': made before caches recorded their provenance (dataset fingerprint, adapter, kind), so it cannot be checked. "
+                + $"Re-embed: llmcfsr embed --data PREPARED_DIR --out {path} (with the --encoder/--model/--adapter it was made with).");
+        }
         if (format != Format)
         {
             throw new InvalidDataException($"{path}: metadata field 'format' is '{format}'; this version reads '{Format}'.");
@@ -118,8 +139,17 @@ public sealed class ItemEmbeddingCache
         {
             throw new InvalidDataException($"{path}: metadata fields 'pooling' ('{metadata.GetValueOrDefault("pooling")}') or 'normalized' ('{metadata.GetValueOrDefault("normalized")}') are not valid.");
         }
-        var fingerprint = new ItemEmbeddingFingerprint(Field("encoder"), Field("model"), pooling, Field("prompt_template"), normalized);
-        return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart);
+        var kind = Field("kind");
+        if (kind is not (ItemEmbeddingFingerprint.RawKind or ItemEmbeddingFingerprint.FineTunedKind))
+        {
+            throw new InvalidDataException($"{path}: metadata field 'kind' is '{kind}'; expected '{ItemEmbeddingFingerprint.RawKind}' or '{ItemEmbeddingFingerprint.FineTunedKind}'.");
+        }
+        var fingerprint = new ItemEmbeddingFingerprint(Field("encoder"), Field("model"), pooling, Field("prompt_template"), normalized)
+        {
+            Adapter = Field("adapter"),
+            FineTuned = kind == ItemEmbeddingFingerprint.FineTunedKind,
+        };
+        return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart) { DatasetFingerprint = Field("dataset_fingerprint") };
     }
 
     /// <summary>Loads <paramref name="path"/> without checking what produced it (inspect <see cref="Fingerprint"/> yourself).</summary>
@@ -128,17 +158,19 @@ public sealed class ItemEmbeddingCache
         var info = ReadInfo(path);
         SafetensorsFile.EnsureLittleEndian();
         var values = SafetensorsFile.ReadFloats(path, info.DataStart, (long)info.ItemOrder.Count * info.Dimension);
-        return new ItemEmbeddingCache(info.DatasetName, info.ItemOrder, info.Dimension, values, info.Fingerprint);
+        return new ItemEmbeddingCache(info.DatasetName, info.ItemOrder, info.Dimension, values, info.Fingerprint, info.DatasetFingerprint);
     }
 
     /// <summary>
     /// Loads <paramref name="path"/> and checks that it was made with <paramref name="expected"/> for exactly
-    /// <paramref name="dataset"/>'s items in its id order; throws <see cref="InvalidDataException"/> naming what differs.
+    /// <paramref name="dataset"/> and its items in their id order; throws <see cref="InvalidDataException"/> naming what differs.
     /// </summary>
     public static ItemEmbeddingCache Load(string path, ItemEmbeddingFingerprint expected, PreparedDataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        ReadInfo(path).EnsureMatches(expected, dataset.ItemSourceIds);
+        var info = ReadInfo(path);
+        info.EnsureMatches(expected, dataset.ItemSourceIds);
+        info.EnsureDataset(dataset);
         return Load(path);
     }
 
@@ -147,15 +179,18 @@ public sealed class ItemEmbeddingCache
         => Convert.ToHexStringLower(SHA256.HashData(SafetensorsFile.Utf8Json(itemOrder)))[..16];
 
     /// <summary>Writes header and data (from <paramref name="writeData"/>) to a temporary file, then moves it over <paramref name="path"/>.</summary>
-    internal static void Write(string path, string datasetName, IReadOnlyList<string> itemOrder, int dimension, ItemEmbeddingFingerprint fingerprint, Action<Stream> writeData)
+    internal static void Write(string path, string datasetName, string datasetFingerprint, IReadOnlyList<string> itemOrder, int dimension, ItemEmbeddingFingerprint fingerprint, Action<Stream> writeData)
     {
         SafetensorsFile.EnsureLittleEndian();
         var metadata = new List<KeyValuePair<string, string>>
         {
             new("format", Format),
             new("dataset", datasetName),
+            new("dataset_fingerprint", datasetFingerprint),
             new("encoder", fingerprint.Encoder),
             new("model", fingerprint.Model),
+            new("adapter", fingerprint.Adapter),
+            new("kind", fingerprint.Kind),
             new("pooling", fingerprint.Pooling.ToString()),
             new("prompt_template", fingerprint.PromptTemplate),
             new("normalized", fingerprint.Normalized ? "true" : "false"),

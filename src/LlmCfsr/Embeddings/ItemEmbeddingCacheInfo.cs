@@ -1,3 +1,5 @@
+using LlmCfsr.Data;
+
 namespace LlmCfsr.Embeddings;
 
 /// <summary>The metadata of an item-embedding cache file, read without loading its embeddings.</summary>
@@ -9,6 +11,38 @@ namespace LlmCfsr.Embeddings;
 /// <param name="DataStart">Byte offset of the first float.</param>
 public sealed record ItemEmbeddingCacheInfo(string Path, string DatasetName, IReadOnlyList<string> ItemOrder, int Dimension, ItemEmbeddingFingerprint Fingerprint, long DataStart)
 {
+    /// <summary>Fingerprint of the prepared dataset the embeddings were made for (metadata field 'dataset_fingerprint').</summary>
+    public required string DatasetFingerprint { get; init; }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> naming the file and the field 'dataset_fingerprint' unless the
+    /// embeddings were made for exactly <paramref name="dataset"/>.
+    /// </summary>
+    public void EnsureDataset(PreparedDataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (DatasetFingerprint != dataset.Fingerprint)
+        {
+            throw new InvalidDataException(
+                $"{Path}: metadata field 'dataset_fingerprint' is {DatasetFingerprint} (dataset '{DatasetName}') but the prepared dataset '{dataset.Name}' has {dataset.Fingerprint}; "
+                + "these embeddings were made for another dataset: re-embed with 'llmcfsr embed' for this prepared dataset.");
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> naming the file, the field 'kind' and <paramref name="option"/> unless
+    /// the embeddings were made by an encoder that was not fine-tuned.
+    /// </summary>
+    public void EnsureRaw(string option)
+    {
+        if (Fingerprint.FineTuned)
+        {
+            throw new InvalidDataException(
+                $"{Path}: metadata field 'kind' is '{Fingerprint.Kind}' (adapter '{Fingerprint.Adapter}') but {option} needs raw LLM embeddings; "
+                + "embed the items without --adapter and pass that file.");
+        }
+    }
+
     /// <summary>
     /// Throws <see cref="InvalidDataException"/> unless the file was made with <paramref name="expected"/> for
     /// exactly <paramref name="itemOrder"/>; the message names the first difference and how to fix it.

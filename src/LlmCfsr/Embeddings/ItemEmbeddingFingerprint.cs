@@ -5,8 +5,10 @@ namespace LlmCfsr.Embeddings;
 
 /// <summary>
 /// What item embeddings depend on: the encoder (its <see cref="ISemanticEncoder.Fingerprint"/> covers model,
-/// adapter, pooling and its own normalisation), the prompt template that turned attributes into text, and
-/// whether the embeddings were L2-normalised on request. Two caches are interchangeable only when these match.
+/// adapter, pooling and its own normalisation), the prompt template that turned attributes into text (its
+/// fingerprint covers the rendering version), whether the embeddings were L2-normalised on request, and, spelled
+/// out for people and for the models' checks, the adapter and whether the encoder was fine-tuned (the cache's
+/// kind). Two caches are interchangeable only when these match.
 /// </summary>
 /// <param name="Encoder">The encoder fingerprint.</param>
 /// <param name="Model">The encoder's model id (informative; already part of <paramref name="Encoder"/>).</param>
@@ -15,12 +17,31 @@ namespace LlmCfsr.Embeddings;
 /// <param name="Normalized">Whether embeddings were requested L2-normalised.</param>
 public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, EmbeddingPooling Pooling, string PromptTemplate, bool Normalized)
 {
+    /// <summary>The kind of embeddings made by a fine-tuned encoder.</summary>
+    public const string FineTunedKind = "fine-tuned";
+
+    /// <summary>The kind of embeddings made by an encoder that was not fine-tuned.</summary>
+    public const string RawKind = "raw";
+
+    /// <summary>The adapter applied to the encoder's weights (<see cref="ISemanticEncoder.Adapter"/>), or "none".</summary>
+    public string Adapter { get; init; } = "none";
+
+    /// <summary>Whether the encoder was fine-tuned on the items (<see cref="ISemanticEncoder.IsFineTuned"/>).</summary>
+    public bool FineTuned { get; init; }
+
+    /// <summary><see cref="FineTunedKind"/> or <see cref="RawKind"/>.</summary>
+    public string Kind => FineTuned ? FineTunedKind : RawKind;
+
     /// <summary>The fingerprint of embeddings <paramref name="encoder"/> makes from <paramref name="template"/>'s texts.</summary>
     public static ItemEmbeddingFingerprint Of(ISemanticEncoder encoder, ItemPromptTemplate template, bool normalized)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(template);
-        return new ItemEmbeddingFingerprint(encoder.Fingerprint, encoder.ModelId, encoder.Pooling, template.Fingerprint, normalized);
+        return new ItemEmbeddingFingerprint(encoder.Fingerprint, encoder.ModelId, encoder.Pooling, template.Fingerprint, normalized)
+        {
+            Adapter = encoder.Adapter ?? "none",
+            FineTuned = encoder.IsFineTuned,
+        };
     }
 
     /// <summary>Lists the fields in which <paramref name="other"/> differs from this fingerprint, or an empty list.</summary>
@@ -35,6 +56,14 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
         if (PromptTemplate != other.PromptTemplate)
         {
             differences.Add($"prompt template '{PromptTemplate}' vs '{other.PromptTemplate}'");
+        }
+        if (Adapter != other.Adapter)
+        {
+            differences.Add($"adapter '{Adapter}' vs '{other.Adapter}'");
+        }
+        if (FineTuned != other.FineTuned)
+        {
+            differences.Add($"kind '{Kind}' vs '{other.Kind}'");
         }
         if (Normalized != other.Normalized)
         {

@@ -61,6 +61,7 @@ public sealed class ItemEmbeddingGenerator
             try
             {
                 existing.EnsureMatches(Fingerprint, itemOrder);
+                existing.EnsureDataset(dataset);
             }
             catch (InvalidDataException e)
             {
@@ -108,7 +109,7 @@ public sealed class ItemEmbeddingGenerator
             }
         }
 
-        ItemEmbeddingCache.Write(outputPath, dataset.Name, itemOrder, dimension, Fingerprint, stream =>
+        ItemEmbeddingCache.Write(outputPath, dataset.Name, dataset.Fingerprint, itemOrder, dimension, Fingerprint, stream =>
         {
             using var rows = File.OpenRead(dataPath);
             rows.CopyTo(stream);

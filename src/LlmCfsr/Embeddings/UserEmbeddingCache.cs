@@ -10,13 +10,15 @@ namespace LlmCfsr.Embeddings;
 /// User embeddings on disk (LLM-ESR's retrieval of similar users): a safetensors file with one float32 tensor
 /// "embeddings" [users, d] whose row u - 1 belongs to user id u, and metadata holding the user order, the
 /// dataset name and fingerprint (the embeddings encode the users' training histories, so they belong to exactly
-/// one prepared dataset), the encoder fingerprint and how the history texts were rendered.
+/// one prepared dataset), the encoder fingerprint, model id, adapter and kind (raw or fine-tuned) and how the
+/// history texts were rendered. Files of format 1, which lack the model, adapter and kind, are refused with how
+/// to re-embed.
 /// Written by <c>llmcfsr embed --users</c> (<see cref="UserEmbeddingGenerator"/>).
 /// </summary>
 public sealed class UserEmbeddingCache
 {
     /// <summary>Format tag stored in the metadata.</summary>
-    public const string Format = "llmcfsr.user-embeddings/1";
+    public const string Format = "llmcfsr.user-embeddings/2";
 
     private readonly float[] _values;
 
@@ -61,8 +63,20 @@ public sealed class UserEmbeddingCache
     /// <summary>How a history became text (see <see cref="UserHistoryText.Describe"/>).</summary>
     public string TextFormat { get; }
 
+    /// <summary>The encoder's model id (metadata field 'model').</summary>
+    public string Model { get; init; } = "unknown";
+
+    /// <summary>The adapter applied to the encoder's weights, or "none" (metadata field 'adapter').</summary>
+    public string Adapter { get; init; } = "none";
+
+    /// <summary>Whether the encoder was fine-tuned (metadata field 'kind': "fine-tuned" or "raw").</summary>
+    public bool FineTuned { get; init; }
+
+    /// <summary>"fine-tuned" or "raw".</summary>
+    public string Kind => FineTuned ? ItemEmbeddingFingerprint.FineTunedKind : ItemEmbeddingFingerprint.RawKind;
+
     /// <summary>A short description for run manifests: encoder, text format, dataset fingerprint.</summary>
-    public string Fingerprint => $"{EncoderFingerprint}|{TextFormat}|{DatasetFingerprint}";
+    public string Fingerprint => $"{EncoderFingerprint}|{Kind}|{TextFormat}|{DatasetFingerprint}";
 
     /// <summary>A new float32 tensor [users, dimension] on <paramref name="device"/> (CPU when null).</summary>
     public torch.Tensor ToTensor(torch.Device? device = null)
@@ -97,6 +111,9 @@ public sealed class UserEmbeddingCache
             new("dataset", DatasetName),
             new("dataset_fingerprint", DatasetFingerprint),
             new("encoder", EncoderFingerprint),
+            new("model", Model),
+            new("adapter", Adapter),
+            new("kind", Kind),
             new("text_format", TextFormat),
             new("users", UserOrder.Count.ToString(CultureInfo.InvariantCulture)),
             new("dimension", Dimension.ToString(CultureInfo.InvariantCulture)),
@@ -126,6 +143,12 @@ public sealed class UserEmbeddingCache
         string Field(string key) => metadata.TryGetValue(key, out var value)
             ? value
             : throw new InvalidDataException($"{path}: metadata field '{key}' is missing; this is not an LlmCfsr user-embedding file (format {Format}).");
+        if (Field("format") == "llmcfsr.user-embeddings/1")
+        {
+            throw new InvalidDataException(
+                $"{path}: metadata field 'format' is 'llmcfsr.user-embeddings/1': made before user embeddings recorded their model, adapter and kind. "
+                + $"Re-embed: llmcfsr embed --users --data PREPARED_DIR --out {path}.");
+        }
         if (Field("format") != Format)
         {
             throw new InvalidDataException($"{path}: metadata field 'format' is '{Field("format")}'; this version reads '{Format}' (item embeddings go to --embeddings).");
@@ -145,6 +168,16 @@ public sealed class UserEmbeddingCache
         }
         SafetensorsFile.EnsureLittleEndian();
         var values = SafetensorsFile.ReadFloats(path, dataStart, rows * columns);
-        return new UserEmbeddingCache(Field("dataset"), Field("dataset_fingerprint"), userOrder, (int)columns, values, Field("encoder"), Field("text_format"));
+        var kind = Field("kind");
+        if (kind is not (ItemEmbeddingFingerprint.RawKind or ItemEmbeddingFingerprint.FineTunedKind))
+        {
+            throw new InvalidDataException($"{path}: metadata field 'kind' is '{kind}'; expected '{ItemEmbeddingFingerprint.RawKind}' or '{ItemEmbeddingFingerprint.FineTunedKind}'.");
+        }
+        return new UserEmbeddingCache(Field("dataset"), Field("dataset_fingerprint"), userOrder, (int)columns, values, Field("encoder"), Field("text_format"))
+        {
+            Model = Field("model"),
+            Adapter = Field("adapter"),
+            FineTuned = kind == ItemEmbeddingFingerprint.FineTunedKind,
+        };
     }
 }

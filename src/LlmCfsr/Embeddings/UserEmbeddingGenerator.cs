@@ -24,6 +24,11 @@ public static class UserEmbeddingGenerator
         }
         using var host = embeddings.to(TorchSharp.torch.float32).cpu().contiguous();
         return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, (int)host.shape[1], host.data<float>().ToArray(),
-            encoder.Fingerprint, UserHistoryText.Describe(maxItems));
+            encoder.Fingerprint, UserHistoryText.Describe(maxItems))
+        {
+            Model = encoder.ModelId,
+            Adapter = encoder.Adapter ?? "none",
+            FineTuned = encoder.IsFineTuned,
+        };
     }
 }

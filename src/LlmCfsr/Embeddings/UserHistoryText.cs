@@ -12,7 +12,7 @@ namespace LlmCfsr.Embeddings;
 /// </summary>
 public static class UserHistoryText
 {
-    /// <summary>The default number of newest titles kept.</summary>
+    /// <summary>The default number of newest items kept.</summary>
     public const int DefaultMaxItems = 20;
 
     /// <summary>The text of user <paramref name="user"/> (1-based).</summary>
@@ -30,7 +30,7 @@ public static class UserHistoryText
             {
                 text.Append("; ");
             }
-            text.Append(dataset.ItemAttributes[item - 1]["title"] ?? dataset.ItemSourceIds[item - 1]);
+            text.Append(dataset.ItemAttributes[item - 1].DisplayName ?? dataset.ItemSourceIds[item - 1]);
         }
         return text.ToString();
     }
@@ -43,5 +43,5 @@ public static class UserHistoryText
     }
 
     /// <summary>The text format recorded in user-embedding files.</summary>
-    public static string Describe(int maxItems) => string.Create(CultureInfo.InvariantCulture, $"training-history-titles/newest-{maxItems}");
+    public static string Describe(int maxItems) => string.Create(CultureInfo.InvariantCulture, $"training-history-names/newest-{maxItems}");
 }

@@ -43,12 +43,19 @@ public sealed record RecommenderModelContext
         => SemanticEmbeddings ?? throw Missing(model, "item embeddings", "--embeddings FILE", nameof(Training.TrainingOptions.SemanticEmbeddingsPath));
 
     /// <summary>
-    /// The raw (non-fine-tuned) item embeddings; falls back to <see cref="SemanticEmbeddings"/> when no raw file
-    /// was given, so a run with only <c>--embeddings</c> works; the error names both options.
+    /// The raw (non-fine-tuned) item embeddings, or an error naming <c>--raw-embeddings</c>: the fine-tuned
+    /// <see cref="SemanticEmbeddings"/> are never used in their place, and a cache of kind "fine-tuned" is refused.
     /// </summary>
     public ItemEmbeddingCache RequireRawSemanticEmbeddings(string model)
-        => RawSemanticEmbeddings ?? SemanticEmbeddings
-           ?? throw Missing(model, "raw LLM item embeddings", "--raw-embeddings FILE (or --embeddings FILE)", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
+    {
+        var raw = RawSemanticEmbeddings
+            ?? throw Missing(model, "raw LLM item embeddings (made without fine-tuning; --embeddings is not used in their place)", "--raw-embeddings FILE", nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath));
+        return raw.Fingerprint.FineTuned
+            ? throw new ArgumentException(
+                $"Model '{model}' needs raw LLM item embeddings, but the --raw-embeddings cache (TrainingOptions.{nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath)}) "
+                + $"is of kind '{raw.Fingerprint.Kind}' (adapter '{raw.Fingerprint.Adapter}'); embed the items without an adapter.")
+            : raw;
+    }
 
     /// <summary>The teacher's item table, or an error naming <c>--teacher-run</c>.</summary>
     public torch.Tensor RequireTeacherItemEmbeddings(string model)

@@ -3,11 +3,13 @@ using LlmCfsr.Data;
 namespace LlmCfsr.Prompts;
 
 /// <summary>
-/// Seeded generator of contrastive item views: each view keeps every attribute independently with
-/// probability 1 - r and, optionally, shuffles the kept ones (LLMEmb). Attributes with blank values carry
-/// no text and are never part of a view. A view is never empty: a draw that drops every attribute is
-/// redrawn, so views follow the drop distribution conditioned on keeping at least one attribute.
-/// Not thread-safe (one generator per training loop).
+/// Seeded generator of contrastive item views: each view keeps every rendered attribute piece ("brand is Bic",
+/// <see cref="ItemPromptTemplate.Pieces"/>) independently with probability 1 - r and, optionally, shuffles the
+/// kept ones (LLMEmb). Dropping works on what the template renders, so a view never "keeps" an attribute the
+/// template leaves out. A view is never empty: a draw that drops every piece is redrawn, so views follow the
+/// drop distribution conditioned on keeping at least one piece. <see cref="CreateViews"/> applies the same rule
+/// to the raw attributes, for callers that render views themselves. Not thread-safe (one generator per
+/// training loop).
 /// </summary>
 public sealed class AttributeViewGenerator
 {
@@ -26,7 +28,7 @@ public sealed class AttributeViewGenerator
     /// <summary>The settings in use.</summary>
     public AttributeViewOptions Options => _options;
 
-    /// <summary>Draws <see cref="AttributeViewOptions.ViewCount"/> views of <paramref name="item"/>.</summary>
+    /// <summary>Draws <see cref="AttributeViewOptions.ViewCount"/> views of <paramref name="item"/>'s non-blank attributes.</summary>
     public IReadOnlyList<ItemAttributes> CreateViews(ItemAttributes item)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -39,11 +41,21 @@ public sealed class AttributeViewGenerator
         return views;
     }
 
-    /// <summary>Draws the views of <paramref name="item"/> and renders each with <paramref name="template"/>.</summary>
+    /// <summary>
+    /// Draws <see cref="AttributeViewOptions.ViewCount"/> views of <paramref name="item"/>'s rendered pieces under
+    /// <paramref name="template"/> and composes each into text.
+    /// </summary>
     public IReadOnlyList<string> RenderViews(ItemAttributes item, ItemPromptTemplate template)
     {
+        ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(template);
-        return CreateViews(item).Select(template.Render).ToArray();
+        var pieces = template.Pieces(item).ToArray();
+        var views = new string[_options.ViewCount];
+        for (int v = 0; v < views.Length; v++)
+        {
+            views[v] = template.Compose(pieces.Length == 0 ? [] : DrawView(pieces));
+        }
+        return views;
     }
 
     /// <summary>
@@ -70,9 +82,9 @@ public sealed class AttributeViewGenerator
         return views;
     }
 
-    private List<KeyValuePair<string, string>> DrawView(KeyValuePair<string, string>[] present)
+    private List<T> DrawView<T>(T[] present)
     {
-        var kept = new List<KeyValuePair<string, string>>(present.Length);
+        var kept = new List<T>(present.Length);
         while (kept.Count == 0)
         {
             foreach (var pair in present)

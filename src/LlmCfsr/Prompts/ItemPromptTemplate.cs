@@ -5,19 +5,25 @@ using LlmCfsr.Data;
 namespace LlmCfsr.Prompts;
 
 /// <summary>
-/// Renders an item's attributes as the text an encoder embeds, in the LLM-ESR / LLMEmb pattern:
-/// <c>The beauty item has following attributes: name is X; brand is Y; price is Z. The item has following
-/// features: A, B. The item has following descriptions: D.</c>
-/// Attributes appear in the item's own order (so shuffled views render shuffled); attributes an item lacks,
-/// or whose value is blank, are left out rather than rendered as "unknown", so dropped attributes in
-/// contrastive views really disappear from the text.
+/// Renders an item's attributes as the text an encoder embeds, in the LLM-CFSR paper's pattern:
+/// <c>The beauty item has following attributes: name is X; brand is Y; category is Z; price is P; description is D.</c>
+/// Every attribute becomes one <see cref="ItemPromptPiece"/> ("label is value"); custom templates may instead
+/// send some attributes to LLM-ESR's "The item has following features: ..." / "... descriptions: ..." sentences.
+/// Pieces come in the template's order (<c>first</c> names, then the others in the item's order, then
+/// <c>last</c> names); attributes an item lacks, or whose value is blank, are left out rather than rendered as
+/// "unknown", so pieces dropped from contrastive views really disappear from the text.
 /// </summary>
 public sealed class ItemPromptTemplate
 {
+    /// <summary>Version of the rendering rules; part of <see cref="Fingerprint"/>, so caches of older renderings are refused.</summary>
+    public const int RenderingVersion = 2;
+
     private readonly Dictionary<string, string> _labels;
     private readonly HashSet<string>? _attributeNames;
     private readonly HashSet<string> _featureNames;
     private readonly HashSet<string> _descriptionNames;
+    private readonly List<string> _first;
+    private readonly List<string> _last;
 
     /// <summary>Creates a template.</summary>
     /// <param name="name">Short identifier (e.g. "beauty"); part of <see cref="Fingerprint"/>.</param>
@@ -26,13 +32,17 @@ public sealed class ItemPromptTemplate
     /// <param name="attributeNames">Attributes of the "has following attributes" clause; null takes every attribute that is not a feature or description.</param>
     /// <param name="featureNames">Attributes rendered as "The item has following features: ...".</param>
     /// <param name="descriptionNames">Attributes rendered as "The item has following descriptions: ...".</param>
+    /// <param name="first">Attributes rendered before all others, in this order (e.g. title, brand); null or empty keeps the item's order.</param>
+    /// <param name="last">Attributes rendered after all others, in this order (e.g. feature, description, so truncation cuts them first).</param>
     public ItemPromptTemplate(
         string name,
         string subject,
         IReadOnlyDictionary<string, string> labels,
         IEnumerable<string>? attributeNames,
         IEnumerable<string> featureNames,
-        IEnumerable<string> descriptionNames)
+        IEnumerable<string> descriptionNames,
+        IEnumerable<string>? first = null,
+        IEnumerable<string>? last = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
@@ -45,6 +55,8 @@ public sealed class ItemPromptTemplate
         _attributeNames = attributeNames is null ? null : new HashSet<string>(attributeNames, StringComparer.OrdinalIgnoreCase);
         _featureNames = new HashSet<string>(featureNames, StringComparer.OrdinalIgnoreCase);
         _descriptionNames = new HashSet<string>(descriptionNames, StringComparer.OrdinalIgnoreCase);
+        _first = first?.ToList() ?? [];
+        _last = last?.ToList() ?? [];
         Fingerprint = ComputeFingerprint();
     }
 
@@ -55,37 +67,70 @@ public sealed class ItemPromptTemplate
     public string Subject { get; }
 
     /// <summary>
-    /// Identifies the rendering: the name plus a hash of the subject, labels and attribute sets. Embedding
-    /// caches store it so embeddings rendered by a different template are refused.
+    /// Identifies the rendering: the name plus a hash of the rendering version, subject, labels, attribute sets and
+    /// order. Embedding caches store it so embeddings rendered by a different template are refused.
     /// </summary>
     public string Fingerprint { get; }
 
-    /// <summary>Renders <paramref name="item"/>.</summary>
-    public string Render(ItemAttributes item)
+    /// <summary>Renders <paramref name="item"/>: <see cref="Compose"/> of its <see cref="Pieces"/>.</summary>
+    public string Render(ItemAttributes item) => Compose(Pieces(item));
+
+    /// <summary>
+    /// The rendered pieces of <paramref name="item"/> in the template's order: one per non-blank attribute the
+    /// template renders. Contrastive views drop and shuffle these.
+    /// </summary>
+    public IReadOnlyList<ItemPromptPiece> Pieces(ItemAttributes item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var attributes = new List<string>();
-        var features = new List<string>();
-        var descriptions = new List<string>();
-        foreach (var (key, raw) in item.Pairs)
+        var pieces = new List<(int Rank, int Position, ItemPromptPiece Piece)>(item.Count);
+        for (int position = 0; position < item.Pairs.Count; position++)
         {
+            var (key, raw) = item.Pairs[position];
             var value = Normalize(raw);
             if (value.Length == 0)
             {
                 continue;
             }
+            ItemPromptPiece piece;
             if (_featureNames.Contains(key))
             {
-                features.Add(value);
+                piece = new ItemPromptPiece(key, ItemPromptSection.Features, value);
             }
             else if (_descriptionNames.Contains(key))
             {
-                descriptions.Add(value);
+                piece = new ItemPromptPiece(key, ItemPromptSection.Descriptions, value);
             }
             else if (_attributeNames is null || _attributeNames.Contains(key))
             {
-                attributes.Add($"{LabelOf(key)} is {value}");
+                piece = new ItemPromptPiece(key, ItemPromptSection.Attributes, $"{LabelOf(key)} is {value}");
             }
+            else
+            {
+                continue;
+            }
+            pieces.Add((RankOf(key), position, piece));
+        }
+        return pieces.OrderBy(p => p.Rank).ThenBy(p => p.Position).Select(p => p.Piece).ToArray();
+    }
+
+    /// <summary>
+    /// Joins <paramref name="pieces"/> (all of an item's, or the ones a view kept) into the text, in the given
+    /// order within each section; no piece gives "The &lt;subject&gt; has no known attributes.".
+    /// </summary>
+    public string Compose(IEnumerable<ItemPromptPiece> pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        var attributes = new List<string>();
+        var features = new List<string>();
+        var descriptions = new List<string>();
+        foreach (var piece in pieces)
+        {
+            (piece.Section switch
+            {
+                ItemPromptSection.Features => features,
+                ItemPromptSection.Descriptions => descriptions,
+                _ => attributes,
+            }).Add(piece.Text);
         }
 
         var text = new StringBuilder();
@@ -121,6 +166,18 @@ public sealed class ItemPromptTemplate
 
     private string LabelOf(string key) => _labels.TryGetValue(key, out var label) ? label : key.Replace('_', ' ').Trim();
 
+    /// <summary>0..first-1 for the leading names, first for everything else, above that for the trailing names.</summary>
+    private int RankOf(string key)
+    {
+        int index = _first.FindIndex(n => string.Equals(n, key, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
+        {
+            return index;
+        }
+        index = _last.FindIndex(n => string.Equals(n, key, StringComparison.OrdinalIgnoreCase));
+        return index >= 0 ? _first.Count + 1 + index : _first.Count;
+    }
+
     private static void AppendSentence(StringBuilder text, string lead, List<string> values)
     {
         if (text.Length > 0)
@@ -140,13 +197,16 @@ public sealed class ItemPromptTemplate
     private string ComputeFingerprint()
     {
         static string Set(IEnumerable<string> names) => string.Join(",", names.Select(n => n.ToLowerInvariant()).Order(StringComparer.Ordinal));
+        static string Sequence(IEnumerable<string> names) => string.Join(",", names.Select(n => n.ToLowerInvariant()));
         var definition = string.Join("\n",
-            "v1",
+            $"v{RenderingVersion}",
             Subject,
             string.Join(",", _labels.Select(p => $"{p.Key.ToLowerInvariant()}={p.Value}").Order(StringComparer.Ordinal)),
             _attributeNames is null ? "*" : Set(_attributeNames),
             Set(_featureNames),
-            Set(_descriptionNames));
+            Set(_descriptionNames),
+            Sequence(_first),
+            Sequence(_last));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(definition)))[..12];
         return $"{Name}@{hash}";
     }

@@ -1,60 +1,45 @@
 namespace LlmCfsr.Prompts;
 
 /// <summary>
-/// The item prompt templates of LLM-ESR / LLMEmb / LLM-CFSR for Yelp, Fashion and Beauty, and a generic one
-/// for any attribute set. Their wording follows the papers' data-preparation code ("The beauty item has
-/// following attributes: name is ...; brand is ...; price is ...").
+/// The built-in item prompt templates. Every one renders the LLM-CFSR paper's prompt, "The &lt;subject&gt; has
+/// following attributes: name is ...; brand is ...; category is ...; rating is ...; price is ...; feature is ...;
+/// description is ...", with one "label is value" piece per attribute the item carries, in that order (attributes
+/// the paper does not name come between price and feature, in the item's order). They differ only in the subject.
 /// </summary>
 public static class ItemPromptTemplates
 {
-    private static readonly string[] FeatureNames = ["categories", "category", "features"];
-    private static readonly string[] DescriptionNames = ["description", "descriptions"];
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["title"] = "name",
+        ["name"] = "name",
+        ["categories"] = "category",
+        ["category"] = "category",
+        ["stars"] = "rating",
+        ["features"] = "feature",
+        ["descriptions"] = "description",
+        ["is_open"] = "open status",
+    };
 
-    /// <summary>Amazon Beauty: name, brand, price, then categories as features and the description.</summary>
-    public static ItemPromptTemplate Beauty { get; } = Amazon("beauty", "beauty item", FeatureNames, DescriptionNames);
+    private static readonly string[] First = ["title", "name", "brand", "categories", "category", "stars", "rating", "price"];
+    private static readonly string[] Last = ["feature", "features", "description", "descriptions"];
 
-    /// <summary>Amazon Fashion: name, brand and price only, as in LLM-ESR's Fashion preparation.</summary>
-    public static ItemPromptTemplate Fashion { get; } = Amazon("fashion", "fashion item", [], []);
+    /// <summary>Amazon Beauty: "The beauty item has following attributes: ...".</summary>
+    public static ItemPromptTemplate Beauty { get; } = Create("beauty", "beauty item");
 
-    /// <summary>
-    /// Yelp businesses: "The point of interest has following attributes: name is ...; category is ...; type
-    /// is ...; open status is ...; review count is ...; city is ...; average score is ...".
-    /// </summary>
-    public static ItemPromptTemplate Yelp { get; } = new(
-        "yelp",
-        "point of interest",
-        new Dictionary<string, string>
-        {
-            ["name"] = "name",
-            ["categories"] = "category",
-            ["category"] = "category",
-            ["type"] = "type",
-            ["is_open"] = "open status",
-            ["review_count"] = "review count",
-            ["city"] = "city",
-            ["stars"] = "average score",
-        },
-        ["name", "categories", "category", "type", "is_open", "review_count", "city", "stars"],
-        [],
-        []);
+    /// <summary>Amazon Fashion: "The fashion item has following attributes: ...".</summary>
+    public static ItemPromptTemplate Fashion { get; } = Create("fashion", "fashion item");
 
-    /// <summary>
-    /// Any attribute set: every attribute in the item's order, title/name as "name", underscores as spaces;
-    /// categories become the features sentence and the description the descriptions sentence.
-    /// </summary>
+    /// <summary>Yelp businesses: "The point of interest has following attributes: name is ...; category is ...; rating is ...; ...".</summary>
+    public static ItemPromptTemplate Yelp { get; } = Create("yelp", "point of interest");
+
+    /// <summary>Any attribute set, subject "item".</summary>
     public static ItemPromptTemplate Generic { get; } = CreateGeneric("item");
 
     /// <summary>The generic template with its own subject, e.g. "office item".</summary>
     public static ItemPromptTemplate CreateGeneric(string subject)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subject);
-        return new ItemPromptTemplate(
-            subject == "item" ? "generic" : $"generic:{subject}",
-            subject,
-            new Dictionary<string, string> { ["title"] = "name", ["name"] = "name" },
-            attributeNames: null,
-            FeatureNames,
-            DescriptionNames);
+        return Create(subject == "item" ? "generic" : $"generic:{subject}", subject);
     }
 
     /// <summary>Names accepted by <see cref="ByName"/>.</summary>
@@ -95,11 +80,6 @@ public static class ItemPromptTemplates
         };
     }
 
-    private static ItemPromptTemplate Amazon(string name, string subject, string[] features, string[] descriptions) => new(
-        name,
-        subject,
-        new Dictionary<string, string> { ["title"] = "name", ["brand"] = "brand", ["price"] = "price" },
-        ["title", "brand", "price"],
-        features,
-        descriptions);
+    private static ItemPromptTemplate Create(string name, string subject)
+        => new(name, subject, Labels, attributeNames: null, featureNames: [], descriptionNames: [], First, Last);
 }

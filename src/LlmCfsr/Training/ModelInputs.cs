@@ -10,8 +10,9 @@ namespace LlmCfsr.Training;
 
 /// <summary>
 /// Loads the model inputs a <see cref="TrainingOptions"/> names (item embeddings, raw item embeddings, a teacher
-/// run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) with
-/// errors naming the file, and builds the <see cref="RecommenderModelContext"/> plus the records for <c>run.json</c>.
+/// run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) and
+/// its kind (the raw item embeddings and the user embeddings must come from an encoder that was not fine-tuned)
+/// with errors naming the file and the field, and builds the <see cref="RecommenderModelContext"/> plus the records for <c>run.json</c>.
 /// </summary>
 internal static class ModelInputs
 {
@@ -19,13 +20,19 @@ internal static class ModelInputs
         TrainingOptions options, PreparedDataset dataset, IServiceProvider services, ComponentCatalog catalog)
     {
         var records = new List<ModelInputRecord>();
-        var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records);
-        var raw = LoadItems(options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath), dataset, records);
+        var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records, requireRaw: false);
+        var raw = LoadItems(options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath), dataset, records, requireRaw: true);
         UserEmbeddingCache? users = null;
         if (options.UserEmbeddingsPath is { } userPath)
         {
             users = UserEmbeddingCache.Load(userPath);
             users.EnsureMatches(dataset, userPath);
+            if (users.FineTuned)
+            {
+                throw new InvalidDataException(
+                    $"{userPath}: metadata field 'kind' is '{users.Kind}' (adapter '{users.Adapter}') but --user-embeddings (TrainingOptions.UserEmbeddingsPath) needs LLM-ESR's raw LLM user embeddings; "
+                    + "embed the users without --adapter and pass that file.");
+            }
             records.Add(Record(nameof(TrainingOptions.UserEmbeddingsPath), userPath, users.Fingerprint, userPath));
         }
         Tensor? teacher = null;
@@ -63,7 +70,7 @@ internal static class ModelInputs
         return (context, records);
     }
 
-    private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records)
+    private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records, bool requireRaw)
     {
         if (path is null)
         {
@@ -72,8 +79,13 @@ internal static class ModelInputs
         var info = ItemEmbeddingCache.ReadInfo(path);
         // Any encoder is accepted here; what must hold is that row i - 1 is the dataset's item i.
         info.EnsureMatches(info.Fingerprint, dataset.ItemSourceIds);
+        info.EnsureDataset(dataset);
+        if (requireRaw)
+        {
+            info.EnsureRaw($"--raw-embeddings (TrainingOptions.{option})");
+        }
         var fingerprint = info.Fingerprint;
-        records.Add(Record(option, path, $"{fingerprint.Encoder}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}", path));
+        records.Add(Record(option, path, $"{fingerprint.Encoder}|{fingerprint.Kind}|adapter={fingerprint.Adapter}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}", path));
         return ItemEmbeddingCache.Load(path);
     }
 

@@ -83,8 +83,8 @@ public sealed record TrainingOptions
     public string? SemanticEmbeddingsPath { get; init; }
 
     /// <summary>
-    /// Raw LLM item embeddings without CFT, used by "llm-cfsr-no-cft" and "llm-esr"; when null they use
-    /// <see cref="SemanticEmbeddingsPath"/>.
+    /// Raw LLM item embeddings without CFT (a cache of kind "raw"), required by "llm-cfsr-no-cft" and "llm-esr";
+    /// <see cref="SemanticEmbeddingsPath"/> is never used in their place.
     /// </summary>
     public string? RawSemanticEmbeddingsPath { get; init; }
 

@@ -43,7 +43,7 @@ public sealed class EmbedCommandTests : IDisposable
         var (exit, text, error) = Run("embed", "--data", data, "--out", output, "--batch-size", "4", "--checkpoint-every", "5");
 
         Assert.True(exit == 0, error);
-        Assert.Contains("Embedding 9 items of 'office' with minilm (sentence-transformers/all-MiniLM-L6-v2, 384-d)", text);
+        Assert.Contains("Embedding 9 items of 'office' with minilm (sentence-transformers/all-MiniLM-L6-v2, 384-d, raw, adapter none)", text);
         Assert.Contains("9/9 items (100%)", text);
         var template = ItemPromptTemplates.ForDataset("office");
         var cache = ItemEmbeddingCache.Load(output, ItemEmbeddingFingerprint.Of(_reference, template, normalized: false), dataset);

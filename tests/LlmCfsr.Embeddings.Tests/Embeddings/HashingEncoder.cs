@@ -8,7 +8,7 @@ namespace LlmCfsr.Embeddings.Tests.Embeddings;
 /// so equal texts give equal vectors and different texts (almost always) different ones. Counts the texts
 /// it encodes.
 /// </summary>
-internal sealed class HashingEncoder(string fingerprint = "hashing|v1") : ISemanticEncoder
+internal sealed class HashingEncoder(string fingerprint = "hashing|v1", string? adapter = null) : ISemanticEncoder
 {
     public int EncodedTexts { get; private set; }
 
@@ -19,6 +19,7 @@ internal sealed class HashingEncoder(string fingerprint = "hashing|v1") : ISeman
     public torch.ScalarType DType => torch.ScalarType.Float32;
     public EmbeddingPooling Pooling => EmbeddingPooling.Mean;
     public string Fingerprint => fingerprint;
+    public string? Adapter => adapter;
 
     public torch.Tensor Encode(IReadOnlyList<string> texts, SemanticEncodingOptions? options = null, CancellationToken cancellationToken = default)
     {

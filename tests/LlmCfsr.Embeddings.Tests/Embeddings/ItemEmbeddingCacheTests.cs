@@ -17,7 +17,7 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
     public void Round_trip_keeps_values_order_and_fingerprint()
     {
         var values = Enumerable.Range(0, 3 * 4).Select(i => i * 0.25f - 1f).ToArray();
-        var cache = new ItemEmbeddingCache("office", ["A", "B", "C"], 4, values, Fingerprint);
+        var cache = new ItemEmbeddingCache("office", ["A", "B", "C"], 4, values, Fingerprint, "dataset-fingerprint");
         var path = Path.Combine(_folder, "e.safetensors");
 
         cache.Save(path);
@@ -27,6 +27,7 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
         Assert.Equal(["A", "B", "C"], loaded.ItemOrder);
         Assert.Equal(Fingerprint, loaded.Fingerprint);
         Assert.Equal("office", loaded.DatasetName);
+        Assert.Equal("dataset-fingerprint", loaded.DatasetFingerprint);
         Assert.False(File.Exists(path + ".tmp"));
 
         using var table = loaded.ToTensor(withPaddingRow: true);
@@ -39,7 +40,7 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
     public void File_is_standard_safetensors()
     {
         var path = Path.Combine(_folder, "e.safetensors");
-        new ItemEmbeddingCache("office", ["A", "B"], 3, [1, 2, 3, 4, 5, 6], Fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["A", "B"], 3, [1, 2, 3, 4, 5, 6], Fingerprint, "dataset-fingerprint").Save(path);
         var bytes = File.ReadAllBytes(path);
 
         // Layout by the safetensors spec: u64 LE header size N, N bytes of JSON padded to 8, then the data.
@@ -58,7 +59,7 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
     {
         var dataset = TestDatasets.Office(3);
         var path = Path.Combine(_folder, "e.safetensors");
-        new ItemEmbeddingCache("office", dataset.ItemSourceIds, 2, new float[6], Fingerprint).Save(path);
+        new ItemEmbeddingCache("office", dataset.ItemSourceIds, 2, new float[6], Fingerprint, dataset.Fingerprint).Save(path);
 
         var other = Fingerprint with { Encoder = "enc|v2" };
         var error = Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path, other, dataset));
@@ -76,7 +77,7 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
     {
         var dataset = TestDatasets.Office(3);
         var path = Path.Combine(_folder, "e.safetensors");
-        new ItemEmbeddingCache("office", ["B00000", "B00002", "B00001"], 2, new float[6], Fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["B00000", "B00002", "B00001"], 2, new float[6], Fingerprint, "dataset-fingerprint").Save(path);
 
         var error = Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path, Fingerprint, dataset));
         Assert.Contains("row 1 (item id 2) is item 'B00002' but the dataset's item id 2 is 'B00001'", error.Message);
@@ -86,10 +87,56 @@ public sealed class ItemEmbeddingCacheTests : IDisposable
     }
 
     [Fact]
+    public void Provenance_is_recorded_and_a_cache_of_another_dataset_is_refused_naming_the_field()
+    {
+        var dataset = TestDatasets.Office(3);
+        var path = Path.Combine(_folder, "e.safetensors");
+        var fineTuned = Fingerprint with { Adapter = "/adapters/cft#0123", FineTuned = true };
+        new ItemEmbeddingCache("office", dataset.ItemSourceIds, 2, new float[6], fineTuned, dataset.Fingerprint).Save(path);
+
+        var info = ItemEmbeddingCache.ReadInfo(path);
+        Assert.Equal(("/adapters/cft#0123", "fine-tuned", dataset.Fingerprint), (info.Fingerprint.Adapter, info.Fingerprint.Kind, info.DatasetFingerprint));
+        var raw = Assert.Throws<InvalidDataException>(() => info.EnsureRaw("--raw-embeddings"));
+        Assert.Contains(path, raw.Message);
+        Assert.Contains("field 'kind' is 'fine-tuned'", raw.Message);
+        Assert.Contains("kind 'fine-tuned' vs 'raw'", Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path, Fingerprint, dataset)).Message);
+
+        // Same items in the same order, one user fewer: another prepared dataset.
+        var other = new Data.PreparedDataset(dataset.Name, dataset.UserSourceIds.Skip(1).ToArray(), dataset.ItemSourceIds, dataset.Sequences.Skip(1).ToArray(), dataset.ItemAttributes);
+        Assert.Equal(dataset.ItemSourceIds, other.ItemSourceIds);
+        var error = Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path, fineTuned, other));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("field 'dataset_fingerprint'", error.Message);
+        Assert.Equal(3, ItemEmbeddingCache.Load(path, fineTuned, dataset).ItemCount);
+    }
+
+    [Fact]
+    public void A_cache_without_provenance_is_refused_with_how_to_re_embed()
+    {
+        var path = Path.Combine(_folder, "old.safetensors");
+        new ItemEmbeddingCache("office", ["A", "B"], 3, [1, 2, 3, 4, 5, 6], Fingerprint, "dataset-fingerprint").Save(path);
+        // Format 1 files had the same layout without the provenance fields; the tag has the same length.
+        var bytes = File.ReadAllBytes(path);
+        var header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToInt64(bytes, 0));
+        var old = header.Replace("llmcfsr.item-embeddings/2", "llmcfsr.item-embeddings/1", StringComparison.Ordinal);
+        Assert.NotEqual(header, old);
+        System.Text.Encoding.UTF8.GetBytes(old).CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path));
+        Assert.Contains($"{path}: metadata field 'format' is 'llmcfsr.item-embeddings/1'", error.Message);
+        Assert.Contains("llmcfsr embed --data PREPARED_DIR", error.Message);
+    }
+
+    [Fact]
+    public void An_in_memory_cache_without_its_dataset_fingerprint_cannot_be_saved()
+        => Assert.Throws<InvalidOperationException>(() => new ItemEmbeddingCache("office", ["A"], 1, [1], Fingerprint).Save(Path.Combine(_folder, "x.safetensors")));
+
+    [Fact]
     public void Truncated_or_foreign_files_are_refused()
     {
         var path = Path.Combine(_folder, "e.safetensors");
-        new ItemEmbeddingCache("office", ["A", "B"], 3, [1, 2, 3, 4, 5, 6], Fingerprint).Save(path);
+        new ItemEmbeddingCache("office", ["A", "B"], 3, [1, 2, 3, 4, 5, 6], Fingerprint, "dataset-fingerprint").Save(path);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^4]);
         Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => ItemEmbeddingCache.Load(path)).Message);

@@ -36,6 +36,17 @@ public sealed class ItemEmbeddingGeneratorTests : IDisposable
     }
 
     [Fact]
+    public void The_cache_records_the_dataset_the_adapter_and_the_kind()
+    {
+        var dataset = TestDatasets.Office(5);
+        var raw = new ItemEmbeddingGenerator(new HashingEncoder(), ItemPromptTemplates.Generic).Generate(dataset, Path.Combine(_folder, "raw.safetensors"));
+        Assert.Equal((dataset.Fingerprint, "none", "raw"), (raw.DatasetFingerprint, raw.Fingerprint.Adapter, raw.Fingerprint.Kind));
+
+        var tuned = new ItemEmbeddingGenerator(new HashingEncoder("hashing|cft", adapter: "cft#42"), ItemPromptTemplates.Generic).Generate(dataset, Path.Combine(_folder, "cft.safetensors"));
+        Assert.Equal(("cft#42", "fine-tuned"), (tuned.Fingerprint.Adapter, tuned.Fingerprint.Kind));
+    }
+
+    [Fact]
     public void Resume_after_cancellation_gives_the_identical_file_and_skips_finished_chunks()
     {
         var dataset = TestDatasets.Office(47);

@@ -94,6 +94,41 @@ public sealed class AttributeViewGeneratorTests
         Assert.Equal("The item has following attributes: name is Only.", batch[1][1]);
     }
 
+    [Fact]
+    public void Views_drop_rendered_pieces_so_an_attribute_the_template_leaves_out_never_fills_a_view()
+    {
+        // The template renders only the title: the single piece must be in every view, whatever is drawn for the
+        // other attributes (dropping raw attributes would give "no known attributes" views about half the time).
+        var template = new ItemPromptTemplate("titles", "item", new Dictionary<string, string> { ["title"] = "name" }, ["title"], [], []);
+        var item = new ItemAttributes([new("a1", "x"), new("title", "Pen"), new("a2", "y"), new("a3", "z")]);
+        var generator = new AttributeViewGenerator(new AttributeViewOptions { DropProbability = 0.5, ViewCount = 2 }, seed: 13);
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.All(generator.RenderViews(item, template), text => Assert.Equal("The item has following attributes: name is Pen.", text));
+        }
+    }
+
+    [Fact]
+    public void Rendered_views_drop_each_piece_with_probability_r()
+    {
+        const double r = 0.2;
+        const int draws = 20_000;
+        var pieces = ItemPromptTemplates.Generic.Pieces(FiveAttributes).Select(p => p.Text).ToArray();
+        var generator = new AttributeViewGenerator(new AttributeViewOptions { DropProbability = r, ViewCount = 1 }, seed: 17);
+        long kept = 0;
+        for (int i = 0; i < draws; i++)
+        {
+            var text = generator.RenderViews(FiveAttributes, ItemPromptTemplates.Generic)[0];
+            int count = pieces.Count(p => text.Contains(p, StringComparison.Ordinal));
+            Assert.InRange(count, 1, 5);
+            kept += count;
+        }
+
+        // Same band as the attribute-level test: 4 standard errors of 100,000 Bernoulli(0.2) drops.
+        double rate = 1 - kept / (double)(draws * pieces.Length);
+        Assert.InRange(rate, r - 0.005, r + 0.005);
+    }
+
     [Theory]
     [InlineData(1.0, 2)]
     [InlineData(-0.1, 2)]

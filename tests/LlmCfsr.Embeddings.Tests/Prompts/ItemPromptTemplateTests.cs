@@ -9,37 +9,36 @@ public sealed class ItemPromptTemplateTests
         => new(pairs.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
 
     [Fact]
-    public void Beauty_renders_the_papers_wording()
+    public void Beauty_renders_the_papers_prompt_with_one_piece_per_attribute_in_the_papers_order()
     {
-        var item = Item(("title", "Rose Lip Balm"), ("brand", "Burt's Bees"), ("price", "4.99"),
-            ("categories", "Beauty, Skin Care, Lips"), ("description", "Soothes  dry\nlips."));
+        var item = Item(("description", "Soothes  dry\nlips."), ("title", "Rose Lip Balm"), ("sales_rank", "12 in Beauty"),
+            ("feature", "Beeswax, Rose oil"), ("price", "4.99"), ("categories", "Beauty, Skin Care, Lips"), ("brand", "Burt's Bees"));
 
         Assert.Equal(
-            "The beauty item has following attributes: name is Rose Lip Balm; brand is Burt's Bees; price is 4.99. "
-            + "The item has following features: Beauty, Skin Care, Lips. "
-            + "The item has following descriptions: Soothes dry lips.",
+            "The beauty item has following attributes: name is Rose Lip Balm; brand is Burt's Bees; category is Beauty, Skin Care, Lips; "
+            + "price is 4.99; sales rank is 12 in Beauty; feature is Beeswax, Rose oil; description is Soothes dry lips.",
             ItemPromptTemplates.Beauty.Render(item));
     }
 
     [Fact]
-    public void Fashion_keeps_name_brand_and_price_only()
+    public void Fashion_renders_every_attribute_it_carries()
     {
         var item = Item(("brand", "Levi's"), ("title", "501 Jeans"), ("categories", "Clothing"), ("price", "59"));
 
         Assert.Equal(
-            "The fashion item has following attributes: brand is Levi's; name is 501 Jeans; price is 59.",
+            "The fashion item has following attributes: name is 501 Jeans; brand is Levi's; category is Clothing; price is 59.",
             ItemPromptTemplates.Fashion.Render(item));
     }
 
     [Fact]
-    public void Yelp_maps_business_fields_to_their_labels()
+    public void Yelp_renders_every_business_field_with_stars_as_rating()
     {
-        var item = Item(("name", "Joe's Diner"), ("categories", "Diners, Breakfast"), ("is_open", "1"),
-            ("review_count", "42"), ("city", "Tucson"), ("stars", "4.5"), ("postal_code", "85701"));
+        var item = Item(("name", "Joe's Diner"), ("categories", "Diners, Breakfast"), ("city", "Tucson"), ("state", "AZ"),
+            ("stars", "4.5"), ("review_count", "42"), ("price", "$$"), ("status", "open"));
 
         Assert.Equal(
-            "The point of interest has following attributes: name is Joe's Diner; category is Diners, Breakfast; "
-            + "open status is 1; review count is 42; city is Tucson; average score is 4.5.",
+            "The point of interest has following attributes: name is Joe's Diner; category is Diners, Breakfast; rating is 4.5; "
+            + "price is $$; city is Tucson; state is AZ; review count is 42; status is open.",
             ItemPromptTemplates.Yelp.Render(item));
     }
 
@@ -50,9 +49,32 @@ public sealed class ItemPromptTemplateTests
             ("categories", "Office Products, Staplers"));
 
         Assert.Equal(
-            "The office item has following attributes: name is Stapler; brand is Swingline; page count is 12. "
-            + "The item has following features: Office Products, Staplers.",
+            "The office item has following attributes: name is Stapler; brand is Swingline; category is Office Products, Staplers; page count is 12.",
             ItemPromptTemplates.ForDataset("office").Render(item));
+    }
+
+    [Fact]
+    public void Pieces_are_the_rendered_attributes_and_compose_back_into_the_text()
+    {
+        var item = Item(("description", "A pen."), ("title", "Pen"), ("colour", " "), ("brand", "Bic"));
+        var pieces = ItemPromptTemplates.Generic.Pieces(item);
+
+        Assert.Equal(["name is Pen", "brand is Bic", "description is A pen"], pieces.Select(p => p.Text));
+        Assert.Equal(["title", "brand", "description"], pieces.Select(p => p.Attribute));
+        Assert.Equal(ItemPromptTemplates.Generic.Render(item), ItemPromptTemplates.Generic.Compose(pieces));
+        Assert.Equal("The item has following attributes: description is A pen.", ItemPromptTemplates.Generic.Compose([pieces[2]]));
+    }
+
+    [Fact]
+    public void Custom_templates_can_keep_the_features_and_descriptions_sentences()
+    {
+        var template = new ItemPromptTemplate("esr", "beauty item", new Dictionary<string, string> { ["title"] = "name" },
+            ["title", "brand"], ["categories"], ["description"]);
+        var item = Item(("title", "Balm"), ("categories", "Lips"), ("description", "Soft."), ("brand", "B"), ("size", "1 oz"));
+
+        Assert.Equal(
+            "The beauty item has following attributes: name is Balm; brand is B. The item has following features: Lips. The item has following descriptions: Soft.",
+            template.Render(item));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace LlmCfsr.Data.Preprocessing;
 
 /// <summary>
 /// Turns a <see cref="RawDataset"/> into a <see cref="PreparedDataset"/>: orders each user's interactions by time
-/// (stable: ties keep file order), optionally removes duplicates, applies the minimum-count filters (one pass or
+/// (stable: ties keep file order), optionally drops items without text and removes duplicates, applies the minimum-count filters (one pass or
 /// iterative k-core), caps sequence length (keeping the most recent), drops users with fewer than 3 interactions
 /// and re-indexes users and items densely from 1 in order of first appearance. docs/data.md.
 /// </summary>
@@ -22,6 +22,11 @@ public static class DatasetPreprocessor
         var report = new PreparationReport { Input = (raw.InteractionCount, raw.UserSourceIds.Count, raw.ItemSourceIds.Count) };
 
         var sequences = OrderByTime(raw);
+        if (options.RequireText)
+        {
+            report.TextRequired = true;
+            report.ItemsWithoutTextDropped = DropItemsWithoutText(raw, sequences);
+        }
         if (options.RemoveDuplicates)
         {
             report.DuplicatesRemoved = RemoveDuplicates(sequences);
@@ -55,6 +60,30 @@ public static class DatasetPreprocessor
         report.ShortUsersDropped = (shortUsers, shortInteractions);
 
         return Reindex(raw, sequences, options, report);
+    }
+
+    /// <summary>Removes the interactions with items that carry no text; returns the distinct items and the interactions removed.</summary>
+    private static (int Items, long Interactions) DropItemsWithoutText(RawDataset raw, List<int>[] sequences)
+    {
+        var hasText = new bool[raw.ItemSourceIds.Count];
+        for (int item = 0; item < hasText.Length; item++)
+        {
+            hasText[item] = raw.Attributes.TryGetValue(raw.ItemSourceIds[item], out var attributes) && attributes.HasText;
+        }
+        var dropped = new HashSet<int>();
+        long interactions = 0;
+        foreach (var sequence in sequences)
+        {
+            foreach (int item in sequence)
+            {
+                if (!hasText[item])
+                {
+                    dropped.Add(item);
+                }
+            }
+            interactions += sequence.RemoveAll(item => !hasText[item]);
+        }
+        return (dropped.Count, interactions);
     }
 
     /// <summary>Per-user item lists sorted by (timestamp, file position).</summary>

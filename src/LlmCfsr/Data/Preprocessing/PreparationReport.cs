@@ -6,6 +6,12 @@ public sealed class PreparationReport
     /// <summary>Interactions, users and items given to the preprocessor.</summary>
     public (long Interactions, int Users, int Items) Input { get; internal set; }
 
+    /// <summary>Whether items without text were dropped (<see cref="PreprocessingOptions.RequireText"/>).</summary>
+    public bool TextRequired { get; internal set; }
+
+    /// <summary>Items without any text attribute, and their interactions, dropped under <see cref="PreprocessingOptions.RequireText"/>.</summary>
+    public (int Items, long Interactions) ItemsWithoutTextDropped { get; internal set; }
+
     /// <summary>Repeated (user, item) interactions removed (only with RemoveDuplicates).</summary>
     public long DuplicatesRemoved { get; internal set; }
 
@@ -42,6 +48,10 @@ public sealed class PreparationReport
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteLine("Prepared:");
         writer.WriteLine($"  input                       {Input.Interactions:N0} interactions, {Input.Users:N0} users, {Input.Items:N0} items");
+        if (TextRequired)
+        {
+            writer.WriteLine($"  items without text dropped  {ItemsWithoutTextDropped.Items:N0} items, {ItemsWithoutTextDropped.Interactions:N0} interactions");
+        }
         writer.WriteLine($"  duplicates removed          {DuplicatesRemoved:N0}");
         writer.WriteLine($"  filters ({FilterMode}, {FilterPasses} pass(es)) removed {RemovedByFilters.Interactions:N0} interactions, {RemovedByFilters.Users:N0} users, {RemovedByFilters.Items:N0} items");
         writer.WriteLine($"  truncated by max length     {TruncatedInteractions:N0} interactions");

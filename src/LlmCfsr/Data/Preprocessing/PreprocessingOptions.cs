@@ -24,6 +24,12 @@ public sealed class PreprocessingOptions
     /// <summary>Keep only each user's most recent this many interactions (0 = no cap).</summary>
     public int MaxSequenceLength { get; init; }
 
+    /// <summary>
+    /// Drop every interaction with an item that has no text attribute (no attribute record, or only blank values)
+    /// before the other steps, as the papers' preprocessing does (default false: such items are kept and counted).
+    /// </summary>
+    public bool RequireText { get; init; }
+
     /// <summary>Fail when an item in a sequence has no attributes (default false: counted and reported).</summary>
     public bool Strict { get; init; }
 
