@@ -3,14 +3,45 @@ using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Decoder;
 
-/// <summary>The contrastive losses of CFT over L2-normalised view embeddings.</summary>
+/// <summary>The contrastive losses of CFT over view embeddings (similarity = inner product of the rows given).</summary>
 public static class ContrastiveLoss
 {
+    /// <summary>
+    /// LLM-CFSR's CFT loss (paper §2.3.3). For views a and b of B items and logits Sᵢₖ = s·⟨aᵢ, bₖ⟩ (s = 1/τ):
+    /// Lᵃᵇ = 1/B Σᵢ (−Sᵢᵢ + ln Σ_{k≠i} exp Sᵢₖ) — the positive is excluded from the denominator — and
+    /// L = Lᵃᵇ + Lᵇᵃ, the sum of both directions. With K &gt; 2 views the pair losses are averaged over the K(K−1)/2 pairs.
+    /// The loss can be negative (the positive may outweigh all negatives together).
+    /// </summary>
+    /// <param name="views">K tensors [B, d], row i of each being item i; B ≥ 2.</param>
+    /// <param name="logitScale">Scalar 1/τ.</param>
+    public static Tensor CfsrPaper(IReadOnlyList<Tensor> views, Tensor logitScale)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        if (views.Count < 2 || views[0].shape[0] < 2)
+        {
+            throw new ArgumentException("The CFT loss needs at least two views of at least two items (the other items are the negatives).", nameof(views));
+        }
+        using var scope = torch.NewDisposeScope();
+        var self = torch.eye(views[0].shape[0], dtype: ScalarType.Bool, device: views[0].device);
+        Tensor Direction(Tensor logits)
+            => (logits.masked_fill(self, double.NegativeInfinity).logsumexp(1) - logits.diagonal()).mean();
+        var terms = new List<Tensor>();
+        for (int a = 0; a < views.Count; a++)
+        {
+            for (int b = a + 1; b < views.Count; b++)
+            {
+                var logits = logitScale * torch.matmul(views[a], views[b].t());
+                terms.Add(Direction(logits) + Direction(logits.t()));
+            }
+        }
+        return torch.stack(terms).mean().MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// Symmetric in-batch InfoNCE averaged over every pair of views: for views a and b of B items,
     /// (CE(s·A·Bᵀ, diag) + CE(s·B·Aᵀ, diag)) / 2 with logit scale s = 1/τ.
     /// </summary>
-    /// <param name="views">K tensors [B, d], L2-normalised, row i of each being item i.</param>
+    /// <param name="views">K tensors [B, d], row i of each being item i.</param>
     /// <param name="logitScale">Scalar 1/τ.</param>
     public static Tensor InfoNce(IReadOnlyList<Tensor> views, Tensor logitScale)
     {

@@ -4,8 +4,15 @@ namespace LlmCfsr.Encoders.Decoder;
 public enum ContrastiveObjective
 {
     /// <summary>
-    /// LLM-CFSR's CFT: symmetric in-batch InfoNCE between every pair of views of a batch; the other items of the
-    /// batch are the negatives.
+    /// LLM-CFSR's CFT loss (paper §2.3.3), the default: per direction
+    /// L¹ = −1/B Σᵢ ln( exp(s(eᵢ¹, eᵢ²)/τ) / Σ_{k≠i} exp(s(eᵢ¹, eₖ²)/τ) ), where the positive is not in the
+    /// denominator; L = L¹ + L² (the sum of both directions).
+    /// </summary>
+    CfsrPaper,
+
+    /// <summary>
+    /// Standard symmetric in-batch InfoNCE (CLIP): cross-entropy with the positive in the denominator, the mean of
+    /// both directions. With <see cref="ContrastiveSimilarity.Cosine"/> this is the usual cosine InfoNCE.
     /// </summary>
     InfoNce,
 

@@ -1,9 +1,12 @@
 namespace LlmCfsr.Encoders.Decoder;
 
 /// <summary>Reported after each optimizer step of contrastive fine-tuning.</summary>
-/// <param name="Step">Steps done (1-based).</param>
+/// <param name="Step">Steps done (1-based, counting steps done before a resume).</param>
 /// <param name="TotalSteps">Steps planned.</param>
+/// <param name="Epoch">Pass over the items the step belongs to (1-based).</param>
 /// <param name="Loss">Mean loss of this step's micro-batches.</param>
 /// <param name="Temperature">Current learnable temperature τ.</param>
-/// <param name="CheckpointPath">The adapter folder written at this step, if any.</param>
-public sealed record ContrastiveTrainingProgress(int Step, int TotalSteps, double Loss, double Temperature, string? CheckpointPath);
+/// <param name="ItemsPerSecond">Items (each with its K views) trained per second in this run.</param>
+/// <param name="Remaining">Estimated time to the last step at the current speed.</param>
+/// <param name="CheckpointPath">The checkpoint folder written at this step, if any.</param>
+public sealed record ContrastiveTrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double Temperature, double ItemsPerSecond, TimeSpan Remaining, string? CheckpointPath);

@@ -12,7 +12,7 @@ namespace LlmCfsr.Encoders.Decoder;
 /// head. Parameters keep the Hugging Face names (<c>model.layers.0.self_attn.q_proj.weight</c>, ...), so
 /// checkpoints load without renaming. Weights may be float32, float16 or bfloat16; norms and softmax run in float32.
 /// </summary>
-public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptable
 {
     [ComponentName(Name = "model")]
     private readonly DecoderBackbone _backbone;
@@ -45,6 +45,9 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The LoRA settings in force, or null when the model carries no (unmerged) adapter.</summary>
     public LoraSettings? Lora { get; private set; }
+
+    /// <summary>Every attention and MLP projection: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj.</summary>
+    public IReadOnlyList<string> LoraTargetModules => LoraSettings.DefaultTargetModules;
 
     /// <summary>
     /// Builds a model with freshly initialised weights (normal(0, 0.02) projections and embeddings, unit norms,
@@ -169,32 +172,17 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
         {
             throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
         }
-        var targets = settings.ResolvedTargetModules();
-        foreach (var parameter in parameters())
-        {
-            parameter.requires_grad = false;
-        }
-        foreach (var (name, projection) in Projections())
-        {
-            if (targets.Contains(name))
-            {
-                projection.AddLora(settings.Rank, settings.Scaling, settings.Dropout);
-            }
-        }
+        LoraProjections.Add(this, Projections(), settings, LoraTargetModules);
         Lora = settings;
     }
 
     /// <summary>The trainable LoRA parameters by Hugging Face name (e.g. <c>model.layers.0.self_attn.q_proj.lora_A.weight</c>).</summary>
-    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters()
-        => named_parameters().Where(p => p.name.Contains(".lora_", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList();
+    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters() => LoraProjections.Parameters(this);
 
     /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters; outputs are unchanged.</summary>
     public void MergeLora()
     {
-        foreach (var (_, projection) in Projections())
-        {
-            projection.MergeLora();
-        }
+        LoraProjections.Merge(Projections());
         Lora = null;
     }
 
@@ -205,7 +193,7 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>
         {
             throw new InvalidOperationException("The model carries no LoRA adapter to save.");
         }
-        PeftAdapter.Save(this, Lora, folder, baseModelNameOrPath);
+        PeftAdapter.Save(this, folder, baseModelNameOrPath);
     }
 
     /// <summary>Adds the PEFT adapter saved in <paramref name="folder"/> and loads its weights.</summary>

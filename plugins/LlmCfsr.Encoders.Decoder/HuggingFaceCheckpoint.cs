@@ -12,31 +12,49 @@ internal static class HuggingFaceCheckpoint
     internal const string IndexFile = "model.safetensors.index.json";
 
     public static void Load(DecoderLanguageModel lm, string folder)
+        => Load(lm, folder, name => IsIgnorable(name, lm.Config) ? null : name);
+
+    /// <summary>
+    /// Copies every tensor of the checkpoint in <paramref name="folder"/> into the parameter named
+    /// <paramref name="parameterName"/>(tensor name) (null: skip the tensor), strictly: unexpected, mis-shaped and
+    /// missing tensors are all listed in one error.
+    /// </summary>
+    public static void Load(nn.Module module, string folder, Func<string, string?> parameterName)
     {
         var files = WeightFiles(folder);
-        var expected = lm.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var tensors = files.SelectMany(file => Safetensors.LoadStateDict(file).Select(t => (t.Key, t.Value, Path.GetFileName(file))));
+        CopyStrict(module, tensors, parameterName, $"Checkpoint '{folder}' does not match its config.json");
+    }
+
+    /// <summary>
+    /// Copies named tensors (name, tensor, file they come from) into the parameters of <paramref name="module"/>,
+    /// converting dtype and device; throws one error starting with <paramref name="failure"/> that lists every
+    /// unexpected, mis-shaped and missing tensor.
+    /// </summary>
+    public static void CopyStrict(nn.Module module, IEnumerable<(string Name, Tensor Tensor, string Source)> tensors, Func<string, string?> parameterName, string failure)
+    {
+        var expected = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var loaded = new HashSet<string>();
         var problems = new List<string>();
         using var noGrad = torch.no_grad();
-        foreach (var file in files)
+        foreach (var (key, tensor, source) in tensors)
         {
-            using var scope = torch.NewDisposeScope();
-            foreach (var (name, tensor) in Safetensors.LoadStateDict(file))
+            // Tensors are released one by one, so a shard never stays in memory beside the model.
+            using var owned = tensor;
+            if (parameterName(key) is not { } name)
             {
-                if (IsIgnorable(name, lm.Config))
-                {
-                    continue;
-                }
-                if (!expected.TryGetValue(name, out var parameter))
-                {
-                    problems.Add($"unexpected tensor '{name}' {Shape(tensor.shape)} in {Path.GetFileName(file)} (the model has no such parameter)");
-                    continue;
-                }
-                if (!tensor.shape.SequenceEqual(parameter.shape))
-                {
-                    problems.Add($"tensor '{name}' in {Path.GetFileName(file)} has shape {Shape(tensor.shape)}, the model expects {Shape(parameter.shape)}");
-                    continue;
-                }
+                continue;
+            }
+            if (!expected.TryGetValue(name, out var parameter))
+            {
+                problems.Add($"unexpected tensor '{key}' {Shape(tensor.shape)} in {source} (the model has no such parameter)");
+            }
+            else if (!tensor.shape.SequenceEqual(parameter.shape))
+            {
+                problems.Add($"tensor '{key}' in {source} has shape {Shape(tensor.shape)}, the model expects {Shape(parameter.shape)}");
+            }
+            else
+            {
                 parameter.copy_(tensor);
                 loaded.Add(name);
             }
@@ -47,7 +65,7 @@ internal static class HuggingFaceCheckpoint
         }
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"Checkpoint '{folder}' does not match its config.json: {string.Join("; ", problems.Take(20))}{(problems.Count > 20 ? $"; ... ({problems.Count} problems)" : "")}.");
+            throw new InvalidDataException($"{failure}: {string.Join("; ", problems.Take(20))}{(problems.Count > 20 ? $"; ... ({problems.Count} problems)" : "")}.");
         }
     }
 

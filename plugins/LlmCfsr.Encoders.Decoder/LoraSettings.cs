@@ -22,9 +22,16 @@ public sealed class LoraSettings
     /// <summary>The update's scale alpha / r.</summary>
     public double Scaling => Alpha / Rank;
 
-    /// <summary>Target names in Hugging Face form (<c>q</c> becomes <c>q_proj</c>), validated.</summary>
-    public IReadOnlyList<string> ResolvedTargetModules()
+    /// <summary>Target names in Hugging Face form (<c>q</c> becomes <c>q_proj</c>), validated against the decoder projections.</summary>
+    public IReadOnlyList<string> ResolvedTargetModules() => ResolvedTargetModules(DefaultTargetModules);
+
+    /// <summary>
+    /// Target names validated against <paramref name="knownModules"/>, the projection names a model offers; a short
+    /// form <c>q</c> stands for <c>q_proj</c> when only the latter is known.
+    /// </summary>
+    public IReadOnlyList<string> ResolvedTargetModules(IReadOnlyList<string> knownModules)
     {
+        ArgumentNullException.ThrowIfNull(knownModules);
         if (Rank <= 0)
         {
             throw new ArgumentException($"LoRA rank must be positive (got {Rank}).");
@@ -36,10 +43,10 @@ public sealed class LoraSettings
         var resolved = new List<string>();
         foreach (var name in TargetModules)
         {
-            var full = name.EndsWith("_proj", StringComparison.Ordinal) ? name : name + "_proj";
-            if (!DefaultTargetModules.Contains(full))
+            var full = knownModules.Contains(name) ? name : name + "_proj";
+            if (!knownModules.Contains(full))
             {
-                throw new ArgumentException($"Unknown LoRA target module '{name}'; expected one of {string.Join(", ", DefaultTargetModules)} (or q, k, v, o, gate, up, down).");
+                throw new ArgumentException($"Unknown LoRA target module '{name}'; this model has {string.Join(", ", knownModules)}.");
             }
             if (!resolved.Contains(full))
             {

@@ -18,8 +18,9 @@ internal static class PeftAdapter
     internal const string WeightsFile = "adapter_model.safetensors";
     internal const string KeyPrefix = "base_model.model.";
 
-    public static void Save(DecoderLanguageModel lm, LoraSettings settings, string folder, string baseModelNameOrPath)
+    public static void Save(ILoraAdaptable lm, string folder, string baseModelNameOrPath)
     {
+        var settings = lm.Lora ?? throw new InvalidOperationException("The model carries no LoRA adapter to save.");
         Directory.CreateDirectory(folder);
         var config = new JsonObject
         {
@@ -29,7 +30,7 @@ internal static class PeftAdapter
             ["r"] = settings.Rank,
             ["lora_alpha"] = settings.Alpha,
             ["lora_dropout"] = settings.Dropout,
-            ["target_modules"] = new JsonArray(settings.ResolvedTargetModules().Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
+            ["target_modules"] = new JsonArray(settings.ResolvedTargetModules(lm.LoraTargetModules).Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["bias"] = "none",
             ["fan_in_fan_out"] = false,
             ["inference_mode"] = true,
@@ -43,7 +44,7 @@ internal static class PeftAdapter
             lm.LoraParameters().Select(p => new KeyValuePair<string, Tensor>(KeyPrefix + p.Name, p.Parameter)));
     }
 
-    public static void Load(DecoderLanguageModel lm, string folder)
+    public static void Load(ILoraAdaptable lm, string folder)
     {
         var configPath = Path.Combine(folder, ConfigFile);
         var weightsPath = Path.Combine(folder, WeightsFile);
@@ -51,7 +52,7 @@ internal static class PeftAdapter
         {
             throw new FileNotFoundException($"LoRA adapter folder '{folder}' has no {Path.GetFileName(path)}.", path);
         }
-        lm.AddLora(ReadSettings(configPath));
+        lm.AddLora(ReadSettings(configPath, lm.LoraTargetModules));
         var expected = lm.LoraParameters().ToDictionary(p => p.Name, p => p.Parameter);
         var loaded = new HashSet<string>();
         var problems = new List<string>();
@@ -81,7 +82,7 @@ internal static class PeftAdapter
         }
     }
 
-    private static LoraSettings ReadSettings(string path)
+    private static LoraSettings ReadSettings(string path, IReadOnlyList<string> allLinear)
     {
         JsonNode? root;
         try
@@ -103,7 +104,7 @@ internal static class PeftAdapter
         var targets = config["target_modules"] switch
         {
             JsonArray array => array.Select(t => t?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'target_modules' holds a null.")).ToList(),
-            JsonValue value when value.GetValue<string>() is "all-linear" => LoraSettings.DefaultTargetModules.ToList(),
+            JsonValue value when value.GetValue<string>() is "all-linear" => allLinear.ToList(),
             _ => throw new InvalidDataException($"{path}: field 'target_modules' must be a list of module names (or \"all-linear\")."),
         };
         var rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");

@@ -5,22 +5,10 @@ namespace LlmCfsr.Benchmarks;
 
 /// <summary>
 /// Runs benchmark suites by name, prints a table per suite and writes benchmarks.json with every figure and
-/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE] [--threads N].
+/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE] [--threads N] [--data PREPARED_DIR (cft)].
 /// </summary>
 internal static class BenchmarkApplication
 {
-    private static readonly IReadOnlyList<IBenchmarkSuite> Suites = new IBenchmarkSuite[]
-    {
-        new PeakSuite(),
-        new TrainSuite(),
-        new EvalSuite(),
-        new EmbedSuite(),
-        new MemorySuite(),
-        new ProfileSuite(),
-        new ThreadsSuite(),
-        new PyTorchSuite(),
-    };
-
     public static int Run(string[] args)
     {
         // Child processes of the threads suite choose their own policy before libtorch loads.
@@ -29,12 +17,24 @@ internal static class BenchmarkApplication
             case ThreadCell.Command: return ThreadCell.Run(args);
             case CpuBurner.Command: return CpuBurner.Run();
         }
+        IReadOnlyList<IBenchmarkSuite> suites = new IBenchmarkSuite[]
+        {
+            new PeakSuite(),
+            new TrainSuite(),
+            new EvalSuite(),
+            new EmbedSuite(),
+            new MemorySuite(),
+            new ProfileSuite(),
+            new ThreadsSuite(),
+            new PyTorchSuite(),
+            new CftSuite(OptionValue(args, "--data")),
+        };
         string? suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         string output = Path.GetFullPath(OptionValue(args, "--out") ?? "benchmarks.json");
-        var selected = suiteName is null or "all" ? Suites : Suites.Where(s => s.Name == suiteName).ToList();
+        var selected = suiteName is null or "all" ? suites : suites.Where(s => s.Name == suiteName).ToList();
         if (selected.Count == 0)
         {
-            Console.Error.WriteLine($"Unknown suite '{suiteName}'. Suites: {string.Join(", ", Suites.Select(s => s.Name))}, all.");
+            Console.Error.WriteLine($"Unknown suite '{suiteName}'. Suites: {string.Join(", ", suites.Select(s => s.Name))}, all.");
             return 2;
         }
 

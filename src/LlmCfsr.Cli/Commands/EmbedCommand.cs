@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr embed [--encoder llama2|qwen25|minilm] [--model DIR] [--adapter DIR] --data PREPARED_DIR --out FILE</c>:
+/// <c>llmcfsr embed [--encoder bert|llama2|qwen25|minilm] [--model DIR] [--adapter DIR] --data PREPARED_DIR --out FILE</c>:
 /// renders every item of a prepared dataset with a prompt template, embeds it and writes the item-embedding
 /// cache (docs/embeddings.md). Progress is checkpointed: after an interruption (Ctrl+C, a crash) the same
 /// command continues where it stopped. With <c>--users</c> it embeds every user's training history instead
@@ -23,10 +23,10 @@ public static class EmbedCommand
     {
         var encoder = new Option<string?>("--encoder")
         {
-            Description = $"Semantic encoder by name: llama2, qwen25 or minilm (default: {EmbedEncoders.DefaultEncoder}, offline, when no --model is given).",
+            Description = $"Semantic encoder by name: bert, llama2, qwen25 or minilm (default: {EmbedEncoders.DefaultEncoder}, offline, when no --model is given).",
         };
-        var model = new Option<string?>("--model") { Description = "Hugging Face checkpoint folder of the LLM encoder (llama2, qwen25)." };
-        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (from llmcfsr finetune) merged into the LLM encoder." };
+        var model = new Option<string?>("--model") { Description = "Hugging Face checkpoint folder of the encoder (bert: a BERT folder or minilm, the default; llama2; qwen25)." };
+        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter folder (from llmcfsr finetune) merged into the encoder (bert, llama2, qwen25)." };
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (from llmcfsr data prepare).", Required = true };
         var output = new Option<string>("--out") { Description = "Item-embedding cache to write (safetensors).", Required = true };
         var template = new Option<string?>("--template")

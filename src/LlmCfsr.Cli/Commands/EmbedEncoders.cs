@@ -21,6 +21,7 @@ internal static class EmbedEncoders
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddLlmCfsr()
             .AddMiniLmEncoder()
+            .AddBertEncoder()
             .AddLlama2Encoder()
             .AddQwen25Encoder();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

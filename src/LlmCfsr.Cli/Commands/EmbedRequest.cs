@@ -14,14 +14,14 @@ internal sealed record EmbedRequest(string? Encoder, string? Model, string? Adap
         {
             if (Model is not null || Adapter is not null || Device is not null)
             {
-                throw new ArgumentException("--model, --adapter and --device configure an LLM encoder: choose it with --encoder llama2 or --encoder qwen25.");
+                throw new ArgumentException("--model, --adapter and --device configure a TorchSharp encoder: choose it with --encoder bert, llama2 or qwen25.");
             }
             return EmbedEncoders.DefaultEncoder;
         }
         var name = Encoder.Trim().ToLowerInvariant();
         if (name == EmbedEncoders.DefaultEncoder && (Model is not null || Adapter is not null || Device is not null))
         {
-            throw new ArgumentException("minilm runs the all-MiniLM-L6-v2 model shipped with LlmCfsr on the CPU; --model, --adapter and --device apply to llama2 and qwen25 only.");
+            throw new ArgumentException("minilm runs the all-MiniLM-L6-v2 model shipped with LlmCfsr on the CPU; --model, --adapter and --device apply to bert (which runs the same model in TorchSharp, with adapters), llama2 and qwen25.");
         }
         return name;
     }
@@ -33,7 +33,8 @@ internal sealed record EmbedRequest(string? Encoder, string? Model, string? Adap
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (Model is not null)
         {
-            settings[$"{section}:ModelPath"] = Path.GetFullPath(Model);
+            // "minilm" names the packaged all-MiniLM-L6-v2 for the bert encoder; anything else is a folder.
+            settings[$"{section}:ModelPath"] = Model.Equals("minilm", StringComparison.OrdinalIgnoreCase) ? Model : Path.GetFullPath(Model);
         }
         if (Adapter is not null)
         {

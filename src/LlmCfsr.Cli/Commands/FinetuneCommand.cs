@@ -1,108 +1,164 @@
 using System.CommandLine;
-using System.Diagnostics;
 using LlmCfsr.Data;
+using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
-using LlmCfsr.Encoders.Llama2;
-using LlmCfsr.Encoders.Qwen25;
 using LlmCfsr.Prompts;
+using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr finetune --encoder llama2|qwen25 --model DIR --data PREPARED_DIR --out ADAPTER_DIR</c>: contrastive
-/// fine-tuning (CFT) of a LoRA adapter on the items of a prepared dataset; saves a PEFT adapter.
+/// <c>llmcfsr finetune --encoder bert|llama2|qwen25 --model DIR_OR_minilm --data PREPARED_DIR --out ADAPTER_DIR</c>:
+/// contrastive fine-tuning (CFT) of a LoRA adapter on the items of a prepared dataset, with resumable checkpoints in
+/// <c>OUT/checkpoints</c>; saves a PEFT adapter into OUT. Ctrl+C saves the last finished step; the same command continues.
 /// </summary>
 public static class FinetuneCommand
 {
+    private static readonly Dictionary<string, string> FamilyOfEncoder = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["bert"] = "bert",
+        ["llama2"] = "llama",
+        ["qwen25"] = "qwen2",
+    };
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var encoder = new Option<string>("--encoder") { Description = "llama2 or qwen25.", Required = true };
-        encoder.AcceptOnlyFromAmong("llama2", "qwen25");
-        var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face checkpoint folder.", Required = true };
+        var encoder = new Option<string?>("--encoder") { Description = "bert, llama2 or qwen25 (default: from the model_type of the folder's config.json)." };
+        encoder.AcceptOnlyFromAmong("bert", "llama2", "qwen25");
+        var model = new Option<string>("--model") { Description = $"Hugging Face checkpoint folder, or '{BertTrainableEncoder.PackagedMiniLm}' for the packaged all-MiniLM-L6-v2.", Required = true };
         var data = new Option<DirectoryInfo>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Adapter folder to write (adapter_model.safetensors, adapter_config.json).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Adapter folder to write (adapter_model.safetensors, adapter_config.json; checkpoints in OUT/checkpoints).", Required = true };
         var rank = new Option<int>("--lora-rank") { Description = "LoRA rank r.", DefaultValueFactory = _ => 8 };
         var alpha = new Option<double>("--lora-alpha") { Description = "LoRA alpha (scale alpha / r).", DefaultValueFactory = _ => 16 };
         var dropout = new Option<double>("--lora-dropout") { Description = "Dropout on the LoRA input.", DefaultValueFactory = _ => 0.05 };
-        var targets = new Option<string>("--lora-targets") { Description = "Comma-separated target projections.", DefaultValueFactory = _ => "q,k,v,o,gate,up,down" };
+        var targets = new Option<string?>("--lora-targets") { Description = "Comma-separated target projections (default: every attention and feed-forward projection of the family)." };
         var dropProbability = new Option<double>("--drop-prob") { Description = "Probability r of dropping each attribute in a view.", DefaultValueFactory = _ => 0.2 };
         var views = new Option<int>("--views") { Description = "Views K per item.", DefaultValueFactory = _ => 2 };
         var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the kept attributes of each view (LLMEmb)." };
-        var objective = new Option<string>("--objective") { Description = "infonce (LLM-CFSR CFT) or supcon (LLMEmb supervised contrastive).", DefaultValueFactory = _ => "infonce" };
-        objective.AcceptOnlyFromAmong("infonce", "supcon");
+        var objective = new Option<string>("--objective") { Description = "paper (LLM-CFSR's CFT loss), infonce (standard InfoNCE) or supcon (LLMEmb supervised contrastive).", DefaultValueFactory = _ => "paper" };
+        objective.AcceptOnlyFromAmong("paper", "infonce", "supcon");
+        var similarity = new Option<string>("--similarity") { Description = "dot (inner product, the paper's) or cosine.", DefaultValueFactory = _ => "dot" };
+        similarity.AcceptOnlyFromAmong("dot", "cosine");
         var template = new Option<string?>("--template") { Description = "Prompt template: beauty, fashion, yelp or generic (default: from the dataset name)." };
-        var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => 100 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Items per micro-batch.", DefaultValueFactory = _ => 16 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the items.", DefaultValueFactory = _ => 1 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Stop after N optimizer steps (0 = all epochs)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Most items per micro-batch.", DefaultValueFactory = _ => 32 };
+        var tokenBudget = new Option<int>("--token-budget") { Description = "Most padded tokens per micro-batch over all views (0 = no limit)." };
         var accumulation = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step.", DefaultValueFactory = _ => 1 };
-        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 1e-4 };
+        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate of the LoRA weights.", DefaultValueFactory = _ => 1e-4 };
+        var temperatureLearningRate = new Option<double?>("--temperature-lr") { Description = "AdamW learning rate of the temperature (default: --lr)." };
         var temperature = new Option<double>("--temperature") { Description = "Initial (learnable) temperature.", DefaultValueFactory = _ => 0.07 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest view in tokens.", DefaultValueFactory = _ => 128 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save the adapter to OUT/checkpoint-STEP every N steps (0 = off)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of LoRA initialisation, sampling and views.", DefaultValueFactory = _ => 42 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a resumable checkpoint every N steps (0 = only at the end and on Ctrl+C).", DefaultValueFactory = _ => 50 };
+        var restart = new Option<bool>("--restart") { Description = "Ignore checkpoints in OUT/checkpoints and start over." };
+        var seed = new Option<int>("--seed") { Description = "Seed of LoRA initialisation, item order, views and dropout.", DefaultValueFactory = _ => 42 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "Base weight dtype: float32, float16 or bfloat16.", DefaultValueFactory = _ => "float32" };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (0 = libtorch default)." };
         var command = new Command("finetune", "Contrastive fine-tuning (CFT) of a LoRA adapter on item texts; saves a PEFT-compatible adapter.");
-        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, template, steps, batchSize, accumulation, learningRate, temperature, maxTokens, checkpointEvery, seed, device, dtype })
+        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, similarity, template, epochs, maxSteps, batchSize, tokenBudget, accumulation, learningRate, temperatureLearningRate, temperature, maxTokens, checkpointEvery, restart, seed, device, dtype, threads })
         {
             command.Options.Add(option);
         }
-        command.SetAction(parseResult => DataCommand.Guarded(parseResult.InvocationConfiguration.Error, () =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
             var writer = parseResult.InvocationConfiguration.Output;
-            var folder = parseResult.GetValue(model)!.FullName;
+            var error = parseResult.InvocationConfiguration.Error;
             var outFolder = parseResult.GetValue(output)!.FullName;
-            var dataset = PreparedDatasetStore.Load(parseResult.GetValue(data)!.FullName);
-            var prompt = parseResult.GetValue(template) is { } name ? ItemPromptTemplates.ByName(name) : ItemPromptTemplates.ForDataset(dataset.Name);
-            var config = DecoderConfig.Load(Path.Combine(folder, "config.json"));
-            using IDecoderTokenizer tokenizer = parseResult.GetValue(encoder) == "llama2"
-                ? SentencePieceDecoderTokenizer.Load(Path.Combine(folder, "tokenizer.model"))
-                : ByteLevelBpeDecoderTokenizer.Load(Path.Combine(folder, "tokenizer.json"), config.EosTokenId);
-            using var lm = DecoderLanguageModel.FromPretrained(folder, DecoderRuntime.ParseDType(parseResult.GetValue(dtype)!), new torch.Device(parseResult.GetValue(device)!));
-            torch.manual_seed(parseResult.GetValue(seed));
-            lm.AddLora(new LoraSettings
+            var checkpoints = Path.Combine(outFolder, "checkpoints");
+            try
             {
-                Rank = parseResult.GetValue(rank),
-                Alpha = parseResult.GetValue(alpha),
-                Dropout = parseResult.GetValue(dropout),
-                TargetModules = parseResult.GetValue(targets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            });
-            var options = new ContrastiveFineTuningOptions
-            {
-                Steps = parseResult.GetValue(steps),
-                BatchSize = parseResult.GetValue(batchSize),
-                GradientAccumulationSteps = parseResult.GetValue(accumulation),
-                LearningRate = parseResult.GetValue(learningRate),
-                InitialTemperature = parseResult.GetValue(temperature),
-                MaxTokens = parseResult.GetValue(maxTokens),
-                Objective = parseResult.GetValue(objective) == "supcon" ? ContrastiveObjective.SupervisedContrastive : ContrastiveObjective.InfoNce,
-                Seed = parseResult.GetValue(seed),
-                CheckpointEvery = parseResult.GetValue(checkpointEvery),
-                CheckpointFolder = outFolder,
-                BaseModelName = folder,
-            };
-            var viewOptions = new AttributeViewOptions { DropProbability = parseResult.GetValue(dropProbability), ViewCount = parseResult.GetValue(views), Shuffle = parseResult.GetValue(shuffle) };
-            writer.WriteLine($"CFT of {Path.GetFileName(folder)} on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}, {viewOptions.ViewCount} views, drop {viewOptions.DropProbability}, LoRA r={lm.Lora!.Rank}, {options.Steps} steps x {options.BatchSize} items x {options.GradientAccumulationSteps}");
-            var clock = Stopwatch.StartNew();
-            int every = Math.Max(1, options.Steps / 20);
-            var progress = new SynchronousProgress(p =>
-            {
-                if (p.Step % every == 0 || p.Step == p.TotalSteps || p.CheckpointPath is not null)
+                if (parseResult.GetValue(threads) is > 0 and var count)
                 {
-                    writer.WriteLine($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  temperature {p.Temperature:F4}  {clock.Elapsed.TotalSeconds:F1} s{(p.CheckpointPath is null ? "" : $"  checkpoint {p.CheckpointPath}")}");
+                    torch.set_num_threads(count);
                 }
-            });
-            var result = ContrastiveFineTuner.Train(lm, tokenizer, dataset.ItemAttributes, prompt, viewOptions, options, progress);
-            lm.SaveLoraAdapter(outFolder, folder);
-            writer.WriteLine($"Saved adapter to {outFolder}: {result.TrainableParameters} trained parameters, {result.ItemsUsed} items with attributes, loss {result.Losses[0]:F4} -> {result.Losses[^1]:F4}, temperature {result.Temperature:F4}.");
-            return 0;
-        }));
+                var modelPath = parseResult.GetValue(model)!;
+                var folder = string.Equals(modelPath, BertTrainableEncoder.PackagedMiniLm, StringComparison.OrdinalIgnoreCase) ? modelPath : Path.GetFullPath(modelPath);
+                var dataset = PreparedDatasetStore.Load(parseResult.GetValue(data)!.FullName);
+                var prompt = parseResult.GetValue(template) is { } name ? ItemPromptTemplates.ByName(name) : ItemPromptTemplates.ForDataset(dataset.Name);
+                using var services = EmbedEncoders.BuildServices(new Dictionary<string, string?>());
+                using var trainable = services.GetRequiredService<TrainableTextEncoders>()
+                    .FromPretrained(folder, DecoderRuntime.ParseDType(parseResult.GetValue(dtype)!), new torch.Device(parseResult.GetValue(device)!));
+                if (parseResult.GetValue(encoder) is { } requested && FamilyOfEncoder[requested] != trainable.Family)
+                {
+                    throw new ArgumentException($"--encoder {requested} expects a {FamilyOfEncoder[requested]} model, but '{modelPath}' is a {trainable.Family} model.");
+                }
+                torch.manual_seed(parseResult.GetValue(seed));
+                trainable.AddLora(new LoraSettings
+                {
+                    Rank = parseResult.GetValue(rank),
+                    Alpha = parseResult.GetValue(alpha),
+                    Dropout = parseResult.GetValue(dropout),
+                    TargetModules = parseResult.GetValue(targets) is { } list
+                        ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        : trainable.LoraTargetModules,
+                });
+                if (parseResult.GetValue(restart) && Directory.Exists(checkpoints))
+                {
+                    Directory.Delete(checkpoints, recursive: true);
+                }
+                var options = new ContrastiveFineTuningOptions
+                {
+                    Epochs = parseResult.GetValue(epochs),
+                    MaxSteps = parseResult.GetValue(maxSteps),
+                    BatchSize = parseResult.GetValue(batchSize),
+                    TokenBudget = parseResult.GetValue(tokenBudget),
+                    GradientAccumulationSteps = parseResult.GetValue(accumulation),
+                    LearningRate = parseResult.GetValue(learningRate),
+                    TemperatureLearningRate = parseResult.GetValue(temperatureLearningRate),
+                    InitialTemperature = parseResult.GetValue(temperature),
+                    MaxTokens = parseResult.GetValue(maxTokens),
+                    Objective = parseResult.GetValue(objective) switch
+                    {
+                        "infonce" => ContrastiveObjective.InfoNce,
+                        "supcon" => ContrastiveObjective.SupervisedContrastive,
+                        _ => ContrastiveObjective.CfsrPaper,
+                    },
+                    Similarity = parseResult.GetValue(similarity) == "cosine" ? ContrastiveSimilarity.Cosine : ContrastiveSimilarity.InnerProduct,
+                    Seed = parseResult.GetValue(seed),
+                    CheckpointEvery = parseResult.GetValue(checkpointEvery),
+                    CheckpointFolder = checkpoints,
+                };
+                var viewOptions = new AttributeViewOptions { DropProbability = parseResult.GetValue(dropProbability), ViewCount = parseResult.GetValue(views), Shuffle = parseResult.GetValue(shuffle) };
+                writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewOptions.ViewCount} views, drop {viewOptions.DropProbability}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
+                var progress = new ThrottledProgress(writer);
+                var result = ContrastiveFineTuner.Train(trainable, dataset.ItemAttributes, prompt, viewOptions, options, progress, cancellationToken);
+                ContrastiveFineTuner.SaveAdapter(trainable, outFolder);
+                writer.WriteLine($"Saved adapter to {outFolder}{(result.ResumedFromStep > 0 ? $" (resumed from step {result.ResumedFromStep})" : "")}: {result.TrainableParameters} trained parameters, {result.ItemsUsed} items with attributes, loss {result.Losses[0]:F4} -> {result.Losses[^1]:F4}, temperature {result.Temperature:F4}.");
+                return Task.FromResult(0);
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine($"Interrupted. The last finished step is saved in {checkpoints}; run the same command again to continue.");
+                return Task.FromResult(130);
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FileNotFoundException or DirectoryNotFoundException
+                                           or ArgumentException or KeyNotFoundException or IOException)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(1);
+            }
+        });
         return command;
     }
 
-    private sealed class SynchronousProgress(Action<ContrastiveTrainingProgress> report) : IProgress<ContrastiveTrainingProgress>
+    /// <summary>Prints a progress line at most every ten seconds, plus the last step and every checkpoint.</summary>
+    private sealed class ThrottledProgress(TextWriter writer) : IProgress<ContrastiveTrainingProgress>
     {
-        public void Report(ContrastiveTrainingProgress value) => report(value);
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _last = TimeSpan.MinValue;
+
+        public void Report(ContrastiveTrainingProgress p)
+        {
+            if (p.Step != p.TotalSteps && p.CheckpointPath is null && _last != TimeSpan.MinValue && _clock.Elapsed - _last < Interval)
+            {
+                return;
+            }
+            _last = _clock.Elapsed;
+            writer.WriteLine($"step {p.Step}/{p.TotalSteps}  epoch {p.Epoch}  loss {p.Loss:F4}  temperature {p.Temperature:F4}  {p.ItemsPerSecond:F1} items/s  ETA {p.Remaining:hh\\:mm\\:ss}{(p.CheckpointPath is null ? "" : $"  checkpoint {p.CheckpointPath}")}");
+        }
     }
 }

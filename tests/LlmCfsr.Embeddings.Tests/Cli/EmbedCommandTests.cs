@@ -76,18 +76,18 @@ public sealed class EmbedCommandTests : IDisposable
         var data = Prepare(TestDatasets.Office(4));
         var output = Path.Combine(_folder, "x.safetensors");
 
-        var unknown = Run("embed", "--encoder", "bert", "--data", data, "--out", output);
+        var unknown = Run("embed", "--encoder", "t5", "--data", data, "--out", output);
         Assert.Equal(1, unknown.Exit);
-        Assert.Contains("No semantic encoder is registered as 'bert'", unknown.Error);
+        Assert.Contains("No semantic encoder is registered as 't5'", unknown.Error);
         Assert.Contains("minilm", unknown.Error);
 
         var modelWithoutEncoder = Run("embed", "--model", _folder, "--data", data, "--out", output);
         Assert.Equal(1, modelWithoutEncoder.Exit);
-        Assert.Contains("--encoder llama2 or --encoder qwen25", modelWithoutEncoder.Error);
+        Assert.Contains("--encoder bert, llama2 or qwen25", modelWithoutEncoder.Error);
 
         var minilmWithModel = Run("embed", "--encoder", "minilm", "--model", _folder, "--data", data, "--out", output);
         Assert.Equal(1, minilmWithModel.Exit);
-        Assert.Contains("apply to llama2 and qwen25 only", minilmWithModel.Error);
+        Assert.Contains("apply to bert", minilmWithModel.Error);
         Assert.Equal(1, Run("embed", "--device", "cuda", "--data", data, "--out", output).Exit);
 
         var missingData = Run("embed", "--data", Path.Combine(_folder, "nowhere"), "--out", output);

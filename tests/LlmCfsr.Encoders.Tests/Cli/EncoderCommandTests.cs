@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmCfsr.Cli;
 using LlmCfsr.Data;
+using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
 
 namespace LlmCfsr.Encoders.Tests.Cli;
@@ -53,7 +54,7 @@ public sealed class EncoderCommandTests
         var adapter = Path.Combine(root, "adapter");
 
         var (code, output, error) = Run("finetune", "--encoder", "llama2", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
-            "--steps", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32", "--lr", "1e-3");
+            "--epochs", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32", "--lr", "1e-3");
 
         Assert.True(code == 0, error + output);
         Assert.Contains("Saved adapter", output);
@@ -61,6 +62,43 @@ public sealed class EncoderCommandTests
         using var embeddings = encoder.Encode(new[] { "office item: title is Pen" });
         Assert.Equal(new long[] { 1, 64 }, embeddings.shape);
         Assert.DoesNotContain("adapter=none", encoder.Fingerprint);
+    }
+
+    [Fact]
+    public void Finetune_bert_on_the_packaged_minilm_then_embed_with_the_adapter()
+    {
+        var root = TestModels.TempFolder();
+        var data = Path.Combine(root, "data");
+        var items = new[] { ("Stapler", "Swingline"), ("Pen", "Bic"), ("Paper", "Hammermill"), ("Tape", "Scotch") };
+        PreparedDatasetStore.Save(new PreparedDataset(
+            "office",
+            new[] { "u1", "u2" },
+            items.Select((_, i) => $"i{i + 1}").ToArray(),
+            new[] { new[] { 1, 2, 3 }, new[] { 2, 3, 4 } },
+            items.Select(i => new ItemAttributes(new[] { KeyValuePair.Create("title", i.Item1), KeyValuePair.Create("brand", i.Item2) })).ToArray()), data);
+        var adapter = Path.Combine(root, "adapter");
+
+        var (code, output, error) = Run("finetune", "--encoder", "bert", "--model", "minilm", "--data", data, "--out", adapter,
+            "--epochs", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "16", "--lr", "1e-2", "--checkpoint-every", "1");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("Saved adapter", output);
+        Assert.True(File.Exists(Path.Combine(adapter, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(adapter, "checkpoints", "checkpoint-2", "optimizer.bin")));
+        using var raw = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions()));
+        using var tuned = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions { AdapterPath = adapter }));
+        var texts = new[] { "office item: title is Pen, brand is Bic" };
+        using var before = raw.Encode(texts);
+        using var after = tuned.Encode(texts);
+        Assert.Equal(new long[] { 1, 384 }, after.shape);
+        Assert.False(before.allclose(after), "the fine-tuned adapter changes the embedding");
+        Assert.NotEqual(raw.Fingerprint, tuned.Fingerprint);
+
+        // Run again: the finished checkpoint is resumed, nothing is trained twice.
+        var again = Run("finetune", "--model", "minilm", "--data", data, "--out", adapter,
+            "--epochs", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "16", "--lr", "1e-2", "--checkpoint-every", "1");
+        Assert.True(again.Code == 0, again.Error + again.Output);
+        Assert.Contains("resumed from step 2", again.Output);
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)
