@@ -12,7 +12,7 @@ namespace LlmCfsr.Cli;
 internal static class ThreadsOption
 {
     /// <summary>Adds the option to <paramref name="root"/> and its subcommands and applies it before every command's action.</summary>
-    public static void Attach(RootCommand root)
+    public static void Attach(Command root)
     {
         var threads = new Option<int>("--threads")
         {
