@@ -63,6 +63,15 @@ internal sealed class MiniLmModel : IDisposable
 
     public void Dispose() => Session.Dispose();
 
+    /// <summary>Where the weights come from, for messages and fingerprints.</summary>
+    public static string ModelDescription => $"{ResourceAssembly} {PackageVersion} model.onnx";
+
+    /// <summary>The all-MiniLM-L6-v2 ONNX graph (the BERT plugin reads its initialisers).</summary>
+    public static Stream OpenModel() => OpenResource(OpenResourceAssembly(), ModelResource);
+
+    /// <summary>The uncased WordPiece vocabulary.</summary>
+    public static Stream OpenVocabulary() => OpenResource(OpenResourceAssembly(), VocabularyResource);
+
     private static Assembly OpenResourceAssembly()
     {
         try
