@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LlmCfsr.Data;
 using LlmCfsr.Evaluation;
+using LlmCfsr.Storage;
 using LlmCfsr.Training;
 
 namespace LlmCfsr.Cli.Commands;
@@ -36,6 +37,8 @@ public static class EvaluateCommand
                 {
                     throw new ArgumentException($"{run.Path} holds no run ({Path.GetFileName(run.Manifest)} is missing).");
                 }
+                // The report is written into the run folder: never beside a training that is still writing it.
+                using var runLock = FolderLock.Acquire(run.Path);
                 var manifest = RunManifest.Read(run.Manifest);
                 var split = parseResult.GetValue(splitOption)!.Trim().ToLowerInvariant() switch
                 {

@@ -115,6 +115,27 @@ public sealed class RunProbeTests
     }
 
     [Fact]
+    public void EvaluateRefusesARunAWriterHoldsAndWritesNothingIntoIt()
+    {
+        var root = TestDatasets.TempFolder();
+        var data = PreparedData(root);
+        var run = Path.Combine(root, "run");
+        Assert.Equal(0, Run(Train(data, run)).Exit);
+        string[] RunFiles() => Directory.GetFiles(run).Where(f => !Path.GetFileName(f).StartsWith(FolderLock.FileName, StringComparison.Ordinal)).Order().ToArray();
+        var before = RunFiles();
+
+        using (FolderLock.Acquire(run))
+        {
+            var (exit, _, error) = Run("evaluate", "--run", run, "--protocol", "full");
+            Assert.Equal(1, exit);
+            AssertOneLineError(error, $"PID {Environment.ProcessId}");
+            Assert.Equal(before, RunFiles());
+        }
+        Assert.Equal(0, Run("evaluate", "--run", run, "--protocol", "full").Exit);
+        Assert.True(File.Exists(Path.Combine(run, "metrics-test-full.json")));
+    }
+
+    [Fact]
     public void CompareChecksEveryModelAndInputBeforeTraining()
     {
         var root = TestDatasets.TempFolder();
