@@ -13,6 +13,7 @@ namespace LlmCfsr.Backbones.Tests.Training;
 /// either reproduce the uninterrupted run exactly or refuse with the damaged file named; it never finishes with
 /// other numbers.
 /// </summary>
+[Collection(TorchRandomStateCollection.Name)]
 public sealed class CheckpointFaultInjectionTests
 {
     private static readonly PreparedDataset Data = CyclicDataset.Create();

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace LlmCfsr.Backbones.Tests.Training;
 
+[Collection(TorchRandomStateCollection.Name)]
 public sealed class RecommenderTrainerTests
 {
     private static readonly PreparedDataset Data = CyclicDataset.Create();

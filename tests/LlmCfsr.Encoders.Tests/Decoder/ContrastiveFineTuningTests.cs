@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace LlmCfsr.Encoders.Tests.Decoder;
 
+[Collection(TorchRandomStateCollection.Name)]
 public sealed class ContrastiveFineTuningTests
 {
     private static readonly ItemAttributes[] Items =
