@@ -157,7 +157,11 @@ public sealed class ComparisonRunner
             var previous = RunManifest.Read(runDirectory.Manifest);
             bool sameOptions = previous.Options with { Device = training.Device } == training
                 && previous.Dataset.Fingerprint == dataset.Fingerprint;
-            reuse = sameOptions && previous.Completed && File.Exists(runDirectory.BestWeights);
+            // The long-tail groups only split the test reports (never training or model selection), so a completed
+            // run is reused and re-evaluated under other groups.
+            bool sameTraining = previous.Options with { Device = training.Device, LongTail = training.LongTail } == training
+                && previous.Dataset.Fingerprint == dataset.Fingerprint;
+            reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
         }
 
