@@ -151,10 +151,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     private static Tensor TrimPadding(Tensor items)
     {
         long length = items.shape[1];
-        // any() over the ids themselves (non-zero = real item) passes no Scalar: a Scalar converted implicitly for
-        // ne(0) can be finalized by the GC while libtorch still reads it (seen as "toLong ... Expected false to be
-        // true" in long Office runs).
-        var columnHasItem = items.any(0);
+        var columnHasItem = items.ne(0).any(0);
         // argmax over the 0/1 column flags finds the first column holding a real item (0 if there is none).
         long first = columnHasItem.any().item<bool>() ? columnHasItem.to(ScalarType.Int32).argmax().item<long>() : length - 1;
         return first == 0 ? items : items.narrow(1, first, length - first);
