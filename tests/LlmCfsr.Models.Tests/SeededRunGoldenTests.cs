@@ -1,6 +1,8 @@
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Models.Tests;
@@ -75,6 +77,23 @@ public sealed class SeededRunGoldenTests
             Assert.True(Math.Abs(expected.Ndcg - result.Manifest.Test!["NDCG@10"]) < 1e-4, $"{model}: NDCG@10 {result.Manifest.Test["NDCG@10"]}, recorded {expected.Ndcg}.");
             Assert.True(Math.Abs(expected.Hr - result.Manifest.Test["HR@10"]) < 1e-4, $"{model}: HR@10 {result.Manifest.Test["HR@10"]}, recorded {expected.Hr}.");
         }
+    }
+
+    [Fact]
+    public void FittingAModelTheCallerBuiltReproducesTheRecordedRun()
+    {
+        using var services = TestServices.Build();
+        var options = Tiny("sasrec");
+        // Train seeds torch, then builds the model: a caller that does the same fits the same numbers.
+        manual_seed(options.Seed);
+        var encoder = services.GetRequiredService<ComponentCatalog>().SequenceEncoder("sasrec").Create(options.Backbone);
+        using var model = new IdOnlyRecommender("sasrec", Fixtures.Small.ItemCount, options.MaxLength, encoder);
+        var fit = services.GetRequiredService<RecommenderTrainer>().Fit(model, Fixtures.Small, options);
+        Assert.Equal("bce", fit.Loss);
+        Assert.Equal(2, fit.History.Count);
+        Assert.Equal(Recorded["sasrec"].Losses[1], fit.History[1].Loss, 4);
+        var test = RankingEvaluator.Evaluate(model, Fixtures.Small, DataSplit.Test, options.EvaluationSettings());
+        Assert.Equal(Recorded["sasrec"].Ndcg, test.Groups[EvaluationGroupNames.Overall].Metrics["NDCG@10"], 4);
     }
 
     [Fact]
