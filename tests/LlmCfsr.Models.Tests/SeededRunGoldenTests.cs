@@ -103,7 +103,7 @@ public sealed class SeededRunGoldenTests
         var run = new RunDirectory(Path.Combine(AppContext.BaseDirectory, "fixtures", "run-format-1-sasrec"));
         var manifest = RunManifest.Read(run.Manifest);
         using var services = TestServices.Build();
-        using var model = TrainedRun.LoadBestModel(services, run, Fixtures.Small, CPU);
+        using var model = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, Fixtures.Small, CPU);
         var report = RankingEvaluator.Evaluate(model, Fixtures.Small, DataSplit.Test, manifest.Options.EvaluationSettings());
         Assert.Equal(Recorded["sasrec"].Ndcg, manifest.Test!["NDCG@10"], 12);
         Assert.Equal(manifest.Test["NDCG@10"], report.Groups[EvaluationGroupNames.Overall].Metrics["NDCG@10"], 6);

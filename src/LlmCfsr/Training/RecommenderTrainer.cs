@@ -66,12 +66,13 @@ public sealed class RecommenderTrainer
         options.Validate();
         var dataset = request.Dataset;
         var modelFactory = _catalog.RecommenderModel(options.Model);
+        ModelInputRequirements.Validate(modelFactory, options);
         var evaluation = options.EvaluationSettings();
 
         using var run = TrainingRun.Open(request, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
         torch.manual_seed(options.Seed);
-        var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
+        var (model, inputs) = CreateModel(modelFactory, dataset, options, _catalog);
         try
         {
             var loss = ResolveLoss(model, options);
@@ -204,9 +205,9 @@ public sealed class RecommenderTrainer
     /// inputs <paramref name="options"/> names (embeddings, teacher run); returns the inputs' records for run.json.
     /// </summary>
     internal static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
-        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, IServiceProvider services, ComponentCatalog catalog)
+        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, ComponentCatalog catalog)
     {
-        var (context, inputs) = ModelInputs.Load(options, dataset, services, catalog);
+        var (context, inputs) = ModelInputs.Load(options, dataset, catalog);
         try
         {
             return (factory.Create(context), inputs);
