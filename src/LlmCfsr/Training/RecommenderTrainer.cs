@@ -50,8 +50,9 @@ public sealed class RecommenderTrainer
     }
 
     /// <summary>
-    /// Trains the model <see cref="TrainingOptions.Model"/> names in a run directory: builds it (after seeding torch
-    /// with <see cref="TrainingOptions.Seed"/>) with the inputs the options name, fits it with a checkpoint after every
+    /// Trains the model <see cref="TrainingOptions.Model"/> names in a run directory: builds it (after seeding torch's
+    /// default generator with <see cref="TrainingOptions.Seed"/>; its previous state is restored when <c>Train</c>
+    /// returns, as is the thread count) with the inputs the options name, fits it with a checkpoint after every
     /// epoch (or resumes from the last one), evaluates the best weights on the test split and publishes the run.
     /// Returns the model (best weights, evaluation mode; the caller disposes it), the manifest and the test report.
     /// </summary>
@@ -71,6 +72,7 @@ public sealed class RecommenderTrainer
 
         using var run = TrainingRun.Open(request, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
+        using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
         var (model, inputs) = CreateModel(modelFactory, dataset, options, _catalog);
         try
