@@ -30,21 +30,7 @@ public sealed class SeededRunGoldenTests
         ["llm-cfsr-no-sharing"] = ([2.5535025596618652, 1.8875799576441448], 0.17104484235774414, 0.38333333333333336),
     };
 
-    private static TrainingOptions Tiny(string model) => new()
-    {
-        Model = model,
-        Epochs = 2,
-        Patience = 5,
-        BatchSize = 16,
-        LearningRate = 5e-3,
-        MaxLength = 6,
-        HiddenSize = 8,
-        Layers = 1,
-        Heads = 2,
-        Dropout = 0.1,
-        Seed = 11,
-        EvaluationProtocol = "full",
-    };
+    private static TrainingOptions Tiny(string model) => TrainerInputsTests.Tiny(model, embeddings: null) with { Seed = 11 };
 
     [Fact]
     public void SeededRunsReproduceTheMetricsRecordedBeforeTheRefactoring()

@@ -11,7 +11,8 @@ namespace LlmCfsr.Models.Tests;
 /// <summary>The trainer loads, checks and records model inputs; the CLI exposes them; LLM-CFSR training does not leak tensors.</summary>
 public sealed class TrainerInputsTests
 {
-    private static TrainingOptions Tiny(string model, string? embeddings) => new()
+    /// <summary>Two epochs of a tiny model on <see cref="Fixtures.Small"/>, full-catalogue evaluation.</summary>
+    internal static TrainingOptions Tiny(string model, string? embeddings) => new()
     {
         Model = model,
         Epochs = 2,

@@ -29,6 +29,18 @@ public static class RecommenderModelBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers a model by its creation function under <paramref name="name"/>: the model class and its options are
+    /// all a new method needs (docs/architecture.md "Add a model"). <paramref name="inputs"/> are checked before
+    /// training; <paramref name="teacher"/> names the id-only model a <see cref="ModelInput.TeacherRun"/> must hold.
+    /// </summary>
+    public static ILlmCfsrBuilder AddRecommenderModel(this ILlmCfsrBuilder builder, string name, ModelInput inputs,
+        Func<RecommenderModelContext, SequentialRecommender> create, string? teacher = null)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return builder.AddRecommenderModel(name, _ => new DelegateRecommenderModelFactory(ComponentRegistration.NormalizeName(name), inputs, teacher, create));
+    }
+
     /// <summary>Registers the id-only baseline over the backbone registered as <paramref name="backbone"/>, as model <paramref name="backbone"/>.</summary>
     public static ILlmCfsrBuilder AddIdOnlyRecommender(this ILlmCfsrBuilder builder, string backbone)
         => builder.AddRecommenderModel<IdOnlyRecommenderFactory>(backbone);
