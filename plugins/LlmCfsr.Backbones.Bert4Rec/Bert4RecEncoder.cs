@@ -62,7 +62,9 @@ public sealed class Bert4RecEncoder : SequenceEncoderModule
             x = where(maskedPositions.to(ScalarType.Bool).unsqueeze(-1), mask_embedding.to(x.dtype), x);
         }
         // Positions count from the end of the window: the newest column always has the last position.
-        var positionIds = arange(MaxLength - length, MaxLength, dtype: ScalarType.Int64, device: device);
+        using var firstPosition = (MaxLength - length).ToScalar();
+        using var endPosition = MaxLength.ToScalar();
+        var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
         var real = realMask.to(x.dtype).unsqueeze(-1);
         x = input_dropout.call(input_norm.call(x + positions.call(positionIds).unsqueeze(0))) * real;
         // Every query sees every real key, and itself so that padding rows never get an empty (NaN) softmax.

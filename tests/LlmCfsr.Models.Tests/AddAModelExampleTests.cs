@@ -36,8 +36,9 @@ public sealed class MeanPoolRecommender : SequentialRecommender
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
     {
         using var scope = NewDisposeScope();
-        var real = items.gt(0).unsqueeze(-1).to_type(ScalarType.Float32);
-        var means = item_embeddings.call(items).mul(real).cumsum(1).div(real.cumsum(1).clamp_min(1));
+        using var one = 1.ToScalar();
+        var real = ItemIds.IsReal(items).unsqueeze(-1).to_type(ScalarType.Float32);
+        var means = item_embeddings.call(items).mul(real).cumsum(1).div(real.cumsum(1).clamp_min(one));
         return (projection is null ? means : projection.call(means)).MoveToOuterDisposeScope();
     }
 
