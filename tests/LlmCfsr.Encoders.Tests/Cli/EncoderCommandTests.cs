@@ -3,6 +3,7 @@ using LlmCfsr.Cli;
 using LlmCfsr.Data;
 using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Encoders.Tests.Cli;
 
@@ -83,7 +84,7 @@ public sealed class EncoderCommandTests
 
         Assert.True(code == 0, error + output);
         Assert.Contains("Saved adapter", output);
-        Assert.True(File.Exists(Path.Combine(adapter, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(adapter, ChecksumManifest.FileName)));
         Assert.True(File.Exists(Path.Combine(adapter, "checkpoints", "checkpoint-2", "optimizer.bin")));
         using var raw = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions()));
         using var tuned = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions { AdapterPath = adapter }));
