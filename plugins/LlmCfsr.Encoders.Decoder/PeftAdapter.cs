@@ -22,6 +22,20 @@ internal static class PeftAdapter
     /// <summary>The files of an adapter folder.</summary>
     internal static IReadOnlyList<string> Files { get; } = [ConfigFile, WeightsFile];
 
+    /// <summary>
+    /// What an embedding cache records as <c>ISemanticEncoder.Adapter</c>: the adapter folder and the SHA-256 of its
+    /// weights, or null when <paramref name="folder"/> is blank (no adapter).
+    /// </summary>
+    public static string? Identity(string? folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            return null;
+        }
+        using var stream = File.OpenRead(Path.Combine(folder, WeightsFile));
+        return $"{Path.GetFullPath(folder)}#{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))}";
+    }
+
     public static void Save(ILoraAdaptable lm, string folder, string baseModelNameOrPath)
     {
         var settings = lm.Lora ?? throw new InvalidOperationException("The model carries no LoRA adapter to save.");
