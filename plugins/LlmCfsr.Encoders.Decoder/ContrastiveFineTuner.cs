@@ -49,6 +49,10 @@ public static class ContrastiveFineTuner
         {
             throw new ArgumentException($"CFT needs at least two views per item (got {views.ViewCount}).", nameof(views));
         }
+        if (options.Objective == ContrastiveObjective.Scft && views.ViewCount != 2)
+        {
+            throw new ArgumentException($"SCFT contrasts exactly two views per item (got {views.ViewCount}).", nameof(views));
+        }
         var eligible = Enumerable.Range(0, items.Count).Where(i => items[i].Pairs.Any(p => !string.IsNullOrWhiteSpace(p.Value))).ToArray();
         if (eligible.Length < 2)
         {
@@ -107,12 +111,7 @@ public static class ContrastiveFineTuner
                     }
                     var perView = embeddings.split(tokens[0].Count, dim: 0);
                     var scale = logScale.exp().clamp_max(MaxLogitScale);
-                    var loss = options.Objective switch
-                    {
-                        ContrastiveObjective.CfsrPaper => ContrastiveLoss.CfsrPaper(perView, scale),
-                        ContrastiveObjective.InfoNce => ContrastiveLoss.InfoNce(perView, scale),
-                        _ => ContrastiveLoss.SupervisedContrastive(perView, scale),
-                    };
+                    var loss = ContrastiveLoss.Of(options.Objective, perView, scale);
                     (loss / microBatches.Count).backward();
                     stepLoss += loss.item<float>() / microBatches.Count;
                     itemsThisRun += tokens[0].Count;

@@ -28,6 +28,7 @@ public sealed class ContrastiveFineTuningTests
     [InlineData(ContrastiveObjective.CfsrPaper, ContrastiveSimilarity.Cosine, false)]
     [InlineData(ContrastiveObjective.InfoNce, ContrastiveSimilarity.Cosine, false)]
     [InlineData(ContrastiveObjective.SupervisedContrastive, ContrastiveSimilarity.Cosine, true)]
+    [InlineData(ContrastiveObjective.Scft, ContrastiveSimilarity.InnerProduct, false)]
     public void Cft_lowers_the_loss_and_pulls_views_of_an_item_together(ContrastiveObjective objective, ContrastiveSimilarity similarity, bool shuffle)
     {
         using var encoder = OpenStories260K();
@@ -39,7 +40,9 @@ public sealed class ContrastiveFineTuningTests
             Epochs = 25, BatchSize = 8, LearningRate = 1e-2, MaxTokens = 48, Objective = objective, Similarity = similarity, InitialTemperature = 0.5, Seed = 5,
         };
         // Held-out views, drawn once with their own seed, measure the effect of training.
-        var evaluation = new AttributeViewGenerator(views, seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic);
+        var evaluation = objective == ContrastiveObjective.Scft
+            ? new ShuffleDropViews(seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic)
+            : new AttributeViewGenerator(views, seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic);
         var (lossBefore, gapBefore) = Measure(encoder, evaluation, options, options.InitialTemperature);
 
         var progress = new List<ContrastiveTrainingProgress>();
@@ -218,6 +221,20 @@ public sealed class ContrastiveFineTuningTests
     }
 
     [Fact]
+    public void Scft_objective_is_llmembs_soft_target_loss_at_temperature_one_over_the_scale()
+    {
+        // X = Y = [e1, e2] at τ = 2 (logit scale 0.5). Logits X·Yᵀ/τ = I/2; targets softmax((X·Xᵀ + Y·Yᵀ)/2 · τ) =
+        // softmax(2·I) row-wise = (e²/(1+e²), 1/(1+e²)). Row 1: −[t₁(½ − ln(1+√e)) + t₂(−ln(1+√e))] = ln(1+√e) − ½·e²/(1+e²)
+        //   = 0.9740769 − 0.4403985 = 0.5336784; row 2 and the transposed direction are the same by symmetry.
+        var a = torch.tensor(new float[] { 1, 0, 0, 1 }, new long[] { 2, 2 });
+        var scale = torch.tensor(0.5f);
+        Assert.Equal(0.5336784, ContrastiveLoss.Of(ContrastiveObjective.Scft, new[] { a, a.clone() }, scale).item<float>(), 5);
+        Assert.Throws<ArgumentException>(() => ContrastiveLoss.Of(ContrastiveObjective.Scft, new[] { a, a.clone(), a.clone() }, scale));
+        // The dispatch gives every other objective its own loss.
+        Assert.Equal(ContrastiveLoss.CfsrPaper(new[] { a, a.clone() }, scale).item<float>(), ContrastiveLoss.Of(ContrastiveObjective.CfsrPaper, new[] { a, a.clone() }, scale).item<float>());
+    }
+
+    [Fact]
     public void Length_sorted_chunks_embed_exactly_like_one_padded_batch_and_keep_the_graph()
     {
         using var encoder = OpenStories260K();
@@ -259,12 +276,7 @@ public sealed class ContrastiveFineTuningTests
         var normalized = raw.Select(e => nn.functional.normalize(e, p: 2, dim: -1)).ToArray();
         var inLoss = options.Similarity == ContrastiveSimilarity.Cosine ? normalized : raw;
         var scale = torch.tensor((float)(1 / temperature));
-        double loss = options.Objective switch
-        {
-            ContrastiveObjective.CfsrPaper => ContrastiveLoss.CfsrPaper(inLoss, scale).item<float>(),
-            ContrastiveObjective.InfoNce => ContrastiveLoss.InfoNce(inLoss, scale).item<float>(),
-            _ => ContrastiveLoss.SupervisedContrastive(inLoss, scale).item<float>(),
-        };
+        double loss = ContrastiveLoss.Of(options.Objective, inLoss, scale).item<float>();
         var similarities = torch.matmul(inLoss[0], inLoss[1].t());
         long n = similarities.shape[0];
         var diagonal = similarities.diagonal().mean().item<float>();
