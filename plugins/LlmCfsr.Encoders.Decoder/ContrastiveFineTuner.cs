@@ -113,7 +113,7 @@ public static class ContrastiveFineTuner
                     var scale = logScale.exp().clamp_max(MaxLogitScale);
                     var loss = ContrastiveLoss.Of(options.Objective, perView, scale);
                     (loss / microBatches.Count).backward();
-                    stepLoss += loss.item<float>() / microBatches.Count;
+                    stepLoss += ReadScalar(loss) / microBatches.Count;
                     itemsThisRun += tokens[0].Count;
                 }
                 optimizer.step();
@@ -179,7 +179,7 @@ public static class ContrastiveFineTuner
             var state = new JsonObject
             {
                 ["step"] = step,
-                ["log_logit_scale"] = logScale.item<float>(),
+                ["log_logit_scale"] = ReadScalar(logScale),
                 ["losses"] = new JsonArray(losses.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
                 ["fingerprint"] = Fingerprint(encoder, plan, views, options),
             };
@@ -259,5 +259,17 @@ public static class ContrastiveFineTuner
             + $"|items={plan.ItemCount}|views={views.ViewCount} drop={views.DropProbability} shuffle={views.Shuffle}|epochs={o.Epochs} max-steps={o.MaxSteps} batch={o.BatchSize} budget={o.TokenBudget} accum={o.GradientAccumulationSteps}"
             + $"|lr={o.LearningRate} temperature-lr={o.EffectiveTemperatureLearningRate} wd={o.WeightDecay} tau0={o.InitialTemperature}|{o.Objective} {o.Similarity}|max-tokens={o.MaxTokens}|seed={o.Seed}");
 
-    private static double Temperature(Tensor logScale) => 1.0 / Math.Min(Math.Exp(logScale.item<float>()), MaxLogitScale);
+    private static double Temperature(Tensor logScale) => 1.0 / Math.Min(Math.Exp(ReadScalar(logScale)), MaxLogitScale);
+
+    /// <summary>
+    /// The value of a one-element tensor, copied out of its memory rather than through <c>item</c>: <c>item</c> returns a
+    /// native <c>c10::Scalar</c> whose managed wrapper is no longer referenced once its handle is passed to the native
+    /// conversion, so a garbage collection at that moment can free the scalar while it is read (seen as
+    /// "c10::Scalar::toFloat: Expected false to be true" under load). The copies live in a dispose scope until read.
+    /// </summary>
+    private static float ReadScalar(Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray()[0];
+    }
 }
