@@ -61,6 +61,7 @@ public static class NeighbourLabelAgreement
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
+            using var excluded = double.NegativeInfinity.ToScalar();
             var unit = nn.functional.normalize(embeddings.to(ScalarType.Float32), p: 2, dim: 1);
             for (long start = 0; start < items; start += RowsPerBlock)
             {
@@ -68,7 +69,7 @@ public static class NeighbourLabelAgreement
                 using var block = torch.NewDisposeScope();
                 var similarities = torch.matmul(unit.narrow(0, start, rows), unit.t());
                 // An item is not its own neighbour.
-                similarities.diagonal(offset: start).fill_(double.NegativeInfinity);
+                similarities.diagonal(offset: start).fill_(excluded);
                 var nearest = similarities.topk(k, dim: 1).indexes.data<long>().ToArray();
                 for (int row = 0; row < rows; row++)
                 {

@@ -259,7 +259,8 @@ public sealed class ContrastiveFineTuningTests
 
         Assert.Equal(padded.shape, chunked.shape);
         Assert.True(chunked.allclose(padded, rtol: 1e-4, atol: 1e-5), $"largest difference {(chunked - padded).abs().max().item<float>()}");
-        chunked.pow(2).sum().backward();
+        using var two = 2.ToScalar();
+        chunked.pow(two).sum().backward();
         Assert.All(encoder.LoraParameters(), p => Assert.True(p.Parameter.grad is not null && p.Parameter.grad.abs().sum().item<float>() > 0, p.Name));
     }
 
