@@ -12,7 +12,7 @@ namespace LlmCfsr.Encoders.Bert;
 /// the Hugging Face names (<c>encoder.layer.0.attention.self.query.weight</c>, ...). <see cref="Embed"/> mean-pools the
 /// last layer over non-padding tokens, as sentence-transformers' <c>Pooling(mean)</c>, optionally L2-normalised.
 /// </summary>
-public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptable
+public sealed class BertModel : LoraAdaptableModel
 {
     /// <summary>The projections LoRA may adapt (PEFT target names): attention query, key, value, and every <c>dense</c>
     /// (attention output, feed-forward in and out).</summary>
@@ -48,10 +48,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptabl
     public Device Device { get; }
 
     /// <inheritdoc />
-    public LoraSettings? Lora { get; private set; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> LoraTargetModules => DefaultLoraTargetModules;
+    public override IReadOnlyList<string> LoraTargetModules => DefaultLoraTargetModules;
 
     /// <summary>Builds a model with freshly initialised weights (normal(0, 0.02) projections and embeddings, as Hugging Face).</summary>
     public static BertModel Create(BertConfig config, ScalarType dtype = ScalarType.Float32, Device? device = null)
@@ -152,32 +149,5 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptabl
     }
 
     /// <inheritdoc />
-    public void AddLora(LoraSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (Lora is not null)
-        {
-            throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
-        }
-        LoraProjections.Add(this, Projections(), settings, LoraTargetModules);
-        Lora = settings;
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters() => LoraProjections.Parameters(this);
-
-    /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters.</summary>
-    public void MergeLora()
-    {
-        LoraProjections.Merge(Projections());
-        Lora = null;
-    }
-
-    /// <summary>Saves the LoRA weights as a PEFT adapter (<c>adapter_model.safetensors</c> + <c>adapter_config.json</c>).</summary>
-    public void SaveLoraAdapter(string folder, string baseModelNameOrPath) => PeftAdapter.Save(this, folder, baseModelNameOrPath);
-
-    /// <summary>Adds the PEFT adapter saved in <paramref name="folder"/> and loads its weights.</summary>
-    public void LoadLoraAdapter(string folder) => PeftAdapter.Load(this, folder);
-
-    private IEnumerable<(string Name, DecoderLinear Projection)> Projections() => _encoder.Layers.SelectMany(layer => layer.Projections());
+    internal override IEnumerable<(string Name, DecoderLinear Projection)> Projections() => _encoder.Layers.SelectMany(layer => layer.Projections());
 }

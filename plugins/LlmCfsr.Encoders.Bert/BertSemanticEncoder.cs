@@ -59,6 +59,9 @@ public sealed class BertSemanticEncoder : ISemanticEncoder
     /// <summary>Model (package version, or folder with hashes of config and weights), adapter weights hash, dtype, token limit, normalisation.</summary>
     public string Fingerprint => _fingerprint.Value;
 
+    /// <summary>The LoRA adapter folder and the hash of its weights, or null when no adapter is applied (caches record it, and their kind follows).</summary>
+    public string? Adapter => PeftAdapter.Identity(_options.AdapterPath);
+
     /// <inheritdoc />
     public Tensor Encode(IReadOnlyList<string> texts, SemanticEncodingOptions? options = null, CancellationToken cancellationToken = default)
     {

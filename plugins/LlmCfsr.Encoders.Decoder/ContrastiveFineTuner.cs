@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmCfsr.Data;
 using LlmCfsr.Prompts;
+using LlmCfsr.Storage;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ namespace LlmCfsr.Encoders.Decoder;
 /// Qwen2.5) on item texts. Each epoch shuffles the items, renders K views per item by random attribute drop (and
 /// shuffle, for LLMEmb), and packs items into micro-batches of at most <see cref="ContrastiveFineTuningOptions.BatchSize"/>
 /// items and <see cref="ContrastiveFineTuningOptions.TokenBudget"/> padded tokens; all views of a micro-batch are
-/// embedded in one pass and the loss (LLM-CFSR's by default) is minimised by AdamW with gradient accumulation and a
+/// embedded in one graph (in length-sorted chunks, so little is padded) and the loss (LLM-CFSR's by default) is minimised by AdamW with gradient accumulation and a
 /// learnable temperature in its own parameter group. Checkpoints hold the adapter, the optimizer state and the
 /// temperature; since item order, views and dropout are functions of the seed and the position, resuming from one
 /// continues exactly as if training had not stopped.
@@ -25,6 +26,7 @@ public static class ContrastiveFineTuner
     private const double MaxLogitScale = 100.0; // CLIP's clamp on 1/τ.
     private const string StateFile = "trainer_state.json";
     private const string OptimizerFile = "optimizer.bin";
+    private static readonly IReadOnlyList<string> CheckpointFiles = [.. PeftAdapter.Files, OptimizerFile, StateFile];
 
     /// <summary>Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train.</summary>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
@@ -46,6 +48,10 @@ public static class ContrastiveFineTuner
         if (views.ViewCount < 2)
         {
             throw new ArgumentException($"CFT needs at least two views per item (got {views.ViewCount}).", nameof(views));
+        }
+        if (options.Objective == ContrastiveObjective.Scft && views.ViewCount != 2)
+        {
+            throw new ArgumentException($"SCFT contrasts exactly two views per item (got {views.ViewCount}).", nameof(views));
         }
         var eligible = Enumerable.Range(0, items.Count).Where(i => items[i].Pairs.Any(p => !string.IsNullOrWhiteSpace(p.Value))).ToArray();
         if (eligible.Length < 2)
@@ -98,7 +104,7 @@ public static class ContrastiveFineTuner
                     // LoRA and base dropout draw from a seed fixed by the micro-batch, so a resumed run repeats them.
                     torch.manual_seed(options.Seed * 1_000_003L + micro);
                     var tokens = plan.Tokens(micro);
-                    var embeddings = encoder.Embed(tokens.SelectMany(v => v).ToList());
+                    var embeddings = LengthSortedEmbedding.Embed(encoder, tokens.SelectMany(v => v).ToList());
                     if (options.Similarity == ContrastiveSimilarity.Cosine || encoder.NormalizesEmbeddings)
                     {
                         embeddings = nn.functional.normalize(embeddings, p: 2, dim: -1);
@@ -107,12 +113,7 @@ public static class ContrastiveFineTuner
                     using var maxScale = MaxLogitScale.ToScalar();
                     using var shareOfStep = (1.0 / microBatches.Count).ToScalar();
                     var scale = logScale.exp().clamp_max(maxScale);
-                    var loss = options.Objective switch
-                    {
-                        ContrastiveObjective.CfsrPaper => ContrastiveLoss.CfsrPaper(perView, scale),
-                        ContrastiveObjective.InfoNce => ContrastiveLoss.InfoNce(perView, scale),
-                        _ => ContrastiveLoss.SupervisedContrastive(perView, scale),
-                    };
+                    var loss = ContrastiveLoss.Of(options.Objective, perView, scale);
                     loss.mul(shareOfStep).backward();
                     stepLoss += loss.item<float>() / microBatches.Count;
                     itemsThisRun += tokens[0].Count;
@@ -140,14 +141,14 @@ public static class ContrastiveFineTuner
     }
 
     /// <summary>
-    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing: the files are written and
-    /// flushed in a staging folder, renamed into place one by one, and a checksummed manifest is renamed in last.
-    /// Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
+    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing: its manifest is removed, each
+    /// file is written atomically (temporary file, flush, rename) and the checksum manifest (<c>SHA256SUMS</c>) is
+    /// written last. Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
     /// </summary>
     public static void SaveAdapter(ITrainableTextEncoder encoder, string folder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        AtomicFolder.WriteFiles(folder, encoder.SaveLoraAdapter);
+        WriteCheckedFolder(folder, PeftAdapter.Files, encoder.SaveLoraAdapter);
     }
 
     /// <summary>The newest complete checkpoint folder under <paramref name="folder"/>, or null.</summary>
@@ -159,7 +160,7 @@ public static class ContrastiveFineTuner
         }
         return Directory.GetDirectories(folder, "checkpoint-*")
             .Select(d => (Path: d, Step: int.TryParse(Path.GetFileName(d)["checkpoint-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1))
-            .Where(c => c.Step > 0 && AtomicFolder.IsComplete(c.Path))
+            .Where(c => c.Step > 0 && IsComplete(c.Path))
             .OrderByDescending(c => c.Step)
             .Select(c => c.Path)
             .FirstOrDefault();
@@ -169,14 +170,14 @@ public static class ContrastiveFineTuner
         ContrastiveFineTuningOptions options, AdamW optimizer, Parameter logScale, IReadOnlyList<double> losses)
     {
         var folder = Path.Combine(root, $"checkpoint-{step}");
-        AtomicFolder.Write(folder, temporary =>
+        WriteCheckedFolder(folder, CheckpointFiles, target =>
         {
-            encoder.SaveLoraAdapter(temporary);
-            using (var stream = File.Create(Path.Combine(temporary, OptimizerFile)))
-            using (var writer = new BinaryWriter(stream))
+            encoder.SaveLoraAdapter(target);
+            AtomicFileWriter.Default.Write(Path.Combine(target, OptimizerFile), stream =>
             {
+                using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
                 optimizer.save_state_dict(writer);
-            }
+            });
             var state = new JsonObject
             {
                 ["step"] = step,
@@ -184,9 +185,35 @@ public static class ContrastiveFineTuner
                 ["losses"] = new JsonArray(losses.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
                 ["fingerprint"] = Fingerprint(encoder, plan, views, options),
             };
-            File.WriteAllText(Path.Combine(temporary, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFileWriter.Default.WriteAllText(Path.Combine(target, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         });
         return folder;
+    }
+
+    /// <summary>
+    /// Writes the files of a folder so that it is either complete or recognisably not: the old manifest goes first,
+    /// every file is written atomically by <paramref name="write"/>, and the checksum manifest comes last.
+    /// </summary>
+    private static void WriteCheckedFolder(string folder, IReadOnlyList<string> files, Action<string> write)
+    {
+        Directory.CreateDirectory(folder);
+        File.Delete(ChecksumManifest.PathIn(folder));
+        write(folder);
+        ChecksumManifest.Write(AtomicFileWriter.Default, folder, files);
+    }
+
+    /// <summary>Whether <paramref name="folder"/> holds a complete checkpoint: its manifest lists every file and all match.</summary>
+    private static bool IsComplete(string folder)
+    {
+        try
+        {
+            ChecksumManifest.Verify(folder, CheckpointFiles);
+            return ChecksumManifest.Read(folder).Count == CheckpointFiles.Count;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     private static int TryResume(string root, string fingerprint, ITrainableTextEncoder encoder, AdamW optimizer, Parameter logScale, List<double> losses)

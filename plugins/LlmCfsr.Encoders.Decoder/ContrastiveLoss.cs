@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,6 +7,23 @@ namespace LlmCfsr.Encoders.Decoder;
 /// <summary>The contrastive losses of CFT over view embeddings (similarity = inner product of the rows given).</summary>
 public static class ContrastiveLoss
 {
+    /// <summary>The loss of <paramref name="objective"/> over K view tables [B, d] at logit scale <paramref name="logitScale"/> = 1/τ.</summary>
+    public static Tensor Of(ContrastiveObjective objective, IReadOnlyList<Tensor> views, Tensor logitScale)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        ArgumentNullException.ThrowIfNull(logitScale);
+        return objective switch
+        {
+            ContrastiveObjective.CfsrPaper => CfsrPaper(views, logitScale),
+            ContrastiveObjective.InfoNce => InfoNce(views, logitScale),
+            ContrastiveObjective.SupervisedContrastive => SupervisedContrastive(views, logitScale),
+            ContrastiveObjective.Scft => views.Count == 2
+                ? Scft(views[0], views[1], logitScale)
+                : throw new ArgumentException($"SCFT contrasts exactly two views per item (got {views.Count}).", nameof(views)),
+            _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown contrastive objective."),
+        };
+    }
+
     /// <summary>
     /// LLM-CFSR's CFT loss (paper §2.3.3). For views a and b of B items and logits Sᵢₖ = s·⟨aᵢ, bₖ⟩ (s = 1/τ):
     /// Lᵃᵇ = 1/B Σᵢ (−Sᵢᵢ + ln Σ_{k≠i} exp Sᵢₖ) — the positive is excluded from the denominator — and
@@ -93,5 +111,11 @@ public static class ContrastiveLoss
         var logProbabilities = logits.log_softmax(1);
         var positiveLog = logProbabilities.masked_fill(positives.logical_not(), zero).sum(1) / positives.sum(1).to(ScalarType.Float32);
         return (-positiveLog.mean()).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Scft(Tensor first, Tensor second, Tensor logitScale)
+    {
+        using var scope = torch.NewDisposeScope();
+        return SoftTargetContrastiveLoss.Compute(first, second, logitScale.reciprocal()).MoveToOuterDisposeScope();
     }
 }

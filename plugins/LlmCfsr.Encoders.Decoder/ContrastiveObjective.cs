@@ -21,4 +21,12 @@ public enum ContrastiveObjective
     /// is a positive, every view of another item a negative. Use with shuffled attribute views.
     /// </summary>
     SupervisedContrastive,
+
+    /// <summary>
+    /// LLMEmb's SCFT (official code): two views per item from <c>ShuffleDropViews</c> (the item's attributes shuffled,
+    /// the last ⌊0.4·K⌋ dropped; the view options' drop probability and shuffle do not apply) and the soft-target
+    /// symmetric loss on raw dot products (<c>SoftTargetContrastiveLoss</c>) at the learnable temperature τ
+    /// (LLMEmb starts it at 3).
+    /// </summary>
+    Scft,
 }

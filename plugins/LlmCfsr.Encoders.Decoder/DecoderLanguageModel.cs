@@ -12,7 +12,7 @@ namespace LlmCfsr.Encoders.Decoder;
 /// head. Parameters keep the Hugging Face names (<c>model.layers.0.self_attn.q_proj.weight</c>, ...), so
 /// checkpoints load without renaming. Weights may be float32, float16 or bfloat16; norms and softmax run in float32.
 /// </summary>
-public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptable
+public sealed class DecoderLanguageModel : LoraAdaptableModel
 {
     [ComponentName(Name = "model")]
     private readonly DecoderBackbone _backbone;
@@ -43,11 +43,8 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, IL
     /// <summary>Device the weights live on.</summary>
     public Device Device { get; }
 
-    /// <summary>The LoRA settings in force, or null when the model carries no (unmerged) adapter.</summary>
-    public LoraSettings? Lora { get; private set; }
-
     /// <summary>Every attention and MLP projection: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj.</summary>
-    public IReadOnlyList<string> LoraTargetModules => LoraSettings.DefaultTargetModules;
+    public override IReadOnlyList<string> LoraTargetModules => LoraSettings.DefaultTargetModules;
 
     /// <summary>
     /// Builds a model with freshly initialised weights (normal(0, 0.02) projections and embeddings, unit norms,
@@ -164,53 +161,8 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, IL
         return generated.ToArray();
     }
 
-    /// <summary>
-    /// Adds LoRA adapters to the target projections and freezes every base weight, so only LoRA weights train.
-    /// </summary>
-    public void AddLora(LoraSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (Lora is not null)
-        {
-            throw new InvalidOperationException("The model already carries a LoRA adapter; merge it first.");
-        }
-        LoraProjections.Add(this, Projections(), settings, LoraTargetModules);
-        Lora = settings;
-    }
-
-    /// <summary>The trainable LoRA parameters by Hugging Face name (e.g. <c>model.layers.0.self_attn.q_proj.lora_A.weight</c>).</summary>
-    public IReadOnlyList<(string Name, Parameter Parameter)> LoraParameters() => LoraProjections.Parameters(this);
-
-    /// <summary>Folds every LoRA update into its base weight (W += B·A·alpha/r) and drops the adapters; outputs are unchanged.</summary>
-    public void MergeLora()
-    {
-        LoraProjections.Merge(Projections());
-        Lora = null;
-    }
-
-    /// <summary>Saves the LoRA weights as a PEFT adapter (<c>adapter_model.safetensors</c> + <c>adapter_config.json</c>).</summary>
-    public void SaveLoraAdapter(string folder, string baseModelNameOrPath)
-    {
-        if (Lora is null)
-        {
-            throw new InvalidOperationException("The model carries no LoRA adapter to save.");
-        }
-        PeftAdapter.Save(this, folder, baseModelNameOrPath);
-    }
-
-    /// <summary>Adds the PEFT adapter saved in <paramref name="folder"/> and loads its weights.</summary>
-    public void LoadLoraAdapter(string folder) => PeftAdapter.Load(this, folder);
-
-    internal IEnumerable<(string Name, DecoderLinear Projection)> Projections()
-    {
-        foreach (var layer in _backbone.Layers)
-        {
-            foreach (var projection in layer.Projections())
-            {
-                yield return projection;
-            }
-        }
-    }
+    /// <inheritdoc />
+    internal override IEnumerable<(string Name, DecoderLinear Projection)> Projections() => _backbone.Layers.SelectMany(layer => layer.Projections());
 
     private void InitializeWeights()
     {

@@ -57,9 +57,7 @@ public abstract class DecoderSemanticEncoder : ISemanticEncoder
     public string Fingerprint => _fingerprint.Value;
 
     /// <summary>The LoRA adapter folder and the hash of its weights, or null when no adapter is applied.</summary>
-    public string? Adapter => string.IsNullOrWhiteSpace(_options.AdapterPath)
-        ? null
-        : $"{Path.GetFullPath(_options.AdapterPath)}#{Sha256(File.ReadAllBytes(Path.Combine(_options.AdapterPath, PeftAdapter.WeightsFile)))}";
+    public string? Adapter => PeftAdapter.Identity(_options.AdapterPath);
 
     /// <summary>The loaded model (loads it on first access).</summary>
     public DecoderLanguageModel Model

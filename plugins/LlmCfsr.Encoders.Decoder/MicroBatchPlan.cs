@@ -5,7 +5,7 @@ namespace LlmCfsr.Encoders.Decoder;
 
 /// <summary>
 /// The micro-batches of a CFT run, fixed in advance from the seed: each epoch shuffles the items and draws their
-/// views with generators seeded by (seed, epoch), tokenises them, and packs consecutive items while the micro-batch
+/// views with generators seeded by (seed, epoch) (LLMEmb's shuffle-and-drop pairs for SCFT), tokenises them, and packs consecutive items while the micro-batch
 /// stays within the item limit and the padded-token budget (items × K × longest view). A micro-batch always holds at
 /// least two items, since the other items are the negatives; a lone last item joins the previous micro-batch.
 /// </summary>
@@ -24,12 +24,23 @@ internal sealed class MicroBatchPlan
         {
             var order = (int[])eligible.Clone();
             new Random(unchecked(options.Seed * 7919 + epoch)).Shuffle(order);
-            var generator = new AttributeViewGenerator(views, unchecked(options.Seed * 104729 + epoch));
+            int viewSeed = unchecked(options.Seed * 104729 + epoch);
+            var generator = new AttributeViewGenerator(views, viewSeed);
+            var shuffleDrop = new ShuffleDropViews(viewSeed);
+            IEnumerable<string> Render(ItemAttributes item)
+            {
+                if (options.Objective != ContrastiveObjective.Scft)
+                {
+                    return generator.RenderViews(item, template);
+                }
+                var (first, second) = shuffleDrop.CreatePair(item);
+                return [template.Render(first), template.Render(second)];
+            }
             var current = new List<int[][]>();
             int longest = 0;
             foreach (var item in order)
             {
-                var tokens = generator.RenderViews(items[item], template).Select(text => encoder.Tokenize(text, options.MaxTokens)).ToArray();
+                var tokens = Render(items[item]).Select(text => encoder.Tokenize(text, options.MaxTokens)).ToArray();
                 int newLongest = Math.Max(longest, tokens.Max(t => t.Length));
                 bool full = current.Count >= options.BatchSize
                             || (options.TokenBudget > 0 && current.Count >= 2 && (long)(current.Count + 1) * views.ViewCount * newLongest > options.TokenBudget);

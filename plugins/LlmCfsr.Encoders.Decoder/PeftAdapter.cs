@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmCfsr.Storage;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -17,6 +18,23 @@ internal static class PeftAdapter
     internal const string ConfigFile = "adapter_config.json";
     internal const string WeightsFile = "adapter_model.safetensors";
     internal const string KeyPrefix = "base_model.model.";
+
+    /// <summary>The files of an adapter folder.</summary>
+    internal static IReadOnlyList<string> Files { get; } = [ConfigFile, WeightsFile];
+
+    /// <summary>
+    /// What an embedding cache records as <c>ISemanticEncoder.Adapter</c>: the adapter folder and the SHA-256 of its
+    /// weights, or null when <paramref name="folder"/> is blank (no adapter).
+    /// </summary>
+    public static string? Identity(string? folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            return null;
+        }
+        using var stream = File.OpenRead(Path.Combine(folder, WeightsFile));
+        return $"{Path.GetFullPath(folder)}#{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))}";
+    }
 
     public static void Save(ILoraAdaptable lm, string folder, string baseModelNameOrPath)
     {
@@ -39,7 +57,7 @@ internal static class PeftAdapter
             ["use_rslora"] = false,
             ["use_dora"] = false,
         };
-        File.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFileWriter.Default.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         SafetensorsWriter.Write(Path.Combine(folder, WeightsFile),
             lm.LoraParameters().Select(p => new KeyValuePair<string, Tensor>(KeyPrefix + p.Name, p.Parameter)));
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LlmCfsr.Storage;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace LlmCfsr.Encoders.Decoder;
 /// </summary>
 public static class SafetensorsWriter
 {
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> (replacing it), sorted by name.</summary>
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (replacing it), sorted by name.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -31,18 +32,20 @@ public static class SafetensorsWriter
         }
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
         int padding = (8 - json.Length % 8) % 8;
-        using var stream = File.Create(path);
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        AtomicFileWriter.Default.Write(path, stream =>
         {
-            writer.Write((ulong)(json.Length + padding));
-            writer.Write(json);
-            writer.Write(Enumerable.Repeat((byte)' ', padding).ToArray());
-        }
-        foreach (var (_, tensor) in ordered)
-        {
-            using var contiguous = tensor.detach().cpu().contiguous();
-            contiguous.WriteBytesToStream(stream);
-        }
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write((ulong)(json.Length + padding));
+                writer.Write(json);
+                writer.Write(Enumerable.Repeat((byte)' ', padding).ToArray());
+            }
+            foreach (var (_, tensor) in ordered)
+            {
+                using var contiguous = tensor.detach().cpu().contiguous();
+                contiguous.WriteBytesToStream(stream);
+            }
+        });
     }
 
     private static string DTypeName(ScalarType dtype, string name) => dtype switch

@@ -43,7 +43,8 @@ internal sealed class CftSuite(string? dataFolder) : IBenchmarkSuite
         {
             if (p.Step % 5 == 0 || p.Step == p.TotalSteps)
             {
-                Console.WriteLine($"   step {p.Step}/{p.TotalSteps}  loss {p.Loss:F3}  {p.ItemsPerSecond:F2} items/s  ETA {p.Remaining:hh\\:mm\\:ss}");
+                process.Refresh();
+                Console.WriteLine($"   step {p.Step}/{p.TotalSteps}  loss {p.Loss:F3}  {p.ItemsPerSecond:F2} items/s  ETA {p.Remaining:hh\\:mm\\:ss}  CPU {(process.TotalProcessorTime - cpuBefore).TotalSeconds:F0} s");
             }
         });
         var result = ContrastiveFineTuner.Train(encoder, dataset.ItemAttributes, template, views, options, progress);

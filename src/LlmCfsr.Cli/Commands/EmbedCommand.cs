@@ -45,6 +45,7 @@ public static class EmbedCommand
         {
             command.Options.Add(option);
         }
+        command.Subcommands.Add(EmbedCheckCommand.Create());
         command.SetAction((parseResult, cancellationToken) =>
         {
             var writer = parseResult.InvocationConfiguration.Output;

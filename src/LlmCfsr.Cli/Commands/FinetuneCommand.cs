@@ -15,6 +15,9 @@ namespace LlmCfsr.Cli.Commands;
 /// </summary>
 public static class FinetuneCommand
 {
+    /// <summary>The initial temperature of LLMEmb's SCFT (official code).</summary>
+    private const double LlmEmbInitialTemperature = 3.0;
+
     private static readonly Dictionary<string, string> FamilyOfEncoder = new(StringComparer.OrdinalIgnoreCase)
     {
         ["bert"] = "bert",
@@ -37,8 +40,8 @@ public static class FinetuneCommand
         var dropProbability = new Option<double>("--drop-prob") { Description = "Probability r of dropping each attribute in a view.", DefaultValueFactory = _ => 0.2 };
         var views = new Option<int>("--views") { Description = "Views K per item.", DefaultValueFactory = _ => 2 };
         var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the kept attributes of each view (LLMEmb)." };
-        var objective = new Option<string>("--objective") { Description = "paper (LLM-CFSR's CFT loss), infonce (standard InfoNCE) or supcon (LLMEmb supervised contrastive).", DefaultValueFactory = _ => "paper" };
-        objective.AcceptOnlyFromAmong("paper", "infonce", "supcon");
+        var objective = new Option<string>("--objective") { Description = "paper (LLM-CFSR's CFT loss), infonce (standard InfoNCE), supcon (supervised contrastive) or scft (LLMEmb's SCFT: shuffle-and-drop view pairs, soft-target loss).", DefaultValueFactory = _ => "paper" };
+        objective.AcceptOnlyFromAmong("paper", "infonce", "supcon", "scft");
         var similarity = new Option<string>("--similarity") { Description = "dot (inner product, the paper's) or cosine.", DefaultValueFactory = _ => "dot" };
         similarity.AcceptOnlyFromAmong("dot", "cosine");
         var template = new Option<string?>("--template") { Description = "Prompt template: beauty, fashion, yelp or generic (default: from the dataset name)." };
@@ -49,16 +52,15 @@ public static class FinetuneCommand
         var accumulation = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step.", DefaultValueFactory = _ => 1 };
         var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate of the LoRA weights.", DefaultValueFactory = _ => 1e-4 };
         var temperatureLearningRate = new Option<double?>("--temperature-lr") { Description = "AdamW learning rate of the temperature (default: --lr)." };
-        var temperature = new Option<double>("--temperature") { Description = "Initial (learnable) temperature.", DefaultValueFactory = _ => 0.07 };
+        var temperature = new Option<double?>("--temperature") { Description = "Initial (learnable) temperature (default 0.07; 3 for scft, as LLMEmb)." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest view in tokens.", DefaultValueFactory = _ => 128 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a resumable checkpoint every N steps (0 = only at the end and on Ctrl+C).", DefaultValueFactory = _ => 50 };
         var restart = new Option<bool>("--restart") { Description = "Ignore checkpoints in OUT/checkpoints and start over." };
         var seed = new Option<int>("--seed") { Description = "Seed of LoRA initialisation, item order, views and dropout.", DefaultValueFactory = _ => 42 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "Base weight dtype: float32, float16 or bfloat16.", DefaultValueFactory = _ => "float32" };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (0 = libtorch default)." };
         var command = new Command("finetune", "Contrastive fine-tuning (CFT) of a LoRA adapter on item texts; saves a PEFT-compatible adapter.");
-        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, similarity, template, epochs, maxSteps, batchSize, tokenBudget, accumulation, learningRate, temperatureLearningRate, temperature, maxTokens, checkpointEvery, restart, seed, device, dtype, threads })
+        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, similarity, template, epochs, maxSteps, batchSize, tokenBudget, accumulation, learningRate, temperatureLearningRate, temperature, maxTokens, checkpointEvery, restart, seed, device, dtype })
         {
             command.Options.Add(option);
         }
@@ -70,10 +72,6 @@ public static class FinetuneCommand
             var checkpoints = Path.Combine(outFolder, "checkpoints");
             try
             {
-                if (parseResult.GetValue(threads) is > 0 and var count)
-                {
-                    torch.set_num_threads(count);
-                }
                 var modelPath = parseResult.GetValue(model)!;
                 var folder = string.Equals(modelPath, BertTrainableEncoder.PackagedMiniLm, StringComparison.OrdinalIgnoreCase) ? modelPath : Path.GetFullPath(modelPath);
                 var dataset = PreparedDatasetStore.Load(parseResult.GetValue(data)!.FullName);
@@ -99,6 +97,13 @@ public static class FinetuneCommand
                 {
                     Directory.Delete(checkpoints, recursive: true);
                 }
+                var contrastiveObjective = parseResult.GetValue(objective) switch
+                {
+                    "infonce" => ContrastiveObjective.InfoNce,
+                    "supcon" => ContrastiveObjective.SupervisedContrastive,
+                    "scft" => ContrastiveObjective.Scft,
+                    _ => ContrastiveObjective.CfsrPaper,
+                };
                 var options = new ContrastiveFineTuningOptions
                 {
                     Epochs = parseResult.GetValue(epochs),
@@ -108,14 +113,9 @@ public static class FinetuneCommand
                     GradientAccumulationSteps = parseResult.GetValue(accumulation),
                     LearningRate = parseResult.GetValue(learningRate),
                     TemperatureLearningRate = parseResult.GetValue(temperatureLearningRate),
-                    InitialTemperature = parseResult.GetValue(temperature),
+                    InitialTemperature = parseResult.GetValue(temperature) ?? (contrastiveObjective == ContrastiveObjective.Scft ? LlmEmbInitialTemperature : 0.07),
                     MaxTokens = parseResult.GetValue(maxTokens),
-                    Objective = parseResult.GetValue(objective) switch
-                    {
-                        "infonce" => ContrastiveObjective.InfoNce,
-                        "supcon" => ContrastiveObjective.SupervisedContrastive,
-                        _ => ContrastiveObjective.CfsrPaper,
-                    },
+                    Objective = contrastiveObjective,
                     Similarity = parseResult.GetValue(similarity) == "cosine" ? ContrastiveSimilarity.Cosine : ContrastiveSimilarity.InnerProduct,
                     Seed = parseResult.GetValue(seed),
                     CheckpointEvery = parseResult.GetValue(checkpointEvery),

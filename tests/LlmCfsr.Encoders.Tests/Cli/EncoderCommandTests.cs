@@ -1,8 +1,10 @@
 using System.CommandLine;
 using LlmCfsr.Cli;
 using LlmCfsr.Data;
+using LlmCfsr.Encoders;
 using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Storage;
 
 namespace LlmCfsr.Encoders.Tests.Cli;
 
@@ -83,7 +85,7 @@ public sealed class EncoderCommandTests
 
         Assert.True(code == 0, error + output);
         Assert.Contains("Saved adapter", output);
-        Assert.True(File.Exists(Path.Combine(adapter, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(adapter, ChecksumManifest.FileName)));
         Assert.True(File.Exists(Path.Combine(adapter, "checkpoints", "checkpoint-2", "optimizer.bin")));
         using var raw = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions()));
         using var tuned = new BertSemanticEncoder(Microsoft.Extensions.Options.Options.Create(new BertEncoderOptions { AdapterPath = adapter }));
@@ -93,6 +95,10 @@ public sealed class EncoderCommandTests
         Assert.Equal(new long[] { 1, 384 }, after.shape);
         Assert.False(before.allclose(after), "the fine-tuned adapter changes the embedding");
         Assert.NotEqual(raw.Fingerprint, tuned.Fingerprint);
+        // Caches made with the adapter record it and are of kind fine-tuned.
+        Assert.False(((ISemanticEncoder)raw).IsFineTuned);
+        Assert.True(((ISemanticEncoder)tuned).IsFineTuned);
+        Assert.StartsWith(Path.GetFullPath(adapter) + "#", tuned.Adapter);
 
         // Run again: the finished checkpoint is resumed, nothing is trained twice.
         var again = Run("finetune", "--model", "minilm", "--data", data, "--out", adapter,

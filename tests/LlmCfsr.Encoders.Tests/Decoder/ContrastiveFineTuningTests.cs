@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Encoders.Decoder;
 using LlmCfsr.Encoders.Llama2;
 using LlmCfsr.Prompts;
+using LlmCfsr.Storage;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,9 +24,11 @@ public sealed class ContrastiveFineTuningTests
     };
 
     [Theory]
+    [InlineData(ContrastiveObjective.CfsrPaper, ContrastiveSimilarity.InnerProduct, false)]
     [InlineData(ContrastiveObjective.CfsrPaper, ContrastiveSimilarity.Cosine, false)]
     [InlineData(ContrastiveObjective.InfoNce, ContrastiveSimilarity.Cosine, false)]
     [InlineData(ContrastiveObjective.SupervisedContrastive, ContrastiveSimilarity.Cosine, true)]
+    [InlineData(ContrastiveObjective.Scft, ContrastiveSimilarity.InnerProduct, false)]
     public void Cft_lowers_the_loss_and_pulls_views_of_an_item_together(ContrastiveObjective objective, ContrastiveSimilarity similarity, bool shuffle)
     {
         using var encoder = OpenStories260K();
@@ -37,12 +40,16 @@ public sealed class ContrastiveFineTuningTests
             Epochs = 25, BatchSize = 8, LearningRate = 1e-2, MaxTokens = 48, Objective = objective, Similarity = similarity, InitialTemperature = 0.5, Seed = 5,
         };
         // Held-out views, drawn once with their own seed, measure the effect of training.
-        var evaluation = new AttributeViewGenerator(views, seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic);
-        var (lossBefore, gapBefore) = Measure(encoder, evaluation, options);
+        var evaluation = objective == ContrastiveObjective.Scft
+            ? new ShuffleDropViews(seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic)
+            : new AttributeViewGenerator(views, seed: 99).RenderBatch(Items, ItemPromptTemplates.Generic);
+        var (lossBefore, gapBefore) = Measure(encoder, evaluation, options, options.InitialTemperature);
 
         var progress = new List<ContrastiveTrainingProgress>();
         var result = ContrastiveFineTuner.Train(encoder, Items, ItemPromptTemplates.Generic, views, options, new SynchronousProgress(progress.Add));
-        var (lossAfter, gapAfter) = Measure(encoder, evaluation, options);
+        // The loss is measured at the temperature each model uses: with raw inner products the embedding norms train
+        // together with τ, so only the learned τ gives the trained model's own loss (before training, τ is the initial one).
+        var (lossAfter, gapAfter) = Measure(encoder, evaluation, options, result.Temperature);
 
         Assert.Equal(25, result.Losses.Count);
         Assert.Equal(Enumerable.Range(1, 25), progress.Select(p => p.Step));
@@ -81,7 +88,7 @@ public sealed class ContrastiveFineTuningTests
             var checkpoint = Path.Combine(folder, $"checkpoint-{step}");
             Assert.True(File.Exists(Path.Combine(checkpoint, "adapter_model.safetensors")));
             Assert.True(File.Exists(Path.Combine(checkpoint, "adapter_config.json")));
-            Assert.True(File.Exists(Path.Combine(checkpoint, "manifest.json")));
+            Assert.True(File.Exists(Path.Combine(checkpoint, ChecksumManifest.FileName)));
         }
         Assert.False(Directory.Exists(Path.Combine(folder, "checkpoint-1")));
         Assert.Equal(Path.Combine(folder, "checkpoint-3"), ContrastiveFineTuner.LatestCheckpoint(folder));
@@ -213,11 +220,55 @@ public sealed class ContrastiveFineTuningTests
         Assert.Equal(-4.0, ContrastiveLoss.CfsrPaper(new[] { a, a.clone() }, scale).item<float>(), 5);
     }
 
+    [Fact]
+    public void Scft_objective_is_llmembs_soft_target_loss_at_temperature_one_over_the_scale()
+    {
+        // X = Y = [e1, e2] at τ = 2 (logit scale 0.5). Logits X·Yᵀ/τ = I/2; targets softmax((X·Xᵀ + Y·Yᵀ)/2 · τ) =
+        // softmax(2·I) row-wise = (e²/(1+e²), 1/(1+e²)). Row 1: −[t₁(½ − ln(1+√e)) + t₂(−ln(1+√e))] = ln(1+√e) − ½·e²/(1+e²)
+        //   = 0.9740769 − 0.4403985 = 0.5336784; row 2 and the transposed direction are the same by symmetry.
+        var a = torch.tensor(new float[] { 1, 0, 0, 1 }, new long[] { 2, 2 });
+        var scale = torch.tensor(0.5f);
+        Assert.Equal(0.5336784, ContrastiveLoss.Of(ContrastiveObjective.Scft, new[] { a, a.clone() }, scale).item<float>(), 5);
+        Assert.Throws<ArgumentException>(() => ContrastiveLoss.Of(ContrastiveObjective.Scft, new[] { a, a.clone(), a.clone() }, scale));
+        // The dispatch gives every other objective its own loss.
+        Assert.Equal(ContrastiveLoss.CfsrPaper(new[] { a, a.clone() }, scale).item<float>(), ContrastiveLoss.Of(ContrastiveObjective.CfsrPaper, new[] { a, a.clone() }, scale).item<float>());
+    }
+
+    [Fact]
+    public void Length_sorted_chunks_embed_exactly_like_one_padded_batch_and_keep_the_graph()
+    {
+        using var encoder = OpenStories260K();
+        torch.manual_seed(4);
+        encoder.AddLora(new LoraSettings { Rank = 2, Dropout = 0 });
+        using (torch.no_grad())
+        {
+            foreach (var (_, parameter) in encoder.LoraParameters())
+            {
+                parameter.normal_(0, 0.05); // a non-zero update, so the adapters take part in what is compared
+            }
+        }
+        encoder.SetTraining(false);
+        // 80 sequences of 1 to 60 tokens in shuffled order: several chunks of different padded lengths.
+        var random = new Random(8);
+        var sequences = Enumerable.Range(0, 80).Select(i => Enumerable.Range(0, 1 + (i * 37 % 60)).Select(_ => random.Next(3, 512)).ToArray()).ToList();
+        Assert.True(sequences.Sum(s => s.Length) > 2 * LengthSortedEmbedding.ChunkTokens);
+
+        using var scope = torch.NewDisposeScope();
+        var chunked = LengthSortedEmbedding.Embed(encoder, sequences);
+        var padded = encoder.Embed(sequences);
+
+        Assert.Equal(padded.shape, chunked.shape);
+        Assert.True(chunked.allclose(padded, rtol: 1e-4, atol: 1e-5), $"largest difference {(chunked - padded).abs().max().item<float>()}");
+        using var two = 2.ToScalar();
+        chunked.pow(two).sum().backward();
+        Assert.All(encoder.LoraParameters(), p => Assert.True(p.Parameter.grad is not null && p.Parameter.grad.abs().sum().item<float>() > 0, p.Name));
+    }
+
     private static DecoderTrainableEncoder OpenStories260K()
         => new(DecoderLanguageModel.FromPretrained(TestModels.Stories260K), SentencePieceDecoderTokenizer.Load(Path.Combine(TestModels.Stories260K, "tokenizer.model")), TestModels.Stories260K);
 
-    /// <summary>The run's own loss (at its initial temperature) and the same-minus-different similarity gap (in the run's similarity) on held-out views.</summary>
-    private static (double Loss, double Gap) Measure(ITrainableTextEncoder encoder, IReadOnlyList<IReadOnlyList<string>> views, ContrastiveFineTuningOptions options)
+    /// <summary>The run's own loss (at <paramref name="temperature"/>) and the same-minus-different similarity gap (in the run's similarity) on held-out views.</summary>
+    private static (double Loss, double Gap) Measure(ITrainableTextEncoder encoder, IReadOnlyList<IReadOnlyList<string>> views, ContrastiveFineTuningOptions options, double temperature)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
@@ -225,13 +276,8 @@ public sealed class ContrastiveFineTuningTests
         var raw = views.Select(v => encoder.Embed(v.Select(t => encoder.Tokenize(t, options.MaxTokens)).ToList())).ToArray();
         var normalized = raw.Select(e => nn.functional.normalize(e, p: 2, dim: -1)).ToArray();
         var inLoss = options.Similarity == ContrastiveSimilarity.Cosine ? normalized : raw;
-        var scale = torch.tensor((float)(1 / options.InitialTemperature));
-        double loss = options.Objective switch
-        {
-            ContrastiveObjective.CfsrPaper => ContrastiveLoss.CfsrPaper(inLoss, scale).item<float>(),
-            ContrastiveObjective.InfoNce => ContrastiveLoss.InfoNce(inLoss, scale).item<float>(),
-            _ => ContrastiveLoss.SupervisedContrastive(inLoss, scale).item<float>(),
-        };
+        var scale = torch.tensor((float)(1 / temperature));
+        double loss = ContrastiveLoss.Of(options.Objective, inLoss, scale).item<float>();
         var similarities = torch.matmul(inLoss[0], inLoss[1].t());
         long n = similarities.shape[0];
         var diagonal = similarities.diagonal().mean().item<float>();
