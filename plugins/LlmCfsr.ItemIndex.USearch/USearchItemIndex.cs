@@ -9,8 +9,9 @@ namespace LlmCfsr.ItemIndex.USearch;
 /// catalogue) is scored exactly, row by row; otherwise the graph is asked for more neighbours than k (k plus the
 /// excluded rows, scaled up by the allow-list's share) and asked again with twice as many until k accepted rows
 /// come back, falling back to an exact search when the whole graph was asked. Searches run concurrently, at most
-/// one per processor: USearch serves a search only with one of its per-thread contexts, reserved when the index
-/// is built, and refuses (does not wait) when all are busy, so further callers wait here for a free one.
+/// one per processor: USearch serves a search with one of the per-thread contexts it reserves when vectors are
+/// added (one per hardware thread), and its native index fails a search that finds none free rather than waiting
+/// (as in the releases read for this plugin), so further callers wait here for a free one.
 /// </summary>
 public sealed class USearchItemIndex : IItemIndex
 {
