@@ -128,10 +128,27 @@ public sealed class RecommenderTests
     }
 
     [Fact]
+    public void ANonFiniteUserVectorIsAnErrorNotAnEmptyResult()
+    {
+        using var recommender = new Recommender(new DivergedModel(), ["a", "b", "c"], null);
+        Assert.Throws<InvalidOperationException>(() => recommender.Recommend(["a"], 2));
+    }
+
+    [Fact]
     public void SourceIdsMustMatchTheModelAndBeDistinct()
     {
         var model = new TableModel(3, 4, 1);
         Assert.Throws<ArgumentException>(() => new Recommender(model, ["a", "b"], null));
         Assert.Throws<ArgumentException>(() => new Recommender(model, ["a", "b", "a"], null));
+    }
+
+    /// <summary>A model whose weights diverged: finite item vectors, NaN user vectors.</summary>
+    private sealed class DivergedModel : IVectorScoringModel
+    {
+        public int ItemCount => 3;
+
+        public ItemVectors ItemVectors() => new([1, 0, 0, 1, 1, 1], 2);
+
+        public float[] UserVectors(IReadOnlyList<long[]> histories) => [.. Enumerable.Repeat(float.NaN, histories.Count * 2)];
     }
 }

@@ -81,6 +81,11 @@ public sealed class Recommender : IRecommender, IDisposable
         foreach (var chunk in known.Chunk(BatchSize))
         {
             var users = _model.UserVectors([.. chunk.Select(i => requests[i].Ids)]);
+            if (!Array.TrueForAll(users, float.IsFinite))
+            {
+                // A broken model (diverged weights) would otherwise rank nothing, silently.
+                throw new InvalidOperationException("The model produced a non-finite user vector; its weights are unusable for recommendation.");
+            }
             var filters = chunk.Select(i => Filter(requests[i], options, allowed, denied)).ToList();
             var matches = _index.SearchBatch(users, Math.Min(k, ItemCount), filters);
             for (int j = 0; j < chunk.Length; j++)
