@@ -85,7 +85,9 @@ public sealed class Bert4RecEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
             x = where(maskedPositions.to(ScalarType.Bool).unsqueeze(-1), mask_embedding.to(x.dtype), x);
         }
         // Positions count from the end of the window: the newest column always has the last position.
-        var positionIds = arange(_maxLength - length, _maxLength, dtype: ScalarType.Int64, device: device);
+        using var firstPosition = (_maxLength - length).ToScalar();
+        using var endPosition = _maxLength.ToScalar();
+        var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
         var real = realMask.to(x.dtype).unsqueeze(-1);
         x = input_dropout.call(input_norm.call(x + positions.call(positionIds).unsqueeze(0))) * real;
         // Every query sees every real key, and itself so that padding rows never get an empty (NaN) softmax.

@@ -69,18 +69,20 @@ public sealed class Gru4RecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequenc
         using var scope = NewDisposeScope();
         var device = itemEmbeddings.device;
         // Rows without any real item still get one step so packing accepts them; their states are unspecified.
-        var lengths = paddingMask.to(ScalarType.Int64).sum(1).clamp_min(1);
-        var columns = arange(length, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var offsets = (length - lengths).unsqueeze(1);
+        using var one = 1.ToScalar();
+        using var width = length.ToScalar();
+        var lengths = paddingMask.to(ScalarType.Int64).sum(1).clamp_min(one);
+        var columns = arange(width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var offsets = lengths.neg().add(width).unsqueeze(1);
         // Left-aligned column j of the packed input reads column (j + padding) of the left-padded input, and back.
-        var toFront = (columns + offsets).remainder(length).unsqueeze(-1).expand(-1, -1, itemEmbeddings.shape[2]);
+        var toFront = (columns + offsets).remainder(width).unsqueeze(-1).expand(-1, -1, itemEmbeddings.shape[2]);
         var front = embedding_dropout.call(itemEmbeddings).gather(1, toFront);
         using var packed = nn.utils.rnn.pack_padded_sequence(front, lengths.cpu(), batch_first: true, enforce_sorted: false);
         var (packedOutput, _) = gru.call(packed, null);
         using (packedOutput)
         {
             var (states, _) = nn.utils.rnn.pad_packed_sequence(packedOutput, batch_first: true, total_length: length);
-            var toBack = (columns - offsets).remainder(length).unsqueeze(-1).expand(-1, -1, states.shape[2]);
+            var toBack = (columns - offsets).remainder(width).unsqueeze(-1).expand(-1, -1, states.shape[2]);
             return projection.call(states.gather(1, toBack)).MoveToOuterDisposeScope();
         }
     }

@@ -81,8 +81,11 @@ public sealed class SasRecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequence
         var device = itemEmbeddings.device;
         var real = paddingMask.to(itemEmbeddings.dtype).unsqueeze(-1);
         // Left padding puts the newest item in the last column, so positions count from the end of the window.
-        var positionIds = arange(_maxLength - length, _maxLength, dtype: ScalarType.Int64, device: device);
-        var x = itemEmbeddings * _inputScale + positions.call(positionIds).unsqueeze(0);
+        using var firstPosition = (_maxLength - length).ToScalar();
+        using var endPosition = _maxLength.ToScalar();
+        var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
+        using var inputScale = _inputScale.ToScalar();
+        var x = itemEmbeddings.mul(inputScale) + positions.call(positionIds).unsqueeze(0);
         x = input_dropout.call(x) * real;
         var mask = AttentionMask(paddingMask.to(ScalarType.Bool), length, device);
         foreach (var block in blocks)

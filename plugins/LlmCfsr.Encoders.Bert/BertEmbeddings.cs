@@ -34,7 +34,8 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor inputIds)
     {
         using var scope = torch.NewDisposeScope();
-        var positions = torch.arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device);
+        using var length = inputIds.shape[1].ToScalar();
+        var positions = torch.arange(length, dtype: ScalarType.Int64, device: inputIds.device);
         // Every input is one segment (token type 0), as sentence-transformers feeds single texts.
         var summed = _words.call(inputIds) + _positions.call(positions).unsqueeze(0) + _tokenTypes.weight![0];
         return nn.functional.dropout(_norm.call(summed), _dropout, training).MoveToOuterDisposeScope();

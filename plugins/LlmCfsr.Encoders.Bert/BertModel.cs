@@ -142,7 +142,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>, ILoraAdaptabl
         using var scope = torch.NewDisposeScope();
         var mask = attentionMask.to(Device).to(ScalarType.Float32).unsqueeze(-1);
         var hidden = call(inputIds, attentionMask).to(ScalarType.Float32);
-        var pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1e-9);
+        using var countFloor = 1e-9.ToScalar();
+        var pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(countFloor);
         if (normalize)
         {
             pooled = nn.functional.normalize(pooled, p: 2, dim: -1, eps: 1e-12);

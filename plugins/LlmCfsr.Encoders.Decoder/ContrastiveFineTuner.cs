@@ -104,14 +104,16 @@ public static class ContrastiveFineTuner
                         embeddings = nn.functional.normalize(embeddings, p: 2, dim: -1);
                     }
                     var perView = embeddings.split(tokens[0].Count, dim: 0);
-                    var scale = logScale.exp().clamp_max(MaxLogitScale);
+                    using var maxScale = MaxLogitScale.ToScalar();
+                    using var shareOfStep = (1.0 / microBatches.Count).ToScalar();
+                    var scale = logScale.exp().clamp_max(maxScale);
                     var loss = options.Objective switch
                     {
                         ContrastiveObjective.CfsrPaper => ContrastiveLoss.CfsrPaper(perView, scale),
                         ContrastiveObjective.InfoNce => ContrastiveLoss.InfoNce(perView, scale),
                         _ => ContrastiveLoss.SupervisedContrastive(perView, scale),
                     };
-                    (loss / microBatches.Count).backward();
+                    loss.mul(shareOfStep).backward();
                     stepLoss += loss.item<float>() / microBatches.Count;
                     itemsThisRun += tokens[0].Count;
                 }

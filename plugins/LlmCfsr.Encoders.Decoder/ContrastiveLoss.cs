@@ -23,8 +23,9 @@ public static class ContrastiveLoss
         }
         using var scope = torch.NewDisposeScope();
         var self = torch.eye(views[0].shape[0], dtype: ScalarType.Bool, device: views[0].device);
+        using var excluded = double.NegativeInfinity.ToScalar();
         Tensor Direction(Tensor logits)
-            => (logits.masked_fill(self, double.NegativeInfinity).logsumexp(1) - logits.diagonal()).mean();
+            => (logits.masked_fill(self, excluded).logsumexp(1) - logits.diagonal()).mean();
         var terms = new List<Tensor>();
         for (int a = 0; a < views.Count; a++)
         {
@@ -51,14 +52,16 @@ public static class ContrastiveLoss
             throw new ArgumentException("InfoNCE needs at least two views per item.", nameof(views));
         }
         using var scope = torch.NewDisposeScope();
-        var labels = torch.arange(views[0].shape[0], device: views[0].device);
+        using var itemCount = views[0].shape[0].ToScalar();
+        using var two = 2.ToScalar();
+        var labels = torch.arange(itemCount, device: views[0].device);
         var terms = new List<Tensor>();
         for (int a = 0; a < views.Count; a++)
         {
             for (int b = a + 1; b < views.Count; b++)
             {
                 var logits = logitScale * torch.matmul(views[a], views[b].t());
-                terms.Add((nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)) / 2);
+                terms.Add((nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).div(two));
             }
         }
         return torch.stack(terms).mean().MoveToOuterDisposeScope();
@@ -80,12 +83,15 @@ public static class ContrastiveLoss
         var all = torch.cat(views.ToArray(), dim: 0);
         long n = all.shape[0];
         var device = all.device;
-        var itemOf = torch.arange(items, device: device).repeat(views.Count);
+        using var itemCount = items.ToScalar();
+        using var excluded = float.MinValue.ToScalar();
+        using var zero = 0.ToScalar();
+        var itemOf = torch.arange(itemCount, device: device).repeat(views.Count);
         var self = torch.eye(n, dtype: ScalarType.Bool, device: device);
         var positives = itemOf.unsqueeze(0).eq(itemOf.unsqueeze(1)).logical_and(self.logical_not());
-        var logits = (logitScale * torch.matmul(all, all.t())).masked_fill(self, float.MinValue);
+        var logits = (logitScale * torch.matmul(all, all.t())).masked_fill(self, excluded);
         var logProbabilities = logits.log_softmax(1);
-        var positiveLog = logProbabilities.masked_fill(positives.logical_not(), 0).sum(1) / positives.sum(1).to(ScalarType.Float32);
+        var positiveLog = logProbabilities.masked_fill(positives.logical_not(), zero).sum(1) / positives.sum(1).to(ScalarType.Float32);
         return (-positiveLog.mean()).MoveToOuterDisposeScope();
     }
 }

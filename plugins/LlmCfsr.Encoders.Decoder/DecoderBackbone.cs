@@ -49,11 +49,14 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
         long past = cache?.Length ?? 0;
         var device = inputIds.device;
         // Query at absolute position past + i sees keys 0..past + i that are not padding.
-        var queries = torch.arange(past, past + length, device: device).unsqueeze(1);
-        var causal = torch.arange(past + length, device: device).unsqueeze(0).le(queries);
+        using var first = past.ToScalar();
+        using var end = (past + length).ToScalar();
+        using var blocked = float.MinValue.ToScalar();
+        var queries = torch.arange(first, end, device: device).unsqueeze(1);
+        var causal = torch.arange(end, device: device).unsqueeze(0).le(queries);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keys);
-        var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), float.MinValue);
+        var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), blocked);
         var (cos, sin) = _rotary.Tables(past, length, device);
         var hidden = _tokenEmbedding.call(inputIds);
         int index = 0;

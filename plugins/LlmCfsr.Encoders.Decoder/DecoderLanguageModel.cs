@@ -111,15 +111,17 @@ public sealed class DecoderLanguageModel : nn.Module<Tensor, Tensor, Tensor>, IL
         var mask = attentionMask.to(Device);
         var hidden = HiddenStates(inputIds, mask).to(ScalarType.Float32);
         var lengths = mask.to(ScalarType.Int64).sum(1);
+        using var one = 1.ToScalar();
+        using var zero = 0.ToScalar();
         Tensor pooled;
         if (pooling == EmbeddingPooling.Mean)
         {
             var weights = mask.to(ScalarType.Float32).unsqueeze(-1);
-            pooled = (hidden * weights).sum(1) / lengths.clamp_min(1).to(ScalarType.Float32).unsqueeze(-1);
+            pooled = (hidden * weights).sum(1) / lengths.clamp_min(one).to(ScalarType.Float32).unsqueeze(-1);
         }
         else
         {
-            var last = (lengths - 1).clamp_min(0).view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
+            var last = lengths.sub(one).clamp_min(zero).view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
             pooled = hidden.gather(1, last).squeeze(1);
         }
         if (normalize)

@@ -41,7 +41,8 @@ internal sealed class DecoderLinear : nn.Module<Tensor, Tensor>
         }
         using var scope = torch.NewDisposeScope();
         var x = nn.functional.dropout(input.to(ScalarType.Float32), _loraDropout, training);
-        var update = _loraB.call(_loraA.call(x)) * _loraScaling;
+        using var scaling = _loraScaling.ToScalar();
+        var update = _loraB.call(_loraA.call(x)).mul(scaling);
         return (output + update.to(output.dtype)).MoveToOuterDisposeScope();
     }
 
@@ -75,7 +76,8 @@ internal sealed class DecoderLinear : nn.Module<Tensor, Tensor>
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
-            var delta = torch.matmul(_loraB.weight!, _loraA.weight!) * _loraScaling;
+            using var scaling = _loraScaling.ToScalar();
+            var delta = torch.matmul(_loraB.weight!, _loraA.weight!).mul(scaling);
             _weight.copy_((_weight.to(ScalarType.Float32) + delta).to(_weight.dtype));
         }
         _internal_submodules.Remove("lora_A");

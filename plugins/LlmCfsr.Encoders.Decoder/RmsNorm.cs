@@ -22,7 +22,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var normalized = x * torch.rsqrt(x.pow(2).mean(new long[] { -1 }, keepdim: true) + _eps);
+        using var eps = _eps.ToScalar();
+        var normalized = x * torch.rsqrt(x.square().mean(new long[] { -1 }, keepdim: true).add(eps));
         return (_weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

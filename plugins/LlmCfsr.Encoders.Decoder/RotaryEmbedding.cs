@@ -24,7 +24,9 @@ internal sealed class RotaryEmbedding
     public (Tensor Cos, Tensor Sin) Tables(long start, long length, Device device)
     {
         using var scope = torch.NewDisposeScope();
-        var positions = torch.arange(start, start + length, dtype: ScalarType.Float32, device: device);
+        using var first = start.ToScalar();
+        using var end = (start + length).ToScalar();
+        var positions = torch.arange(first, end, dtype: ScalarType.Float32, device: device);
         var inverse = torch.tensor(_inverseFrequencies, device: device);
         var angles = torch.outer(positions, inverse);
         var full = torch.cat(new[] { angles, angles }, dim: -1);

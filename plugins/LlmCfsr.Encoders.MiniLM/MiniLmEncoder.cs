@@ -181,7 +181,8 @@ public sealed class MiniLmEncoder : ISemanticEncoder
 
         // sentence-transformers Pooling(mean): sum of unmasked states / max(count, 1e-9); then Normalize(p=2).
         var mask = tensor(attentionMask, [rows, length]).to(ScalarType.Float32).unsqueeze(-1);
-        var pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1e-9);
+        using var countFloor = 1e-9.ToScalar();
+        var pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(countFloor);
         return normalize ? nn.functional.normalize(pooled, p: 2, dim: 1, eps: 1e-12) : pooled;
     }
 }

@@ -50,8 +50,10 @@ internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Ten
         var v = Split(value.call(context));
 
         // Softmax in float32 whatever the parameter dtype, for stability under fp16/bf16.
-        var logits = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(headSize)).to(ScalarType.Float32);
-        logits = logits.masked_fill(allowed.logical_not(), float.NegativeInfinity);
+        using var scale = Math.Sqrt(headSize).ToScalar();
+        using var blocked = float.NegativeInfinity.ToScalar();
+        var logits = q.matmul(k.transpose(-2, -1)).div(scale).to(ScalarType.Float32);
+        logits = logits.masked_fill(allowed.logical_not(), blocked);
         var weights = softmax(logits, -1).to(q.dtype);
         if (dropout is not null)
         {

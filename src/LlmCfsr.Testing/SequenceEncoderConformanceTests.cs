@@ -53,7 +53,8 @@ public abstract class SequenceEncoderConformanceTests
             var (embeddings, padding) = Inputs(length, 7);
             var states = Encode(encoder, embeddings, padding);
             Assert.Equal(new long[] { 3, length, Settings.HiddenSize }, states.shape);
-            Assert.True(states.index_select(1, arange(length)).masked_select(padding.unsqueeze(-1)).isfinite().all().item<bool>(), "Hidden states at real positions must be finite.");
+            using var width = length.ToScalar();
+            Assert.True(states.index_select(1, arange(width)).masked_select(padding.unsqueeze(-1)).isfinite().all().item<bool>(), "Hidden states at real positions must be finite.");
         }
     }
 
@@ -65,7 +66,8 @@ public abstract class SequenceEncoderConformanceTests
         encoder.eval();
         using var scope = NewDisposeScope();
         var (embeddings, padding) = Inputs(Settings.MaxLength, 7);
-        var noise = Noise(embeddings.shape, 11) * 10;
+        using var ten = 10.ToScalar();
+        var noise = Noise(embeddings.shape, 11).mul(ten);
         var changed = where(padding.unsqueeze(-1), embeddings, noise);
         var before = Encode(encoder, embeddings, padding);
         var after = Encode(encoder, changed, padding);
@@ -182,7 +184,9 @@ public abstract class SequenceEncoderConformanceTests
         int length = Settings.MaxLength;
         int split = length / 2;
         var (embeddings, padding) = Inputs(length, 7);
-        var later = arange(length).ge(split).view(1, length, 1);
+        using var width = length.ToScalar();
+        using var first = split.ToScalar();
+        var later = arange(width).ge(first).view(1, length, 1);
         var changed = where(later, Noise(embeddings.shape, 13), embeddings);
         // Row 0 has no padding, so every position is real.
         var before = Encode(encoder, embeddings, padding)[0];
@@ -216,7 +220,8 @@ public abstract class SequenceEncoderConformanceTests
             Assert.Throws<ArgumentException>(() => backbone.Encode(embeddings, padding, masked));
             return;
         }
-        var changed = where(masked.unsqueeze(-1), Noise(embeddings.shape, 17) * 10, embeddings);
+        using var ten = 10.ToScalar();
+        var changed = where(masked.unsqueeze(-1), Noise(embeddings.shape, 17).mul(ten), embeddings);
         var before = backbone.Encode(embeddings, padding, masked).masked_select(padding.unsqueeze(-1));
         var after = backbone.Encode(changed, padding, masked).masked_select(padding.unsqueeze(-1));
         AssertClose(before, after, "outputs after changing the input at a masked position");
@@ -230,7 +235,8 @@ public abstract class SequenceEncoderConformanceTests
     {
         var embeddings = Noise(new long[] { 3, length, Settings.HiddenSize }, seed);
         var realCounts = tensor(new long[] { length, Math.Max(1, length - 3), 1 }).unsqueeze(1);
-        var padding = arange(length).unsqueeze(0).ge(length - realCounts);
+        using var width = length.ToScalar();
+        var padding = arange(width).unsqueeze(0).ge(realCounts.neg().add(width));
         return (embeddings, padding);
     }
 

@@ -5,6 +5,7 @@ using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Benchmarks;
@@ -89,7 +90,8 @@ internal sealed class EvalSuite : IBenchmarkSuite
             for (int j = 0; j < batch; j++)
             {
                 var seen = tensor(dataset.Sequences[start + j].Select(i => (long)i).ToArray());
-                keys[j].index_fill_(0, seen, float.NegativeInfinity);
+                using var excluded = float.NegativeInfinity.ToScalar();
+                keys[j].index_fill_(0, seen, excluded);
             }
             keys.topk(100, dim: 1, largest: true, sorted: false).indexes.sum().item<long>();
         }

@@ -75,9 +75,11 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
         var options = new TrainingOptions { Model = "sasrec", MaxLength = length, HiddenSize = 64, BatchSize = Batch, Seed = 42 };
         using var loop = new TrainingStepLoop(dataset, null, services, catalog, options);
         var generator = new Generator(7);
+        using var firstUser = 1.ToScalar();
+        using var endUser = (Batch + 1).ToScalar();
         var batch = new TrainingBatch
         {
-            Users = arange(1, Batch + 1, dtype: ScalarType.Int64),
+            Users = arange(firstUser, endUser, dtype: ScalarType.Int64),
             Items = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
             Targets = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
         };

@@ -3,6 +3,7 @@ using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
+using LlmCfsr.Sequences;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -87,8 +88,8 @@ internal sealed class TrainSuite : IBenchmarkSuite
             if (step >= WarmupSteps)
             {
                 long b = batch.Items.shape[0], length = batch.Items.shape[1];
-                long targets = batch.Targets.gt(0).sum().item<long>();
-                long real = batch.Items.gt(0).sum().item<long>();
+                long targets = ItemIds.IsReal(batch.Targets).sum().item<long>();
+                long real = ItemIds.IsReal(batch.Items).sum().item<long>();
                 flops += !counted ? 0 : TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
                     dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
                 width += length;

@@ -40,11 +40,14 @@ internal static class TestModels
     {
         using var shapes = DecoderLanguageModel.Create(config, device: torch.META);
         var generator = new torch.Generator((ulong)seed);
+        using var one = 1.ToScalar();
+        using var normScale = 0.1.ToScalar();
+        using var weightScale = 0.2.ToScalar();
         return shapes.named_parameters().ToDictionary(
             p => p.name,
             p => p.name.EndsWith("norm.weight", StringComparison.Ordinal)
-                ? 1 + 0.1 * torch.randn(p.parameter.shape, generator: generator)
-                : 0.2 * torch.randn(p.parameter.shape, generator: generator));
+                ? torch.randn(p.parameter.shape, generator: generator).mul(normScale).add(one)
+                : torch.randn(p.parameter.shape, generator: generator).mul(weightScale));
     }
 
     public static string WriteCheckpoint(DecoderConfig config, IReadOnlyDictionary<string, Tensor> weights, string? folder = null)

@@ -55,7 +55,8 @@ public class CrossAttentionFusionTests
         var fused = fusion.FuseSequences(new DualView(semantic, collaborative), mask, causal: false);
 
         Assert.True(fused.Collaborative!.allclose(collaborative, rtol: 1e-5, atol: 1e-6));
-        var weights = softmax(collaborative.matmul(semantic.transpose(1, 2)).div(2.0), -1);
+        using var scale = 2.0.ToScalar();
+        var weights = softmax(collaborative.matmul(semantic.transpose(1, 2)).div(scale), -1);
         Assert.True(fused.Semantic!.allclose(weights.matmul(semantic), rtol: 1e-4, atol: 1e-5));
     }
 
@@ -150,9 +151,10 @@ public class CrossAttentionFusionTests
 
         var noisySemantic = semantic.clone();
         var noisyCollaborative = collaborative.clone();
-        noisySemantic[0, ..3] = randn(3, 8) * 100;
-        noisyCollaborative[0, ..3] = randn(3, 8) * 100;
-        noisyCollaborative[1, 0] = randn(8) * 100;
+        using var large = 100.ToScalar();
+        noisySemantic[0, ..3] = randn(3, 8).mul(large);
+        noisyCollaborative[0, ..3] = randn(3, 8).mul(large);
+        noisyCollaborative[1, 0] = randn(8).mul(large);
         var after = fusion.FuseSequences(new DualView(noisySemantic, noisyCollaborative), mask, causal: false);
 
         Assert.True(before.Semantic!.allclose(after.Semantic!, atol: 1e-5));

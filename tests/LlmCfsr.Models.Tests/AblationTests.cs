@@ -64,7 +64,8 @@ public sealed class AblationTests
         var pca = PrincipalComponents.Reduce(embeddings.ToTensor(), Fixtures.TinyBackbone.HiddenSize);
         double expectedRms = Math.Sqrt(2.0 / (Fixtures.Small.ItemCount + 1 + Fixtures.TinyBackbone.HiddenSize));
         Assert.Equal(expectedRms, rows.square().mean().sqrt().item<float>(), 4);
-        Assert.True(rows.allclose(pca * (expectedRms / pca.square().mean().sqrt().item<float>()), 1e-4, 1e-5));
+        using var rescale = (expectedRms / pca.square().mean().sqrt().item<float>()).ToScalar();
+        Assert.True(rows.allclose(pca.mul(rescale), 1e-4, 1e-5));
     }
 
     [Fact]
@@ -101,7 +102,8 @@ public sealed class AblationTests
         var states = model.EncodeHistories(Items);
         Assert.Equal(new long[] { 2, Fixtures.TinyBackbone.HiddenSize }, states.shape);
         // Single view: the fused score is the plain dot product with the adapted embeddings.
-        var all = model.ItemRepresentations(arange(Fixtures.Small.ItemCount + 1, dtype: ScalarType.Int64));
+        using var end = (Fixtures.Small.ItemCount + 1).ToScalar();
+        var all = model.ItemRepresentations(arange(end, dtype: ScalarType.Int64));
         Assert.True(model.ScoreAll(Items).allclose(states.matmul(all.t()), 1e-5, 1e-5));
     }
 
@@ -122,7 +124,7 @@ public sealed class AblationTests
         var before = model.EncodeSequences(Items);
         using (no_grad())
         {
-            model.get_parameter("collaborative_embeddings.weight")!.mul_(0);
+            model.get_parameter("collaborative_embeddings.weight")!.zero_();
         }
         var after = model.EncodeSequences(Items);
         int d = Fixtures.TinyBackbone.HiddenSize;
@@ -146,7 +148,7 @@ public sealed class AblationTests
         Assert.True(before[0].narrow(0, 0, 5).allclose(after[0].narrow(0, 0, 5), 1e-5, 1e-6));
         using (no_grad())
         {
-            model.get_parameter("collaborative_embeddings.weight")!.mul_(0);
+            model.get_parameter("collaborative_embeddings.weight")!.zero_();
         }
         // Cross-attention lets the semantic half depend on the collaborative view.
         Assert.False(before.narrow(-1, 0, d).allclose(model.EncodeSequences(Items).narrow(-1, 0, d), 1e-5, 1e-6));

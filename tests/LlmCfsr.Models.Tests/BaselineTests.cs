@@ -102,7 +102,8 @@ public sealed class BaselineTests
         };
         using var scope = NewDisposeScope();
         model.eval();
-        var adapted = model.ItemRepresentations(arange(Fixtures.Small.ItemCount + 1, dtype: ScalarType.Int64)).detach();
+        using var end = (Fixtures.Small.ItemCount + 1).ToScalar();
+        var adapted = model.ItemRepresentations(arange(end, dtype: ScalarType.Int64)).detach();
         float random = model.AlignmentLoss(batch).item<float>();
         // A teacher equal to the adapted embeddings aligns better than a random one.
         model.TeacherTableOn(CPU).copy_(adapted);

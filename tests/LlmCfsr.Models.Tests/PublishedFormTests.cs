@@ -175,14 +175,14 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
 
         manual_seed(1);
         using var sasrec = catalog.RecommenderModel("sasrec").Create(context);
-        double idOnly = RowNorm(sasrec.ItemRepresentations(items) * scale) / RowNorm(sasrec.get_parameter("backbone.positions.weight")!);
+        double idOnly = RowNorm(sasrec.ItemRepresentations(items)) * scale / RowNorm(sasrec.get_parameter("backbone.positions.weight")!);
 
         manual_seed(1);
         using var cfsr = (DualViewRecommender)catalog.RecommenderModel("llm-cfsr").Create(context);
         cfsr.eval();
-        var fused = cfsr.Fusion.FuseSequences(cfsr.ItemViews(items), items.gt(0), causal: true);
+        var fused = cfsr.Fusion.FuseSequences(cfsr.ItemViews(items), ItemIds.IsReal(items), causal: true);
         double positions = RowNorm(cfsr.get_parameter("encoder.positions.weight")!);
-        double semantic = RowNorm(fused.Semantic! * scale) / positions, collaborative = RowNorm(fused.Collaborative! * scale) / positions;
+        double semantic = RowNorm(fused.Semantic!) * scale / positions, collaborative = RowNorm(fused.Collaborative!) * scale / positions;
         output.WriteLine($"input/position norm ratio: sasrec {idOnly:F2}, llm-cfsr semantic {semantic:F2}, collaborative {collaborative:F2}");
         Assert.InRange(semantic, idOnly / 4, idOnly * 4);
         Assert.InRange(collaborative, idOnly / 4, idOnly * 4);
@@ -191,8 +191,8 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         manual_seed(1);
         using var residual = (DualViewRecommender)catalog.RecommenderModel("llm-cfsr-residual-fusion").Create(context);
         residual.eval();
-        var normalised = residual.Fusion.FuseSequences(residual.ItemViews(items), items.gt(0), causal: true);
-        double swamped = RowNorm(normalised.Semantic! * scale) / RowNorm(residual.get_parameter("encoder.positions.weight")!);
+        var normalised = residual.Fusion.FuseSequences(residual.ItemViews(items), ItemIds.IsReal(items), causal: true);
+        double swamped = RowNorm(normalised.Semantic!) * scale / RowNorm(residual.get_parameter("encoder.positions.weight")!);
         output.WriteLine($"llm-cfsr-residual-fusion semantic {swamped:F2}");
         Assert.True(swamped > idOnly * 4, $"residual variant ratio {swamped:F2} vs id-only {idOnly:F2}");
     }

@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
+using LlmCfsr.Sequences;
 
 namespace LlmCfsr.Evaluation;
 
@@ -149,7 +150,7 @@ public static class RankingEvaluator
         // Counting in int32 (a row has at most items + 1 < 2^31 entries) is vectorised; libtorch's bool-to-int64
         // sum was about ten times slower over [batch, items] in the eval benchmark.
         var atLeast = scores.ge(targetScores).sum(1, type: ScalarType.Int32);
-        var interactedAtLeast = scores.gather(1, interacted).ge(targetScores).logical_and_(interacted.gt(0)).sum(1, type: ScalarType.Int32);
+        var interactedAtLeast = scores.gather(1, interacted).ge(targetScores).logical_and_(ItemIds.IsReal(interacted)).sum(1, type: ScalarType.Int32);
         var paddingAtLeast = scores.narrow(1, 0, 1).ge(targetScores).squeeze(1).to(ScalarType.Int32);
         return atLeast.sub_(interactedAtLeast).sub_(paddingAtLeast).to(ScalarType.Int64);
     }

@@ -23,10 +23,11 @@ public static class SoftTargetContrastiveLoss
         }
         using var scope = NewDisposeScope();
         var logits = x.matmul(y.t()).div(temperature);
-        var targets = softmax(x.matmul(x.t()).add(y.matmul(y.t())).div(2).mul(temperature), -1);
+        using var two = 2.ToScalar();
+        var targets = softmax(x.matmul(x.t()).add(y.matmul(y.t())).div(two).mul(temperature), -1);
         var xLoss = targets.neg().mul(logits.log_softmax(-1)).sum(1);
         var yLoss = targets.t().neg().mul(logits.t().log_softmax(-1)).sum(1);
-        return xLoss.add(yLoss).div(2).mean().MoveToOuterDisposeScope();
+        return xLoss.add(yLoss).div(two).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>The loss at a fixed temperature.</summary>

@@ -44,7 +44,7 @@ public sealed class IdOnlyRecommender : SequentialRecommender
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
     {
         using var scope = NewDisposeScope();
-        var states = Encoder.Encode(item_embeddings.call(items), items.gt(0), maskedPositions);
+        var states = Encoder.Encode(item_embeddings.call(items), ItemIds.IsReal(items), maskedPositions);
         return states.MoveToOuterDisposeScope();
     }
 

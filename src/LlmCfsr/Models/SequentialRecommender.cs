@@ -65,7 +65,8 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     public virtual Tensor ScoreAllItems(Tensor states)
     {
         using var scope = NewDisposeScope();
-        var all = ItemRepresentations(arange(ItemCount + 1, dtype: ScalarType.Int64, device: states.device));
+        using var end = (ItemCount + 1).ToScalar();
+        var all = ItemRepresentations(arange(end, dtype: ScalarType.Int64, device: states.device));
         return states.matmul(all.t()).MoveToOuterDisposeScope();
     }
 
@@ -95,7 +96,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(negatives);
         using var scope = NewDisposeScope();
-        var rows = batch.Targets.reshape(-1).gt(0).nonzero().squeeze(1);
+        var rows = ItemIds.IsReal(batch.Targets.reshape(-1)).nonzero().squeeze(1);
         var rowStates = states.reshape(-1, states.shape[2]).index_select(0, rows);
         var targets = batch.Targets.reshape(-1).index_select(0, rows);
         Tensor result;
@@ -110,7 +111,8 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         {
             // Column 0 is padding and never a target: drop it so the softmax runs over real items only.
             var logits = ScoreAllItems(rowStates).narrow(1, 1, ItemCount);
-            result = loss.Compute(RankingScores.Full(logits, targets - 1));
+            using var one = 1.ToScalar();
+            result = loss.Compute(RankingScores.Full(logits, targets.sub(one)));
         }
         return result.MoveToOuterDisposeScope();
     }
@@ -151,7 +153,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     private static Tensor TrimPadding(Tensor items)
     {
         long length = items.shape[1];
-        var columnHasItem = items.ne(0).any(0);
+        var columnHasItem = ItemIds.IsReal(items).any(0);
         // argmax over the 0/1 column flags finds the first column holding a real item (0 if there is none).
         long first = columnHasItem.any().item<bool>() ? columnHasItem.to(ScalarType.Int32).argmax().item<long>() : length - 1;
         return first == 0 ? items : items.narrow(1, first, length - first);

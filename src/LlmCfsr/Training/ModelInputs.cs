@@ -51,7 +51,8 @@ internal static class ModelInputs
             using var teacherModel = TrainedRun.LoadBestModel(services, run, dataset, CPU);
             using (no_grad())
             {
-                using var ids = arange(dataset.ItemCount + 1, dtype: ScalarType.Int64);
+                using var end = (dataset.ItemCount + 1).ToScalar();
+                using var ids = arange(end, dtype: ScalarType.Int64);
                 teacher = teacherModel.ItemRepresentations(ids).detach().clone();
             }
             records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));

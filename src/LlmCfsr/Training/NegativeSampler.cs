@@ -53,7 +53,8 @@ public sealed class NegativeSampler : IDisposable
         ArgumentNullException.ThrowIfNull(users);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         using var scope = NewDisposeScope();
-        var owners = users.to(ScalarType.Int64).cpu().unsqueeze(1) * _stride;
+        using var stride = _stride.ToScalar();
+        var owners = users.to(ScalarType.Int64).cpu().unsqueeze(1).mul(stride);
         var shape = new long[] { users.shape[0], count };
         var draws = randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64);
         for (int round = 0; round < MaxRounds; round++)
@@ -75,7 +76,8 @@ public sealed class NegativeSampler : IDisposable
         {
             return zeros_like(keys, dtype: ScalarType.Bool);
         }
-        var at = searchsorted(_keys, keys.reshape(-1)).clamp_max(_keys.shape[0] - 1);
+        using var last = (_keys.shape[0] - 1).ToScalar();
+        var at = searchsorted(_keys, keys.reshape(-1)).clamp_max(last);
         return _keys.index_select(0, at).eq(keys.reshape(-1)).reshape(keys.shape);
     }
 

@@ -254,7 +254,7 @@ public sealed class RecommenderTrainer
     internal static double Step(SequentialRecommender model, OptimizerHelper optimizer, IRankingLoss loss, NegativeSampler negatives, TrainingBatch batch, double gradientClipNorm)
     {
         using var scope = NewDisposeScope();
-        if (!batch.Targets.gt(0).any().item<bool>())
+        if (!ItemIds.IsReal(batch.Targets).any().item<bool>())
         {
             return 0;
         }

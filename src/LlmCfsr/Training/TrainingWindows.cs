@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Models;
 using TorchSharp;
 using static TorchSharp.torch;
+using LlmCfsr.Sequences;
 
 namespace LlmCfsr.Training;
 
@@ -77,7 +78,8 @@ internal sealed class TrainingWindows : IDisposable
     public TrainingBatch Batch(Tensor rows, TrainingObjective objective, double maskProbability, Device device)
     {
         long longest = _lengths.index_select(0, rows).max().item<long>();
-        var users = (rows + 1).to(device);
+        using var one = 1.ToScalar();
+        var users = rows.add(one).to(device);
         switch (objective)
         {
             case TrainingObjective.AllPositions:
@@ -88,7 +90,7 @@ internal sealed class TrainingWindows : IDisposable
                 var windows = _windows.narrow(1, _maxLength - width, width + 1).index_select(0, rows);
                 var items = windows.narrow(1, 0, width);
                 // A position predicts the next item only if it holds a real item itself.
-                var targets = windows.narrow(1, 1, width) * items.gt(0);
+                var targets = windows.narrow(1, 1, width) * ItemIds.IsReal(items);
                 if (objective == TrainingObjective.LastPosition)
                 {
                     var last = zeros_like(targets, dtype: ScalarType.Bool);
@@ -101,7 +103,8 @@ internal sealed class TrainingWindows : IDisposable
             {
                 long width = Math.Max(1, Math.Min(longest, _maxLength));
                 var items = _windows.narrow(1, _maxLength + 1 - width, width).index_select(0, rows);
-                var masked = rand(items.shape).lt(maskProbability).logical_and(items.gt(0));
+                using var probability = maskProbability.ToScalar();
+                var masked = rand(items.shape).lt(probability).logical_and(ItemIds.IsReal(items));
                 var targets = items * masked;
                 return new TrainingBatch { Users = users, Items = items.to(device), Targets = targets.to(device), MaskedPositions = masked.to(device) };
             }

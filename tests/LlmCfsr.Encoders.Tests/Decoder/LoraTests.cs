@@ -97,7 +97,8 @@ public sealed class LoraTests
         using var noGrad = torch.no_grad();
         foreach (var (name, parameter) in model.LoraParameters().Where(p => p.Name.Contains("lora_B", StringComparison.Ordinal)))
         {
-            parameter.copy_(0.05 * torch.randn(parameter.shape, generator: generator));
+            using var scale = 0.05.ToScalar();
+            parameter.copy_(torch.randn(parameter.shape, generator: generator).mul(scale));
         }
     }
 }

@@ -118,7 +118,7 @@ public sealed class DualViewRecommender : SequentialRecommender
     {
         ArgumentNullException.ThrowIfNull(items);
         using var scope = NewDisposeScope();
-        var padding = items.gt(0);
+        var padding = ItemIds.IsReal(items);
         // Masked positions still hold their real item (the backbone swaps in its mask embedding), so the fusion
         // must not let other positions read them: they are hidden from the keys like padding.
         var visible = maskedPositions is null ? padding : padding.logical_and(maskedPositions.logical_not());
@@ -155,7 +155,8 @@ public sealed class DualViewRecommender : SequentialRecommender
     public override Tensor ScoreAllItems(Tensor states)
     {
         using var scope = NewDisposeScope();
-        var all = ItemViews(arange(ItemCount + 1, dtype: ScalarType.Int64, device: states.device));
+        using var end = (ItemCount + 1).ToScalar();
+        var all = ItemViews(arange(end, dtype: ScalarType.Int64, device: states.device));
         return Fusion.Score(SplitViews(states), all).MoveToOuterDisposeScope();
     }
 

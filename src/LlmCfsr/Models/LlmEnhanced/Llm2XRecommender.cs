@@ -40,7 +40,7 @@ public sealed class Llm2XRecommender : SequentialRecommender
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
     {
         using var scope = NewDisposeScope();
-        return Encoder.Encode(ItemRepresentations(items), items.gt(0), maskedPositions).MoveToOuterDisposeScope();
+        return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

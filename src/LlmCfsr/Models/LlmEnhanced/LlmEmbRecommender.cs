@@ -52,7 +52,7 @@ public sealed class LlmEmbRecommender : SequentialRecommender
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
     {
         using var scope = NewDisposeScope();
-        return Encoder.Encode(ItemRepresentations(items), items.gt(0), maskedPositions).MoveToOuterDisposeScope();
+        return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -72,7 +72,8 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         var total = base.ComputeLoss(batch, loss, negatives);
         if (_alignment.AlignmentWeight > 0)
         {
-            total = total + AlignmentLoss(batch).mul(_alignment.AlignmentWeight);
+            using var weight = _alignment.AlignmentWeight.ToScalar();
+            total = total + AlignmentLoss(batch).mul(weight);
         }
         return total.MoveToOuterDisposeScope();
     }
@@ -87,7 +88,7 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         var targets = batch.Targets.reshape(-1);
-        targets = targets.masked_select(targets.gt(0));
+        targets = targets.masked_select(ItemIds.IsReal(targets));
         if (targets.shape[0] > _alignment.MaxAlignmentItems)
         {
             targets = targets.index_select(0, randperm(targets.shape[0], device: targets.device).narrow(0, 0, _alignment.MaxAlignmentItems));

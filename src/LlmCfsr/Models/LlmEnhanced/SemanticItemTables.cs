@@ -30,7 +30,9 @@ internal static class SemanticItemTables
         {
             // The magnitude the backbones' id tables start at, keeping the directions' relative variance.
             double target = Math.Sqrt(2.0 / (embeddings.ItemCount + 1 + dimensions));
-            reduced = reduced.div(reduced.square().mean().sqrt().clamp_min(1e-12)).mul(target);
+            using var floor = 1e-12.ToScalar();
+            using var scale = target.ToScalar();
+            reduced = reduced.div(reduced.square().mean().sqrt().clamp_min(floor)).mul(scale);
         }
         return cat([zeros(1, dimensions), reduced], 0).MoveToOuterDisposeScope();
     }

@@ -66,7 +66,8 @@ internal sealed class UserSelfDistillation : nn.Module
         ArgumentNullException.ThrowIfNull(student);
         using var scope = NewDisposeScope();
         var teacher = TeacherStates(model, users);
-        return nn.functional.mse_loss(student, teacher).mul(_weight).MoveToOuterDisposeScope();
+        using var weight = _weight.ToScalar();
+        return nn.functional.mse_loss(student, teacher).mul(weight).MoveToOuterDisposeScope();
     }
 
     /// <summary>The mean [b, d] of each user's neighbours' states, detached: the batch's distinct neighbours encoded once each, in length-sorted passes.</summary>
@@ -103,9 +104,13 @@ internal sealed class UserSelfDistillation : nn.Module
             long size = Math.Min(SimilarityChunk, users - start);
             var similarity = normalized.narrow(0, start, size).matmul(normalized.t());
             // A user is not its own neighbour.
-            var self = arange(start, start + size, dtype: ScalarType.Int64).unsqueeze(1);
-            similarity = similarity.scatter(1, self, full(size, 1, float.NegativeInfinity));
-            chunks.Add(similarity.topk(k, dim: 1).indexes + 1);
+            using var first = start.ToScalar();
+            using var end = (start + size).ToScalar();
+            using var excluded = float.NegativeInfinity.ToScalar();
+            using var one = 1.ToScalar();
+            var self = arange(first, end, dtype: ScalarType.Int64).unsqueeze(1);
+            similarity = similarity.scatter(1, self, full(size, 1, excluded));
+            chunks.Add(similarity.topk(k, dim: 1).indexes.add(one));
         }
         return cat(chunks, 0).MoveToOuterDisposeScope();
     }
