@@ -1,4 +1,5 @@
 using LlmCfsr.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Recommendation;
@@ -30,7 +31,9 @@ internal sealed class SequentialRecommenderVectors : IVectorScoringModel
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var ids = arange(1, ItemCount + 1, dtype: ScalarType.Int64, device: _model.Device);
+        using var first = 1.ToScalar();
+        using var end = (ItemCount + 1).ToScalar();
+        var ids = arange(first, end, dtype: ScalarType.Int64, device: _model.Device);
         var table = _model.ItemRepresentations(ids).to(ScalarType.Float32, CPU).contiguous();
         var items = new ItemVectors(table.data<float>().ToArray(), checked((int)table.shape[1]));
         CheckInnerProductScoring(items);
