@@ -11,30 +11,25 @@ namespace LlmCfsr.Backbones.Bert4Rec;
 /// blocks. Every real position attends to every real position; padding is never attended to. A model
 /// predicts the next item by appending a masked position after the history.
 /// </summary>
-public sealed class Bert4RecEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>, ISequenceEncoder
+public sealed class Bert4RecEncoder : SequenceEncoderModule
 {
     private readonly Parameter mask_embedding;
     private readonly Embedding positions;
     private readonly LayerNorm input_norm;
     private readonly Dropout input_dropout;
-    private readonly ModuleList<Bert4RecBlock> blocks;
-    private readonly int _maxLength;
+    private readonly ModuleList<TransformerBlock> blocks;
 
     /// <summary>Creates the backbone with fresh parameters on the CPU.</summary>
-    public Bert4RecEncoder(SequenceEncoderSettings settings, Bert4RecOptions options) : base(nameof(Bert4RecEncoder))
+    public Bert4RecEncoder(SequenceEncoderSettings settings, Bert4RecOptions options) : base(nameof(Bert4RecEncoder), settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        settings.Validate();
-        HiddenSize = settings.HiddenSize;
-        _maxLength = settings.MaxLength;
         // BERT's initialiser: truncated-normal-like N(0, 0.02).
         mask_embedding = nn.Parameter(normal(0.0, 0.02, new long[] { settings.HiddenSize }));
         positions = nn.Embedding(settings.MaxLength, settings.HiddenSize);
         input_norm = nn.LayerNorm(settings.HiddenSize, options.LayerNormEpsilon);
         input_dropout = nn.Dropout(settings.Dropout);
-        blocks = new ModuleList<Bert4RecBlock>(Enumerable.Range(0, settings.Layers)
-            .Select(i => new Bert4RecBlock($"block{i}", settings.HiddenSize, settings.Heads,
+        blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, settings.Layers)
+            .Select(i => new TransformerBlock($"block{i}", TransformerBlockForm.PostNorm, settings.HiddenSize, settings.Heads,
                 settings.HiddenSize * options.FeedForwardMultiplier, settings.Dropout, options.LayerNormEpsilon))
             .ToArray());
         RegisterComponents();
@@ -46,36 +41,18 @@ public sealed class Bert4RecEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     }
 
     /// <inheritdoc />
-    public string Name => "bert4rec";
+    public override string Name => "bert4rec";
 
     /// <inheritdoc />
-    public int HiddenSize { get; }
-
-    /// <inheritdoc />
-    public SequenceDirection Direction => SequenceDirection.Bidirectional;
-
-    /// <inheritdoc />
-    public nn.Module Module => this;
-
-    /// <inheritdoc />
-    public Tensor Encode(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions = null)
-        => call(itemEmbeddings, paddingMask, maskedPositions);
+    public override SequenceDirection Direction => SequenceDirection.Bidirectional;
 
     /// <summary>
     /// Hidden states [b, L, d] for embeddings [b, L, d], the padding mask [b, L] (true at real items, masked
     /// positions included) and optionally the masked positions [b, L].
     /// </summary>
-    public override Tensor forward(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    protected override Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
-        if (itemEmbeddings.dim() != 3 || itemEmbeddings.shape[2] != HiddenSize)
-        {
-            throw new ArgumentException($"Expected item embeddings [batch, length, {HiddenSize}], got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
-        }
         long length = itemEmbeddings.shape[1];
-        if (length > _maxLength)
-        {
-            throw new ArgumentException($"Sequence length {length} exceeds the backbone's maximum length {_maxLength}.", nameof(itemEmbeddings));
-        }
         using var scope = NewDisposeScope();
         var device = itemEmbeddings.device;
         var realMask = paddingMask.to(ScalarType.Bool);
@@ -85,8 +62,8 @@ public sealed class Bert4RecEncoder : nn.Module<Tensor, Tensor, Tensor?, Tensor>
             x = where(maskedPositions.to(ScalarType.Bool).unsqueeze(-1), mask_embedding.to(x.dtype), x);
         }
         // Positions count from the end of the window: the newest column always has the last position.
-        using var firstPosition = (_maxLength - length).ToScalar();
-        using var endPosition = _maxLength.ToScalar();
+        using var firstPosition = (MaxLength - length).ToScalar();
+        using var endPosition = MaxLength.ToScalar();
         var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
         var real = realMask.to(x.dtype).unsqueeze(-1);
         x = input_dropout.call(input_norm.call(x + positions.call(positionIds).unsqueeze(0))) * real;

@@ -10,21 +10,16 @@ namespace LlmCfsr.Backbones.Gru4Rec;
 /// linear projection back to the hidden size. Left-padded rows are shifted to the front and packed, so the
 /// recurrence starts at each user's first real item and padding never touches the state.
 /// </summary>
-public sealed class Gru4RecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequenceEncoder
+public sealed class Gru4RecEncoder : SequenceEncoderModule
 {
     private readonly Dropout embedding_dropout;
     private readonly GRU gru;
     private readonly Linear projection;
-    private readonly int _maxLength;
 
     /// <summary>Creates the backbone with fresh parameters on the CPU.</summary>
-    public Gru4RecEncoder(SequenceEncoderSettings settings, Gru4RecOptions options) : base(nameof(Gru4RecEncoder))
+    public Gru4RecEncoder(SequenceEncoderSettings settings, Gru4RecOptions options) : base(nameof(Gru4RecEncoder), settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        settings.Validate();
-        HiddenSize = settings.HiddenSize;
-        _maxLength = settings.MaxLength;
         int recurrent = options.RecurrentSize == 0 ? settings.HiddenSize : options.RecurrentSize;
         embedding_dropout = nn.Dropout(settings.Dropout);
         gru = nn.GRU(settings.HiddenSize, recurrent, settings.Layers, bias: true, batchFirst: true);
@@ -33,39 +28,15 @@ public sealed class Gru4RecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequenc
     }
 
     /// <inheritdoc />
-    public string Name => "gru4rec";
+    public override string Name => "gru4rec";
 
     /// <inheritdoc />
-    public int HiddenSize { get; }
+    public override SequenceDirection Direction => SequenceDirection.Causal;
 
     /// <inheritdoc />
-    public SequenceDirection Direction => SequenceDirection.Causal;
-
-    /// <inheritdoc />
-    public nn.Module Module => this;
-
-    /// <inheritdoc />
-    public Tensor Encode(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions = null)
+    protected override Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
-        if (maskedPositions is not null)
-        {
-            throw new ArgumentException("GRU4Rec is causal: it predicts the next item and takes no masked positions.", nameof(maskedPositions));
-        }
-        return call(itemEmbeddings, paddingMask);
-    }
-
-    /// <summary>Hidden states [b, L, d] for embeddings [b, L, d] and the padding mask [b, L] (true at real items).</summary>
-    public override Tensor forward(Tensor itemEmbeddings, Tensor paddingMask)
-    {
-        if (itemEmbeddings.dim() != 3 || itemEmbeddings.shape[2] != HiddenSize)
-        {
-            throw new ArgumentException($"Expected item embeddings [batch, length, {HiddenSize}], got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
-        }
         long length = itemEmbeddings.shape[1];
-        if (length > _maxLength)
-        {
-            throw new ArgumentException($"Sequence length {length} exceeds the backbone's maximum length {_maxLength}.", nameof(itemEmbeddings));
-        }
         using var scope = NewDisposeScope();
         var device = itemEmbeddings.device;
         // Rows without any real item still get one step so packing accepts them; their states are unspecified.

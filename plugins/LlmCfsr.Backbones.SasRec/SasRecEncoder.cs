@@ -10,28 +10,23 @@ namespace LlmCfsr.Backbones.SasRec;
 /// embeddings, dropout, stacked causal self-attention blocks and a final layer norm. A position attends to
 /// itself and earlier real items only; padding never influences real positions.
 /// </summary>
-public sealed class SasRecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequenceEncoder
+public sealed class SasRecEncoder : SequenceEncoderModule
 {
     private readonly Embedding positions;
     private readonly Dropout input_dropout;
-    private readonly ModuleList<SasRecBlock> blocks;
+    private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm final_norm;
-    private readonly int _maxLength;
     private readonly double _inputScale;
 
     /// <summary>Creates the backbone with fresh parameters on the CPU.</summary>
-    public SasRecEncoder(SequenceEncoderSettings settings, SasRecOptions options) : base(nameof(SasRecEncoder))
+    public SasRecEncoder(SequenceEncoderSettings settings, SasRecOptions options) : base(nameof(SasRecEncoder), settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        settings.Validate();
-        HiddenSize = settings.HiddenSize;
-        _maxLength = settings.MaxLength;
         _inputScale = options.ScaleEmbeddings ? Math.Sqrt(settings.HiddenSize) : 1.0;
         positions = nn.Embedding(settings.MaxLength, settings.HiddenSize);
         input_dropout = nn.Dropout(settings.Dropout);
-        blocks = new ModuleList<SasRecBlock>(Enumerable.Range(0, settings.Layers)
-            .Select(i => new SasRecBlock($"block{i}", settings.HiddenSize, settings.Heads,
+        blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, settings.Layers)
+            .Select(i => new TransformerBlock($"block{i}", TransformerBlockForm.SasRec, settings.HiddenSize, settings.Heads,
                 settings.HiddenSize * options.FeedForwardMultiplier, settings.Dropout, options.LayerNormEpsilon))
             .ToArray());
         final_norm = nn.LayerNorm(settings.HiddenSize, options.LayerNormEpsilon);
@@ -44,45 +39,21 @@ public sealed class SasRecEncoder : nn.Module<Tensor, Tensor, Tensor>, ISequence
     }
 
     /// <inheritdoc />
-    public string Name => "sasrec";
+    public override string Name => "sasrec";
 
     /// <inheritdoc />
-    public int HiddenSize { get; }
+    public override SequenceDirection Direction => SequenceDirection.Causal;
 
     /// <inheritdoc />
-    public SequenceDirection Direction => SequenceDirection.Causal;
-
-    /// <inheritdoc />
-    public nn.Module Module => this;
-
-    /// <inheritdoc />
-    public Tensor Encode(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions = null)
-    {
-        if (maskedPositions is not null)
-        {
-            throw new ArgumentException("SASRec is causal: it predicts the next item at every position and takes no masked positions.", nameof(maskedPositions));
-        }
-        return call(itemEmbeddings, paddingMask);
-    }
-
-    /// <summary>Hidden states [b, L, d] for embeddings [b, L, d] and the padding mask [b, L] (true at real items).</summary>
-    public override Tensor forward(Tensor itemEmbeddings, Tensor paddingMask)
+    protected override Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
         long length = itemEmbeddings.shape[1];
-        if (itemEmbeddings.dim() != 3 || itemEmbeddings.shape[2] != HiddenSize)
-        {
-            throw new ArgumentException($"Expected item embeddings [batch, length, {HiddenSize}], got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
-        }
-        if (length > _maxLength)
-        {
-            throw new ArgumentException($"Sequence length {length} exceeds the backbone's maximum length {_maxLength}.", nameof(itemEmbeddings));
-        }
         using var scope = NewDisposeScope();
         var device = itemEmbeddings.device;
         var real = paddingMask.to(itemEmbeddings.dtype).unsqueeze(-1);
         // Left padding puts the newest item in the last column, so positions count from the end of the window.
-        using var firstPosition = (_maxLength - length).ToScalar();
-        using var endPosition = _maxLength.ToScalar();
+        using var firstPosition = (MaxLength - length).ToScalar();
+        using var endPosition = MaxLength.ToScalar();
         var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
         using var inputScale = _inputScale.ToScalar();
         var x = itemEmbeddings.mul(inputScale) + positions.call(positionIds).unsqueeze(0);

@@ -25,7 +25,7 @@ Directory.CreateDirectory(arguments.OutputFolder);
 
 var services = new ServiceCollection()
     .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-services.AddLlmCfsr(o => o.Seed = 42)
+services.AddLlmCfsr()
     .AddSasRec()
     .AddCrossAttentionFusion()
     .AddStandardRankingLosses()

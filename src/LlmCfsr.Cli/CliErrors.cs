@@ -1,3 +1,4 @@
+using LlmCfsr.Training;
 using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.Cli;
@@ -13,11 +14,27 @@ public static class CliErrors
         or FormatException or KeyNotFoundException or OptionsValidationException or InvalidOperationException
         or UnauthorizedAccessException or NotSupportedException or PlatformNotSupportedException;
 
-    /// <summary>The message on one line (inner messages of unexpected exceptions included, type named).</summary>
+    /// <summary>The flags of <c>train</c> and <c>compare</c> that set the training options the library's messages name.</summary>
+    private static readonly (string Option, string Flag)[] TrainingOptionFlags =
+    [
+        ($"TrainingOptions.{nameof(TrainingOptions.SemanticEmbeddingsPath)}", "--embeddings FILE"),
+        ($"TrainingOptions.{nameof(TrainingOptions.RawSemanticEmbeddingsPath)}", "--raw-embeddings FILE"),
+        ($"TrainingOptions.{nameof(TrainingOptions.UserEmbeddingsPath)}", "--user-embeddings FILE"),
+        ($"TrainingOptions.{nameof(TrainingOptions.TeacherRunDirectory)}", "--teacher-run DIR"),
+    ];
+
+    /// <summary>
+    /// The message on one line (inner messages of unexpected exceptions included, type named), with the training
+    /// options it names given as the command-line flags that set them.
+    /// </summary>
     public static string Describe(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         var message = IsExpected(exception) ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+        foreach (var (option, flag) in TrainingOptionFlags)
+        {
+            message = message.Replace(option, $"{flag} ({option})", StringComparison.Ordinal);
+        }
         return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

@@ -32,7 +32,7 @@ internal sealed class EvalSuite : IBenchmarkSuite
         var catalog = services.GetRequiredService<ComponentCatalog>();
         manual_seed(42);
         var options = new TrainingOptions { Model = "sasrec", MaxLength = 50, HiddenSize = 64 };
-        var context = new RecommenderModelContext { Dataset = dataset, Backbone = options.Backbone, Components = catalog, Services = services };
+        var context = new RecommenderModelContext { Dataset = dataset, Backbone = options.Backbone, Components = catalog };
         using var model = catalog.RecommenderModel("sasrec").Create(context);
         model.eval();
         var figures = new List<BenchmarkFigure>();

@@ -33,7 +33,6 @@ internal sealed class TrainingStepLoop : IDisposable
             Dataset = dataset,
             Backbone = options.Backbone,
             Components = catalog,
-            Services = services,
             SemanticEmbeddings = embeddings,
             UserEmbeddings = users,
         };

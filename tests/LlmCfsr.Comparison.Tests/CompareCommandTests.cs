@@ -111,6 +111,12 @@ public sealed class CompareCommandTests
         Assert.Contains("no-such-model", error);
         Assert.DoesNotContain("seed 1", output);
         Assert.False(Directory.Exists(Path.Combine(report, "runs")));
+
+        // --backbone picks the LLM-enhanced models' backbone; for id-only models alone it names nothing to change.
+        (exit, _, error) = Run(SmallRun(data, report, "sasrec", ["--seeds", "1", "--epochs", "1", "--backbone", "gru4rec"]));
+        Assert.Equal(1, exit);
+        Assert.Contains("train --model gru4rec", error);
+        Assert.False(Directory.Exists(Path.Combine(report, "runs")));
     }
 
     [Fact]
@@ -121,8 +127,12 @@ public sealed class CompareCommandTests
         var report = Path.Combine(root, "report");
         PreparedDatasetStore.Save(CyclicDataset.Create(), data);
 
-        var (exit, _, error) = Run(SmallRun(data, report, "sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20"]));
+        // compare takes train's options: --optimizer and --clip reach the run.
+        var (exit, _, error) = Run(SmallRun(data, report, "sasrec", ["--seeds", "1", "--epochs", "1", "--protocol", "sampled:20", "--optimizer", "AdamW", "--clip", "0"]));
         Assert.True(exit == 0, error);
+        var options = RunManifest.Read(Path.Combine(report, "runs", "sasrec", "seed-1", "run.json")).Options;
+        Assert.Equal(OptimizerKind.AdamW, options.Optimizer);
+        Assert.Equal(0, options.GradientClipNorm);
         string markdown = File.ReadAllText(Path.Combine(report, "comparison.md"));
         // One epoch under the default patience cannot converge: the row says so.
         Assert.Contains("| sasrec | 1/1 | 1† | **", markdown);

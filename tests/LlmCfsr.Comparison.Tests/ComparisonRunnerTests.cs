@@ -62,10 +62,14 @@ public sealed class ComparisonRunnerTests
         Assert.StartsWith("InvalidOperationException: its teacher sasrec (seed 7) failed: ", run.Error);
     }
 
-    /// <summary>Stands in for LLMEmb: requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
+    /// <summary>Stands in for LLMEmb: declares a SASRec teacher run, requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
     private sealed class TeacherCheckingFactory : IRecommenderModelFactory
     {
         public string Name => "llmemb";
+
+        public ModelInput Inputs => ModelInput.TeacherRun;
+
+        public string? Teacher => "sasrec";
 
         public SequentialRecommender Create(RecommenderModelContext context)
         {

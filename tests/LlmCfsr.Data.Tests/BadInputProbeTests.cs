@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using LlmCfsr.Cli;
+using LlmCfsr.Testing;
 
 namespace LlmCfsr.Data.Tests;
 
@@ -16,18 +17,6 @@ public class BadInputProbeTests
         var error = new StringWriter();
         int exit = CliApplication.Run(args, new InvocationConfiguration { Output = output, Error = error });
         return (exit, error.ToString());
-    }
-
-    private static void AssertOneLineError(string error, params string[] parts)
-    {
-        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.DoesNotContain("   at ", error);
-        foreach (var part in parts)
-        {
-            Assert.Contains(part, lines[0]);
-        }
     }
 
     private static string Folder(string interName, byte[] inter, string? itemName = null, byte[]? items = null)
@@ -53,7 +42,7 @@ public class BadInputProbeTests
         var folder = Folder("Toy.inter.json", Inter, "Toy.item.json", [.. items]);
         var (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, Path.Combine(folder, "Toy.item.json") + ":3:", "byte 0xE9 is not valid UTF-8");
+        CommandLineAssert.OneLineError(error, Path.Combine(folder, "Toy.item.json") + ":3:", "byte 0xE9 is not valid UTF-8");
     }
 
     [Fact]
@@ -66,7 +55,7 @@ public class BadInputProbeTests
         File.WriteAllBytes(Path.Combine(folder, "items.jsonl"), lines);
         var (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, Path.Combine(folder, "items.jsonl") + ":2:", "byte 0xFF is not valid UTF-8");
+        CommandLineAssert.OneLineError(error, Path.Combine(folder, "items.jsonl") + ":2:", "byte 0xFF is not valid UTF-8");
     }
 
     [Fact]
@@ -78,7 +67,7 @@ public class BadInputProbeTests
         File.WriteAllBytes(Path.Combine(folder, "log.csv"), csv);
         var (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, Path.Combine(folder, "log.csv") + ":3:", "byte 0xFC is not valid UTF-8");
+        CommandLineAssert.OneLineError(error, Path.Combine(folder, "log.csv") + ":3:", "byte 0xFC is not valid UTF-8");
     }
 
     [Fact]
@@ -87,12 +76,12 @@ public class BadInputProbeTests
         var folder = Folder("Toy.inter.json", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("""{"u1": [1, 2, 3]}""")]);
         var (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, Path.Combine(folder, "Toy.inter.json"), "UTF-16 (little-endian byte-order mark)", "save it as UTF-8");
+        CommandLineAssert.OneLineError(error, Path.Combine(folder, "Toy.inter.json"), "UTF-16 (little-endian byte-order mark)", "save it as UTF-8");
 
         folder = Folder("Toy.inter.json", Encoding.Unicode.GetBytes("""{"u1": [1, 2, 3]}"""));
         (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "UTF-16 (no byte-order mark");
+        CommandLineAssert.OneLineError(error, "UTF-16 (no byte-order mark");
     }
 
     [Fact]
@@ -101,7 +90,7 @@ public class BadInputProbeTests
         var folder = Folder("Toy.inter.json", Encoding.UTF8.GetBytes("""{"u1": [1, 2, 3], "u2": [2, 3], "u1": [4, 5]}"""));
         var (exit, error) = Run("data", "stats", "--input", folder);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, Path.Combine(folder, "Toy.inter.json"), "user 'u1' is a key twice");
+        CommandLineAssert.OneLineError(error, Path.Combine(folder, "Toy.inter.json"), "user 'u1' is a key twice");
     }
 
     [Fact]
@@ -113,7 +102,7 @@ public class BadInputProbeTests
         var before = File.ReadAllBytes(Path.Combine(output, "dataset.json"));
         var (exit, error) = Run("data", "prepare", "--input", source, "--out", output, "--max-len", "3");
         Assert.Equal(1, exit);
-        AssertOneLineError(error, output, "--force");
+        CommandLineAssert.OneLineError(error, output, "--force");
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, "dataset.json")));
         Assert.Equal(0, Run("data", "prepare", "--input", source, "--out", output, "--max-len", "3", "--force").Exit);
     }

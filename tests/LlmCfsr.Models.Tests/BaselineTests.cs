@@ -51,7 +51,7 @@ public sealed class BaselineTests
         var catalog = services.GetRequiredService<ComponentCatalog>();
         using var model = (DualViewRecommender)catalog.RecommenderModel("llm-esr").Create(new RecommenderModelContext
         {
-            Dataset = dataset, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            Dataset = dataset, Backbone = Fixtures.TinyBackbone, Components = catalog,
             SemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset), RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset, seed: 3), UserEmbeddings = users,
         });
         using var scope = NewDisposeScope();

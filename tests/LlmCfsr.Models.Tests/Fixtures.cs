@@ -89,7 +89,6 @@ internal static class Fixtures
             Dataset = Small,
             Backbone = settings,
             Components = catalog,
-            Services = services,
             SemanticEmbeddings = semantic ?? RandomItemEmbeddings(Small),
             RawSemanticEmbeddings = raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
             TeacherItemEmbeddings = teacher,

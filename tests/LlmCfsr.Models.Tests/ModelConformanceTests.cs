@@ -73,20 +73,40 @@ public sealed class ModelConformanceTests
     }
 
     [Theory]
-    [InlineData("llm2x", "--embeddings")]
-    [InlineData("said", "--embeddings")]
-    [InlineData("llm-cfsr", "--embeddings")]
-    [InlineData("llm-cfsr-no-cft", "--raw-embeddings FILE")]
-    [InlineData("llm-esr", "--raw-embeddings FILE")]
-    [InlineData("llmemb", "--embeddings")]
+    [InlineData("llm2x", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("said", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("llm-cfsr", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("llm-cfsr-no-cft", "TrainingOptions.RawSemanticEmbeddingsPath")]
+    [InlineData("llm-esr", "TrainingOptions.RawSemanticEmbeddingsPath")]
+    [InlineData("llmemb", "TrainingOptions.SemanticEmbeddingsPath")]
     public void AModelWithoutItsEmbeddingsFailsNamingTheOption(string name, string option)
     {
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var context = new RecommenderModelContext { Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services };
+        var context = new RecommenderModelContext { Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog };
         var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
         Assert.Contains($"Model '{name}' needs", error.Message);
         Assert.Contains(option, error.Message);
+    }
+
+    [Fact]
+    public void EveryMissingDeclaredInputIsNamedBeforeTraining()
+    {
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var none = new Training.TrainingOptions();
+        ModelInputRequirements.Validate(catalog.RecommenderModel("sasrec"), none);
+
+        var esr = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate(catalog.RecommenderModel("llm-esr"), none)).Message;
+        Assert.Contains("Model 'llm-esr' needs raw LLM item embeddings", esr);
+        Assert.Contains("set TrainingOptions.RawSemanticEmbeddingsPath, TrainingOptions.UserEmbeddingsPath.", esr);
+        Assert.DoesNotContain("SemanticEmbeddingsPath,", esr.Replace("RawSemanticEmbeddingsPath", ""));
+
+        var llmemb = catalog.RecommenderModel("llmemb");
+        Assert.Equal("sasrec", llmemb.Teacher);
+        var teacher = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate(llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" })).Message;
+        Assert.Equal("Model 'llmemb' needs a finished run of the id-only model sasrec as its teacher: set TrainingOptions.TeacherRunDirectory.", teacher);
+        ModelInputRequirements.Validate(llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" }, provided: ModelInput.TeacherRun);
     }
 
     [Theory]
@@ -98,12 +118,12 @@ public sealed class ModelConformanceTests
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var context = new RecommenderModelContext
         {
-            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog,
             SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true),
             UserEmbeddings = Fixtures.RandomUserEmbeddings(Fixtures.Small),
         };
         var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
-        Assert.Contains("--raw-embeddings FILE", error.Message);
+        Assert.Contains("TrainingOptions.RawSemanticEmbeddingsPath", error.Message);
 
         var wrongKind = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context with { RawSemanticEmbeddings = context.SemanticEmbeddings }));
         Assert.Contains("is of kind 'fine-tuned'", wrongKind.Message);
@@ -116,12 +136,12 @@ public sealed class ModelConformanceTests
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var context = new RecommenderModelContext
         {
-            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog, Services = services,
+            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog,
             SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small),
             RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3),
         };
-        Assert.Contains("--user-embeddings FILE", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llm-esr").Create(context)).Message);
-        Assert.Contains("--teacher-run DIR", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context)).Message);
+        Assert.Contains("TrainingOptions.UserEmbeddingsPath", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llm-esr").Create(context)).Message);
+        Assert.Contains("TrainingOptions.TeacherRunDirectory", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context)).Message);
         using var wrongTeacher = randn(Fixtures.Small.ItemCount + 1, 4);
         var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context with { TeacherItemEmbeddings = wrongTeacher }));
         Assert.Contains("same --hidden (8)", error.Message);

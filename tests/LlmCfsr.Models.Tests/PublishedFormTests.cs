@@ -169,7 +169,7 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         var normalized = nn.functional.normalize(raw, p: 2, dim: 1);
         var embeddings = new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, 384, normalized.data<float>().ToArray(),
             new ItemEmbeddingFingerprint("unit", "unit", EmbeddingPooling.Mean, "generic", true));
-        var context = new RecommenderModelContext { Dataset = dataset, Backbone = settings, Components = catalog, Services = services, SemanticEmbeddings = embeddings };
+        var context = new RecommenderModelContext { Dataset = dataset, Backbone = settings, Components = catalog, SemanticEmbeddings = embeddings };
         var items = randint(1, dataset.ItemCount + 1, new long[] { 32, 50 }, generator: new Generator(5));
         double scale = Math.Sqrt(settings.HiddenSize);
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using LlmCfsr.DependencyInjection;
 using System.CommandLine;
 using LlmCfsr.Cli;
 using LlmCfsr.Data;
@@ -9,7 +11,8 @@ namespace LlmCfsr.Models.Tests;
 /// <summary>The trainer loads, checks and records model inputs; the CLI exposes them; LLM-CFSR training does not leak tensors.</summary>
 public sealed class TrainerInputsTests
 {
-    private static TrainingOptions Tiny(string model, string? embeddings) => new()
+    /// <summary>Two epochs of a tiny model on <see cref="Fixtures.Small"/>, full-catalogue evaluation.</summary>
+    internal static TrainingOptions Tiny(string model, string? embeddings) => new()
     {
         Model = model,
         Epochs = 2,
@@ -51,7 +54,7 @@ public sealed class TrainerInputsTests
         Assert.Equal(embeddings, manifest.Options.SemanticEmbeddingsPath);
 
         // The best weights plus the recorded embeddings reproduce the test metrics.
-        using var reloaded = TrainedRun.LoadBestModel(services, new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
+        using var reloaded = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
         var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
         {
             Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
@@ -74,7 +77,8 @@ public sealed class TrainerInputsTests
 
         var missing = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm2x", null), RunDirectory = Path.Combine(folder, "run2") }));
-        Assert.Contains("--embeddings FILE", missing.Message);
+        Assert.Contains("set TrainingOptions.SemanticEmbeddingsPath", missing.Message);
+        Assert.False(Directory.Exists(Path.Combine(folder, "run2")), "Inputs are checked before the run directory is created.");
     }
 
     [Fact]
@@ -92,7 +96,7 @@ public sealed class TrainerInputsTests
         }));
         Assert.Contains(fineTuned, kind.Message);
         Assert.Contains("field 'kind' is 'fine-tuned'", kind.Message);
-        Assert.Contains("--raw-embeddings", kind.Message);
+        Assert.Contains("TrainingOptions.RawSemanticEmbeddingsPath", kind.Message);
 
         // The same items with other interactions make another prepared dataset.
         var small = Fixtures.Small;

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
-/// <c>llmcfsr compare --data PREPARED_DIR [--embeddings FILE] [--raw-embeddings FILE] [--user-embeddings FILE] --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [--preset llm-esr] [--long-tail RULE] [--eval-seed N] [training options] --out REPORT_DIR [--force]</c>:
+/// <c>llmcfsr compare --data PREPARED_DIR [--embeddings FILE] [--raw-embeddings FILE] [--user-embeddings FILE] --models sasrec,llm-cfsr,... [--seeds 3] [--protocols sampled:100,full] [--backbone B] [--preset llm-esr] [--long-tail RULE] [--eval-seed N] [training options as train's] --out REPORT_DIR [--force]</c>:
 /// every model gets the same epoch cap and patience; the tables report the epochs each run trained and mark runs that did not converge;
 /// trains every model with seeds 1..N ("llmemb" after "sasrec" of the same seed, its teacher), evaluates each run under every protocol, and writes the paper-style tables
 /// (Markdown, CSV), paired t-tests and PNG charts. See docs/comparison.md.
@@ -19,35 +19,17 @@ public static class CompareCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var defaults = new TrainingOptions();
+        var shared = new TrainingCommandOptions();
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
-        var embeddings = new Option<string?>("--embeddings") { Description = "Fine-tuned (CFT) item-embedding cache (llmcfsr embed) for the LLM-enhanced models." };
-        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings for llm-cfsr-no-cft and llm-esr; required by them (never replaced by --embeddings)." };
-        var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories (llmcfsr embed --users) for llm-esr." };
         var models = new Option<string>("--models") { Description = "Comma-separated registered models, in table order (e.g. sasrec,llm-esr,said,llm-cfsr).", Required = true };
         var output = new Option<string>("--out") { Description = "Report directory: runs/MODEL/seed-N, comparison.md, table-*.csv, significance-*.csv, *.png.", Required = true };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds; runs use seeds 1..N.", DefaultValueFactory = _ => 3 };
         var protocol = new Option<string?>("--protocol") { Description = "Validation and test protocol: sampled:N, popularity:N or full (default sampled:100)." };
         var protocols = new Option<string?>("--protocols") { Description = "Comma-separated test protocols; the first also drives early stopping, every run is evaluated under each without retraining." };
-        var loss = new Option<string?>("--loss") { Description = "Ranking loss for every model (default: each model's own)." };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => defaults.Epochs };
-        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation NDCG@10 before stopping.", DefaultValueFactory = _ => defaults.Patience };
-        var batchSize = new Option<int>("--batch-size") { Description = "Training sequences per step.", DefaultValueFactory = _ => defaults.BatchSize };
-        var learningRate = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
-        var maxLength = new Option<int>("--max-len") { Description = "Longest window of newest items.", DefaultValueFactory = _ => defaults.MaxLength };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => defaults.HiddenSize };
-        var layers = new Option<int>("--layers") { Description = "Blocks or recurrent layers.", DefaultValueFactory = _ => defaults.Layers };
-        var heads = new Option<int>("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => defaults.Heads };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => defaults.Dropout };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => defaults.Device };
         var buckets = new Option<int>("--popularity-buckets") { Description = "Quantile buckets of target-item popularity in the NDCG@10 chart.", DefaultValueFactory = _ => 5 };
-        var preset = EvaluationCommandOptions.Preset();
-        var longTail = EvaluationCommandOptions.LongTail();
-        var evaluationSeed = EvaluationCommandOptions.EvaluationSeed();
         var force = new Option<bool>("--force") { Description = "Run into a report directory that already holds runs: completed runs with the same options are reused (re-evaluated, not retrained), interrupted ones resume, others are retrained." };
         var command = new Command("compare", "Train several models with several seeds and write paper-style tables (mean ± std, best in bold, paired t-tests) and charts.");
-        foreach (var option in new Option[] { data, embeddings, rawEmbeddings, userEmbeddings, models, output, seeds, protocol, protocols, loss, epochs, patience, batchSize, learningRate, weightDecay, maxLength, hidden, layers, heads, dropout, device, preset, longTail, evaluationSeed, buckets, force })
+        foreach (var option in new Option[] { data, models, output, seeds, protocol, protocols, buckets, force }.Concat(shared.All))
         {
             command.Options.Add(option);
         }
@@ -66,39 +48,22 @@ public static class CompareCommand
                 {
                     throw new ArgumentException($"--seeds must be at least 1 (got {seedCount}).");
                 }
-                var basis = TrainingPresets.Get(parseResult.GetValue(preset));
+                var training = shared.Read(parseResult);
+                var modelNames = SplitList(parseResult.GetValue(models)!);
+                var configuration = shared.BackboneConfiguration(parseResult, modelNames);
                 var options = new ComparisonOptions
                 {
-                    Models = SplitList(parseResult.GetValue(models)!),
+                    Models = modelNames,
                     Seeds = Enumerable.Range(1, seedCount).ToArray(),
-                    Protocols = SplitList(parseResult.GetValue(protocols) ?? parseResult.GetValue(protocol) ?? basis.EvaluationProtocol),
+                    Protocols = SplitList(parseResult.GetValue(protocols) ?? parseResult.GetValue(protocol) ?? training.EvaluationProtocol),
                     OutputDirectory = parseResult.GetValue(output)!,
                     Mode = parseResult.GetValue(force) ? ComparisonRunMode.Resume : ComparisonRunMode.New,
-                    Training = basis with
-                    {
-                        Loss = parseResult.GetValue(loss),
-                        Epochs = EvaluationCommandOptions.Pick(parseResult, epochs, basis.Epochs),
-                        Patience = EvaluationCommandOptions.Pick(parseResult, patience, basis.Patience),
-                        BatchSize = EvaluationCommandOptions.Pick(parseResult, batchSize, basis.BatchSize),
-                        LearningRate = EvaluationCommandOptions.Pick(parseResult, learningRate, basis.LearningRate),
-                        WeightDecay = EvaluationCommandOptions.Pick(parseResult, weightDecay, basis.WeightDecay),
-                        MaxLength = EvaluationCommandOptions.Pick(parseResult, maxLength, basis.MaxLength),
-                        HiddenSize = EvaluationCommandOptions.Pick(parseResult, hidden, basis.HiddenSize),
-                        Layers = EvaluationCommandOptions.Pick(parseResult, layers, basis.Layers),
-                        Heads = EvaluationCommandOptions.Pick(parseResult, heads, basis.Heads),
-                        Dropout = EvaluationCommandOptions.Pick(parseResult, dropout, basis.Dropout),
-                        Device = EvaluationCommandOptions.Pick(parseResult, device, basis.Device)!,
-                        SemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(embeddings)),
-                        RawSemanticEmbeddingsPath = FullPathOrNull(parseResult.GetValue(rawEmbeddings)),
-                        UserEmbeddingsPath = FullPathOrNull(parseResult.GetValue(userEmbeddings)),
-                        EvaluationSeed = parseResult.GetValue(evaluationSeed) ?? basis.EvaluationSeed,
-                        LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTail, basis.LongTail),
-                    },
+                    Training = training,
                 };
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
-                using var services = TrainCommandServices.Build();
+                using var services = TrainCommandServices.Build(configuration);
                 var runner = new ComparisonRunner(services);
                 writer.WriteLine($"Comparing {string.Join(", ", options.Models)} with seeds {string.Join(", ", options.Seeds)} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items), protocols {string.Join(", ", options.Protocols)}.");
                 ComparisonResult result;
@@ -134,8 +99,6 @@ public static class CompareCommand
     }
 
     // Absolute paths keep the recorded options (and --force's reuse check) independent of the working directory.
-    private static string? FullPathOrNull(string? path) => path is null ? null : Path.GetFullPath(path);
-
     private static string[] SplitList(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

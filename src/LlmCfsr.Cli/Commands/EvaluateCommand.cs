@@ -1,8 +1,10 @@
 using System.CommandLine;
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Storage;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Cli.Commands;
 
@@ -52,7 +54,7 @@ public static class EvaluateCommand
                 var protocol = EvaluationProtocol.Parse(parseResult.GetValue(protocolOption) ?? manifest.Options.EvaluationProtocol);
                 var device = TorchDevice.Parse(parseResult.GetValue(deviceOption) ?? manifest.Options.Device);
                 using var services = TrainCommandServices.Build(manifest.Configuration);
-                using var model = TrainedRun.LoadBestModel(services, run, dataset, device);
+                using var model = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, dataset, device);
                 var evaluation = manifest.Options.EvaluationSettings(protocol, device) with
                 {
                     LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTailOption, manifest.Options.LongTail),

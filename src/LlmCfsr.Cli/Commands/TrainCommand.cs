@@ -23,42 +23,20 @@ public static class TrainCommand
     public static Command Create()
     {
         var defaults = new TrainingOptions();
+        var shared = new TrainingCommandOptions();
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
         var model = new Option<string?>("--model")
         {
             Description = "Registered model: sasrec, gru4rec, bert4rec, llm2x, said, llm-esr, llmemb, llm-cfsr, llm-cfsr-no-cft, llm-cfsr-no-semantic, llm-cfsr-no-collaborative, llm-cfsr-no-cross-attention, llm-cfsr-no-sharing (default: --backbone, else sasrec).",
         };
-        var backbone = new Option<string?>("--backbone") { Description = "Backbone: sasrec, gru4rec or bert4rec. Alone it names the id-only model; with an LLM-enhanced --model it is that model's backbone (default sasrec)." };
-        var embeddings = new Option<string?>("--embeddings") { Description = "Item-embedding cache (llmcfsr embed; fine-tuned for LLM-CFSR) of the LLM-enhanced models." };
-        var rawEmbeddings = new Option<string?>("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft; required by them (never replaced by --embeddings)." };
         var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to." };
-        var userEmbeddings = new Option<string?>("--user-embeddings") { Description = "User embeddings of the training histories for llm-esr (llmcfsr embed --users)." };
         var output = new Option<string>("--out") { Description = "Run directory to write.", Required = true };
-        var loss = new Option<string?>("--loss") { Description = "Ranking loss: bce, bpr, ce or sampled-softmax (default: bce for causal backbones, ce for bert4rec)." };
-        var objective = new Option<string?>("--objective") { Description = "all (every position, causal), last (last position, causal) or masked (bidirectional); default follows the backbone." };
-        var maskProbability = new Option<double>("--mask-prob") { Description = "Mask probability of masked-item training.", DefaultValueFactory = _ => defaults.MaskProbability };
-        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => defaults.Epochs };
-        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation NDCG@10 before stopping.", DefaultValueFactory = _ => defaults.Patience };
-        var batchSize = new Option<int>("--batch-size") { Description = "Training sequences per step.", DefaultValueFactory = _ => defaults.BatchSize };
-        var learningRate = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
-        var optimizer = new Option<OptimizerKind>("--optimizer") { Description = "Adam or AdamW.", DefaultValueFactory = _ => defaults.Optimizer };
-        var clip = new Option<double>("--clip") { Description = "Maximum gradient norm (0 = off).", DefaultValueFactory = _ => defaults.GradientClipNorm };
-        var maxLength = new Option<int>("--max-len") { Description = "Longest window of newest items.", DefaultValueFactory = _ => defaults.MaxLength };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => defaults.HiddenSize };
-        var layers = new Option<int>("--layers") { Description = "Blocks or recurrent layers.", DefaultValueFactory = _ => defaults.Layers };
-        var heads = new Option<int>("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => defaults.Heads };
-        var dropout = new Option<double>("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => defaults.Dropout };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => defaults.Device };
         var protocol = new Option<string>("--protocol") { Description = "Validation and test protocol: sampled:N, popularity:N or full.", DefaultValueFactory = _ => defaults.EvaluationProtocol };
         var force = new Option<bool>("--force") { Description = "Overwrite a run directory that already holds a run." };
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in the run directory from its last completed epoch." };
-        var preset = EvaluationCommandOptions.Preset();
-        var longTail = EvaluationCommandOptions.LongTail();
-        var evaluationSeed = EvaluationCommandOptions.EvaluationSeed();
         var command = new Command("train", "Train a sequential recommender with validation, early stopping and checkpoints; writes the test split's metrics.json.");
-        foreach (var option in new Option[] { data, model, backbone, embeddings, rawEmbeddings, teacherRun, userEmbeddings, output, loss, objective, maskProbability, epochs, patience, batchSize, learningRate, weightDecay, optimizer, clip, maxLength, hidden, layers, heads, dropout, seed, device, protocol, preset, longTail, evaluationSeed, force, resume })
+        foreach (var option in new Option[] { data, model, teacherRun, output, seed, protocol, force, resume }.Concat(shared.All))
         {
             command.Options.Add(option);
         }
@@ -73,48 +51,16 @@ public static class TrainCommand
             }
             return Task.FromResult(DataCommand.Guarded(error, () =>
             {
-                var modelName = parseResult.GetValue(model) ?? parseResult.GetValue(backbone) ?? defaults.Model;
-                var configuration = new Dictionary<string, string?>();
-                using (var probe = TrainCommandServices.Build())
-                {
-                    var factory = probe.GetRequiredService<ComponentCatalog>().RecommenderModel(modelName);
-                    if (parseResult.GetValue(model) is not null && parseResult.GetValue(backbone) is { } chosen)
-                    {
-                        if (factory is IdOnlyRecommenderFactory && !string.Equals(chosen, factory.Name, StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw new ArgumentException($"--model {modelName} is the id-only model on its own backbone; train --model {chosen} instead of passing --backbone {chosen}.");
-                        }
-                        configuration[$"{LlmEnhancedModelOptions.Section}:{nameof(LlmEnhancedModelOptions.Backbone)}"] = chosen;
-                    }
-                }
-                var basis = TrainingPresets.Get(parseResult.GetValue(preset));
+                var modelName = parseResult.GetValue(model) ?? parseResult.GetValue(shared.Backbone) ?? defaults.Model;
+                // --backbone alone names the id-only model; with --model it is the backbone of an LLM-enhanced one.
+                var configuration = parseResult.GetValue(model) is null ? [] : shared.BackboneConfiguration(parseResult, [modelName]);
+                var basis = shared.Read(parseResult);
                 var options = basis with
                 {
                     Model = modelName,
-                    SemanticEmbeddingsPath = FullPath(parseResult.GetValue(embeddings)),
-                    RawSemanticEmbeddingsPath = FullPath(parseResult.GetValue(rawEmbeddings)),
                     TeacherRunDirectory = FullPath(parseResult.GetValue(teacherRun)),
-                    UserEmbeddingsPath = FullPath(parseResult.GetValue(userEmbeddings)),
-                    Loss = parseResult.GetValue(loss),
-                    Objective = ParseObjective(parseResult.GetValue(objective)),
-                    MaskProbability = EvaluationCommandOptions.Pick(parseResult, maskProbability, basis.MaskProbability),
-                    Epochs = EvaluationCommandOptions.Pick(parseResult, epochs, basis.Epochs),
-                    Patience = EvaluationCommandOptions.Pick(parseResult, patience, basis.Patience),
-                    BatchSize = EvaluationCommandOptions.Pick(parseResult, batchSize, basis.BatchSize),
-                    LearningRate = EvaluationCommandOptions.Pick(parseResult, learningRate, basis.LearningRate),
-                    WeightDecay = EvaluationCommandOptions.Pick(parseResult, weightDecay, basis.WeightDecay),
-                    Optimizer = EvaluationCommandOptions.Pick(parseResult, optimizer, basis.Optimizer),
-                    GradientClipNorm = EvaluationCommandOptions.Pick(parseResult, clip, basis.GradientClipNorm),
-                    MaxLength = EvaluationCommandOptions.Pick(parseResult, maxLength, basis.MaxLength),
-                    HiddenSize = EvaluationCommandOptions.Pick(parseResult, hidden, basis.HiddenSize),
-                    Layers = EvaluationCommandOptions.Pick(parseResult, layers, basis.Layers),
-                    Heads = EvaluationCommandOptions.Pick(parseResult, heads, basis.Heads),
-                    Dropout = EvaluationCommandOptions.Pick(parseResult, dropout, basis.Dropout),
                     Seed = EvaluationCommandOptions.Pick(parseResult, seed, basis.Seed),
-                    Device = EvaluationCommandOptions.Pick(parseResult, device, basis.Device)!,
                     EvaluationProtocol = EvaluationCommandOptions.Pick(parseResult, protocol, basis.EvaluationProtocol)!,
-                    EvaluationSeed = parseResult.GetValue(evaluationSeed) ?? basis.EvaluationSeed,
-                    LongTail = EvaluationCommandOptions.LongTailOr(parseResult, longTail, basis.LongTail),
                 };
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;
@@ -149,15 +95,6 @@ public static class TrainCommand
     }
 
     private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);
-
-    private static TrainingObjective ParseObjective(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "auto" => TrainingObjective.Auto,
-        "all" => TrainingObjective.AllPositions,
-        "last" => TrainingObjective.LastPosition,
-        "masked" => TrainingObjective.Masked,
-        _ => throw new ArgumentException($"--objective '{text}' is not one of all, last, masked."),
-    };
 
     private static void WriteEpoch(TextWriter writer, TrainingProgress progress)
     {

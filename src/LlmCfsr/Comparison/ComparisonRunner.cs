@@ -14,20 +14,15 @@ namespace LlmCfsr.Comparison;
 /// one run directory each (<c>runs/MODEL/seed-N</c>: checkpoint, <c>run.json</c>, <c>metrics.json</c> of the first
 /// protocol and <c>metrics-test-PROTOCOL.json</c> of every protocol), and evaluates the best weights under every
 /// protocol without retraining. A run that throws is recorded with its error and the others go on; only
-/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="Teachers"/>: "llmemb"
-/// to "sasrec") get the teacher's run of the same seed as <see cref="TrainingOptions.TeacherRunDirectory"/>; the
+/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="IRecommenderModelFactory.Teacher"/>:
+/// "llmemb" to "sasrec") get the teacher's run of the same seed as <see cref="TrainingOptions.TeacherRunDirectory"/>; the
 /// teacher is trained first (in <c>runs/TEACHER/seed-N</c>) when it is not already done, and is reused when it is
 /// also compared.
 /// </summary>
 public sealed class ComparisonRunner
 {
-    /// <summary>Models that need a trained teacher run, and the teacher model: "llmemb" aligns to "sasrec".</summary>
-    public static IReadOnlyDictionary<string, string> Teachers { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["llmemb"] = "sasrec",
-    };
-
-    private readonly IServiceProvider _services;
+    private readonly ComponentCatalog _catalog;
+    private readonly IReadOnlyDictionary<string, string?> _configuration;
     private readonly RecommenderTrainer _trainer;
     private readonly ILogger _logger;
 
@@ -35,7 +30,8 @@ public sealed class ComparisonRunner
     public ComparisonRunner(IServiceProvider services, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        _services = services;
+        _catalog = services.GetRequiredService<ComponentCatalog>();
+        _configuration = ConfigurationSnapshot.Capture(services);
         _trainer = new RecommenderTrainer(services, loggers?.CreateLogger<RecommenderTrainer>());
         _logger = (ILogger?)loggers?.CreateLogger<ComparisonRunner>() ?? NullLogger.Instance;
     }
@@ -93,14 +89,19 @@ public sealed class ComparisonRunner
     /// </summary>
     private void CheckBeforeTraining(PreparedDataset dataset, ComparisonOptions options)
     {
-        var catalog = _services.GetRequiredService<ComponentCatalog>();
         foreach (var model in options.Models)
         {
-            catalog.RecommenderModel(model);
+            // Teacher runs are trained by the comparison itself.
+            var factory = _catalog.RecommenderModel(model);
+            ModelInputRequirements.Validate(factory, options.Training, provided: ModelInput.TeacherRun);
+            if (factory.Teacher is { } teacher)
+            {
+                _catalog.RecommenderModel(teacher);
+            }
         }
         TorchDevice.Parse(options.Training.Device);
-        // Teacher runs are trained by the comparison itself, so only the given files are checked here.
-        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _services, catalog);
+        // So only the given files are checked here.
+        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _catalog);
         inputs.TeacherItemEmbeddings?.Dispose();
     }
 
@@ -118,7 +119,7 @@ public sealed class ComparisonRunner
         try
         {
             var training = options.Training with { Model = model, Seed = seed, EvaluationProtocol = protocols[0].ToString() };
-            if (Teachers.TryGetValue(model, out string? teacherModel))
+            if (_catalog.RecommenderModel(model).Teacher is { } teacherModel)
             {
                 var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
                 if (!teacher.Succeeded)
@@ -156,7 +157,8 @@ public sealed class ComparisonRunner
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
             bool sameOptions = previous.Options with { Device = training.Device } == training
-                && previous.Dataset.Fingerprint == dataset.Fingerprint;
+                && previous.Dataset.Fingerprint == dataset.Fingerprint
+                && SameConfiguration(previous.Configuration);
             reuse = sameOptions && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
         }
@@ -168,7 +170,7 @@ public sealed class ComparisonRunner
         {
             _logger.LogInformation("Reusing the completed run of {Model} with seed {Seed} in {Run}.", model, seed, runDirectory.Path);
             manifest = RunManifest.Read(runDirectory.Manifest);
-            recommender = TrainedRun.LoadBestModel(_services, runDirectory, dataset, TorchDevice.Parse(training.Device));
+            recommender = TrainedRun.LoadBestModel(_catalog, runDirectory, dataset, TorchDevice.Parse(training.Device));
         }
         else
         {
@@ -203,6 +205,13 @@ public sealed class ComparisonRunner
             };
         }
     }
+
+    /// <summary>
+    /// Whether the parts' options a run recorded (e.g. the LLM-enhanced models' backbone) are those of this comparison;
+    /// settings the run predates are not compared.
+    /// </summary>
+    private bool SameConfiguration(IReadOnlyDictionary<string, string?> recorded)
+        => recorded.All(entry => !_configuration.TryGetValue(entry.Key, out var current) || current == entry.Value);
 
     private static RunManifest? ReadManifestOrNull(RunDirectory run)
     {

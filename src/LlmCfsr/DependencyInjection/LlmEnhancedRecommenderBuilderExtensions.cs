@@ -1,4 +1,6 @@
 using LlmCfsr.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.DependencyInjection;
 
@@ -19,9 +21,17 @@ public static class LlmEnhancedRecommenderBuilderExtensions
         builder.AddValidatedOptions<LlmEnhancedModelOptions, LlmEnhancedModelOptionsValidator>(LlmEnhancedModelOptions.Section, configure);
         builder.AddValidatedOptions<LlmEsrOptions, LlmEnhancedModelOptionsValidator>(LlmEsrOptions.Section);
         builder.AddValidatedOptions<LlmEmbOptions, LlmEnhancedModelOptionsValidator>(LlmEmbOptions.Section);
-        foreach (var name in DualViewVariant.Names)
+        foreach (var (name, variant) in DualViewVariant.Registered)
         {
-            builder.AddRecommenderModel<DualViewRecommenderFactory>(name);
+            // LLM-ESR keeps its own cross-attention heads; LLM-CFSR, its ablations and our variant share the paper's.
+            builder.AddRecommenderModel(name, services =>
+            {
+                var options = services.GetRequiredService<IOptions<LlmEnhancedModelOptions>>().Value;
+                var esr = services.GetRequiredService<IOptions<LlmEsrOptions>>().Value;
+                return name == DualViewVariant.LlmEsr
+                    ? new DualViewRecommenderFactory(name, variant, options, esr.CrossAttentionHeads, esr)
+                    : new DualViewRecommenderFactory(name, variant, options, options.CrossAttentionHeads);
+            });
         }
         return builder
             .AddRecommenderModel<Llm2XRecommenderFactory>(Llm2XRecommenderFactory.RegisteredName)

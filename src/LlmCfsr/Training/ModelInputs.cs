@@ -17,7 +17,7 @@ namespace LlmCfsr.Training;
 internal static class ModelInputs
 {
     public static (RecommenderModelContext Context, IReadOnlyList<ModelInputRecord> Records) Load(
-        TrainingOptions options, PreparedDataset dataset, IServiceProvider services, ComponentCatalog catalog)
+        TrainingOptions options, PreparedDataset dataset, ComponentCatalog catalog)
     {
         var records = new List<ModelInputRecord>();
         var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records, requireRaw: false);
@@ -30,8 +30,8 @@ internal static class ModelInputs
             if (users.FineTuned)
             {
                 throw new InvalidDataException(
-                    $"{userPath}: metadata field 'kind' is '{users.Kind}' (adapter '{users.Adapter}') but --user-embeddings (TrainingOptions.UserEmbeddingsPath) needs LLM-ESR's raw LLM user embeddings; "
-                    + "embed the users without --adapter and pass that file.");
+                    $"{userPath}: metadata field 'kind' is '{users.Kind}' (adapter '{users.Adapter}') but TrainingOptions.UserEmbeddingsPath needs LLM-ESR's raw LLM user embeddings; "
+                    + "embed the users without an adapter and pass that file.");
             }
             records.Add(Record(nameof(TrainingOptions.UserEmbeddingsPath), userPath, users.Fingerprint, userPath));
         }
@@ -48,7 +48,7 @@ internal static class ModelInputs
             {
                 throw new ArgumentException($"{run.Manifest}: the teacher run is not finished; complete it (--resume) before using it as a teacher.");
             }
-            using var teacherModel = TrainedRun.LoadBestModel(services, run, dataset, CPU);
+            using var teacherModel = TrainedRun.LoadBestModel(catalog, run, dataset, CPU);
             using (no_grad())
             {
                 using var end = (dataset.ItemCount + 1).ToScalar();
@@ -62,7 +62,6 @@ internal static class ModelInputs
             Dataset = dataset,
             Backbone = options.Backbone,
             Components = catalog,
-            Services = services,
             SemanticEmbeddings = semantic,
             RawSemanticEmbeddings = raw,
             TeacherItemEmbeddings = teacher,
@@ -83,7 +82,7 @@ internal static class ModelInputs
         info.EnsureDataset(dataset);
         if (requireRaw)
         {
-            info.EnsureRaw($"--raw-embeddings (TrainingOptions.{option})");
+            info.EnsureRaw($"TrainingOptions.{option}");
         }
         var fingerprint = info.Fingerprint;
         records.Add(Record(option, path, $"{fingerprint.Encoder}|{fingerprint.Kind}|adapter={fingerprint.Adapter}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}", path));

@@ -10,6 +10,7 @@ using LlmCfsr.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,14 +18,16 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Training;
 
 /// <summary>
-/// Trains any <see cref="SequentialRecommender"/> registered by name: shuffled mini-batches of training windows,
-/// the registered ranking loss through <see cref="SequentialRecommender.ComputeLoss"/>, Adam or AdamW with
-/// gradient clipping, validation after every epoch with early stopping on NDCG@10, the best weights kept, and
-/// a checkpoint (weights, optimizer, RNG state) after every epoch so an interrupted run resumes to the same
-/// result. Every file is written atomically through the registered <see cref="AtomicFileWriter"/> (default
-/// <see cref="AtomicFileWriter.Default"/>), each set is closed by checksums, and the run directory is locked while
-/// training (docs/training.md). Seeded CPU runs are repeatable. Only one training may run per process at a time, because dropout,
-/// shuffling, masking and negatives share torch's default generator.
+/// Fits a <see cref="SequentialRecommender"/> (<see cref="Fit(SequentialRecommender, PreparedDataset, TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>):
+/// shuffled mini-batches of training windows, the registered ranking loss through
+/// <see cref="SequentialRecommender.ComputeLoss"/>, Adam or AdamW with gradient clipping, validation after every epoch
+/// with early stopping on NDCG@10 and the best weights kept. <see cref="Train"/> adds the run directory
+/// (<see cref="TrainingRun"/>): it builds the registered model the options name, checkpoints every epoch (weights,
+/// optimizer, RNG state) so an interrupted run resumes to the same result, tests the best weights and publishes the
+/// run, every file written atomically through the registered <see cref="AtomicFileWriter"/> (default
+/// <see cref="AtomicFileWriter.Default"/>), each set closed by checksums, the directory locked while training
+/// (docs/training.md). Seeded CPU runs are repeatable. Only one training may run per process at a time, because
+/// dropout, shuffling, masking and negatives share torch's default generator.
 /// </summary>
 public sealed class RecommenderTrainer
 {
@@ -32,6 +35,7 @@ public sealed class RecommenderTrainer
     private readonly IServiceProvider _services;
     private readonly ComponentCatalog _catalog;
     private readonly ILogger<RecommenderTrainer> _logger;
+    private readonly int _threads;
 
     /// <summary>Creates the trainer over the registered parts.</summary>
     public RecommenderTrainer(IServiceProvider services, ILogger<RecommenderTrainer>? logger = null)
@@ -40,11 +44,17 @@ public sealed class RecommenderTrainer
         _services = services;
         _catalog = services.GetRequiredService<ComponentCatalog>();
         _logger = logger ?? NullLogger<RecommenderTrainer>.Instance;
+        // LlmCfsrOptions.Threads (0 = not set): a fit runs with TorchThreadPolicy's count, and the process's previous
+        // count is restored afterwards.
+        _threads = services.GetService<IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
     }
 
     /// <summary>
-    /// Trains, evaluates the best weights on the test split and writes the run directory. Returns the model
-    /// (best weights, evaluation mode; the caller disposes it), the manifest and the test report.
+    /// Trains the model <see cref="TrainingOptions.Model"/> names in a run directory: builds it (after seeding torch's
+    /// default generator with <see cref="TrainingOptions.Seed"/>; its previous state is restored when <c>Train</c>
+    /// returns, as is the thread count) with the inputs the options name, fits it with a checkpoint after every
+    /// epoch (or resumes from the last one), evaluates the best weights on the test split and publishes the run.
+    /// Returns the model (best weights, evaluation mode; the caller disposes it), the manifest and the test report.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options, unknown part names, a run directory that holds another run, or a resume that does not match the run.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged; the message names the file.</exception>
@@ -56,23 +66,20 @@ public sealed class RecommenderTrainer
         var options = request.Options;
         options.Validate();
         var dataset = request.Dataset;
-        var run = new RunDirectory(request.RunDirectory);
-        var device = TorchDevice.Parse(options.Device);
         var modelFactory = _catalog.RecommenderModel(options.Model);
-        var evaluation = options.EvaluationSettings(device: device);
+        ModelInputRequirements.Validate(modelFactory, options);
+        var evaluation = options.EvaluationSettings();
 
-        var writer = _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default;
-        using var runLock = FolderLock.Acquire(run.Path);
-        var resumeFrom = PrepareDirectory(run, request, dataset);
-        using var threads = TorchThreadPolicy.Use(ConfiguredThreads(_services));
+        using var run = TrainingRun.Open(request, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
+        using var threads = TorchThreadPolicy.Use(_threads);
+        using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
-        var (model, inputs) = CreateModel(modelFactory, dataset, options, _services, _catalog);
+        var (model, inputs) = CreateModel(modelFactory, dataset, options, _catalog);
         try
         {
-            var lossName = options.Loss ?? model.DefaultLoss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce");
-            var loss = _catalog.RankingLoss(lossName);
+            var loss = ResolveLoss(model, options);
             var objective = ResolveObjective(options.Objective, model.Direction);
-            var manifest = new RunManifest
+            run.Start(new RunManifest
             {
                 Options = options,
                 Loss = loss.Name,
@@ -87,95 +94,12 @@ public sealed class RecommenderTrainer
                     Folder = request.DatasetFolder is null ? null : Path.GetFullPath(request.DatasetFolder),
                 },
                 Inputs = inputs,
-            };
-            model.to(device);
-            using var optimizer = CreateOptimizer(model, options);
-            using var windows = new TrainingWindows(dataset, options.MaxLength);
-            using var negatives = new NegativeSampler(dataset);
-
-            var state = new TrainerState { Epoch = 0, BestNdcg = double.NegativeInfinity, BestEpoch = 0, EpochsWithoutImprovement = 0, RandomState = "", History = [] };
-            string? bestWeights = null;
-            if (resumeFrom is not null)
-            {
-                state = resumeFrom.State;
-                resumeFrom.Restore(model, optimizer);
-                using var rng = tensor(Convert.FromBase64String(state.RandomState), dtype: ScalarType.Byte);
-                torch.random.set_rng_state(rng);
-                bestWeights = resumeFrom.BestWeights;
-                // The published weights may be older than the checkpoint when the run stopped between the two.
-                writer.Copy(bestWeights, run.BestWeights);
-                _logger.LogInformation("Resuming {Model} in {Run} after epoch {Epoch} (best NDCG@10 {Best:F4} at epoch {BestEpoch}).",
-                    options.Model, run.Path, state.Epoch, state.BestNdcg, state.BestEpoch);
-            }
-            manifest = manifest with { History = state.History, BestEpoch = state.BestEpoch };
-            Publish(writer, run, manifest);
-
-            bool stoppedEarly = false;
-            for (int epoch = state.Epoch + 1; epoch <= options.Epochs; epoch++)
-            {
-                if (state.EpochsWithoutImprovement >= options.Patience)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-                if (device.type == DeviceType.CUDA)
-                {
-                    // CUDA dropout draws from the device generator, whose state TorchSharp cannot save: seeding it per
-                    // epoch makes a resumed run draw what the uninterrupted run drew.
-                    torch.cuda.manual_seed_all(options.Seed + epoch);
-                }
-                var (meanLoss, throughput) = RunEpoch(model, optimizer, loss, objective, windows, negatives, options, epoch, device, progress, cancellationToken);
-                model.eval();
-                var validation = RankingEvaluator.Evaluate(model, dataset, DataSplit.Validation, evaluation, cancellationToken);
-                var metrics = validation.Groups[EvaluationGroupNames.Overall].Metrics;
-                double ndcg = metrics[SelectionMetric];
-                bool improved = ndcg > state.BestNdcg;
-                var record = new EpochRecord { Epoch = epoch, Loss = meanLoss, SequencesPerSecond = throughput, Validation = metrics };
-                state = new TrainerState
-                {
-                    Epoch = epoch,
-                    BestNdcg = improved ? ndcg : state.BestNdcg,
-                    BestEpoch = improved ? epoch : state.BestEpoch,
-                    EpochsWithoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1,
-                    RandomState = SaveRandomState(),
-                    History = [.. state.History, record],
-                };
-                var checkpoint = TrainingCheckpoint.Write(writer, run, state, model, optimizer, improved ? null : bestWeights);
-                bestWeights = checkpoint.BestWeights;
-                if (improved)
-                {
-                    writer.Copy(bestWeights, run.BestWeights);
-                }
-                manifest = manifest with { History = state.History, BestEpoch = state.BestEpoch };
-                Publish(writer, run, manifest);
-                _logger.LogInformation("Epoch {Epoch}/{Epochs}: loss {Loss:F4}, {Throughput:F0} sequences/s, validation NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4}{Best}.",
-                    epoch, options.Epochs, meanLoss, throughput, ndcg, metrics.GetValueOrDefault("HR@10"), improved ? " (best)" : "");
-                progress?.Report(new TrainingProgress
-                {
-                    Epoch = epoch,
-                    Epochs = options.Epochs,
-                    Step = windows.StepsPerEpoch(options.BatchSize),
-                    StepsPerEpoch = windows.StepsPerEpoch(options.BatchSize),
-                    Loss = meanLoss,
-                    SequencesPerSecond = throughput,
-                    Validation = metrics,
-                });
-            }
-            stoppedEarly |= state.EpochsWithoutImprovement >= options.Patience && state.Epoch < options.Epochs;
-
-            if (state.BestEpoch == 0 || bestWeights is null)
-            {
-                throw new InvalidOperationException($"{run.Manifest}: no epoch was validated, so there are no best weights to test.");
-            }
-            WeightFiles.Load(model, bestWeights);
-            model.eval();
+            });
+            var fit = Fit(model, dataset, options, loss, objective, run, progress, cancellationToken);
             var test = RankingEvaluator.Evaluate(model, dataset, DataSplit.Test, evaluation, cancellationToken);
-            writer.WriteAllText(run.Metrics, test.ToJson());
-            manifest = manifest with { Completed = true, StoppedEarly = stoppedEarly, Test = test.Groups[EvaluationGroupNames.Overall].Metrics };
-            Publish(writer, run, manifest);
+            var manifest = run.Complete(test, fit.StoppedEarly);
             _logger.LogInformation("Best epoch {BestEpoch}; test NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4} ({Protocol}).",
-                state.BestEpoch, manifest.Test.GetValueOrDefault("NDCG@10"), manifest.Test.GetValueOrDefault("HR@10"), evaluation.Protocol);
+                fit.BestEpoch, manifest.Test!.GetValueOrDefault("NDCG@10"), manifest.Test!.GetValueOrDefault("HR@10"), evaluation.Protocol);
             return new TrainingResult { Model = model, Manifest = manifest, Test = test };
         }
         catch
@@ -185,11 +109,97 @@ public sealed class RecommenderTrainer
         }
     }
 
-    /// <summary>Writes <c>run.json</c>, then the checksums of the published files (last, so they close the set).</summary>
-    private static void Publish(AtomicFileWriter writer, RunDirectory run, RunManifest manifest)
+    /// <summary>
+    /// Fits <paramref name="model"/>, built by the caller, on <paramref name="data"/> with the ranking loss
+    /// <see cref="TrainingOptions.Loss"/> (default: the model's, else "bce" for causal and "ce" for bidirectional
+    /// models) and returns with the best epoch's weights loaded, the model on <see cref="TrainingOptions.Device"/> in
+    /// evaluation mode. Nothing is written (<see cref="Train"/> adds the run directory, checkpoints and resume), and
+    /// <see cref="TrainingOptions.Model"/> and the input paths are not read. Initialisation, dropout, shuffling, masking
+    /// and negatives draw from torch's default generator as it stands: seed it
+    /// (<c>torch.manual_seed(options.Seed)</c>) before building the model for a repeatable fit.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options, or a loss or objective that is not registered or does not fit the model.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the model keeps the weights of the interrupted epoch.</exception>
+    public FitResult Fit(SequentialRecommender model, PreparedDataset data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        manifest.Write(run.Manifest, writer);
-        run.WriteChecksums(writer);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var threads = TorchThreadPolicy.Use(_threads);
+        using var bestWeights = new InMemoryBestWeights();
+        return Fit(model, data, options, ResolveLoss(model, options), ResolveObjective(options.Objective, model.Direction), bestWeights, progress, cancellationToken);
+    }
+
+    private FitResult Fit(SequentialRecommender model, PreparedDataset dataset, TrainingOptions options, IRankingLoss loss, TrainingObjective objective,
+        ITrainingCheckpoints checkpoints, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var evaluation = options.EvaluationSettings();
+        var device = evaluation.Device;
+        model.to(device);
+        using var optimizer = CreateOptimizer(model, options);
+        using var windows = new TrainingWindows(dataset, options.MaxLength);
+        using var negatives = new NegativeSampler(dataset);
+
+        var state = new TrainerState { Epoch = 0, BestNdcg = double.NegativeInfinity, BestEpoch = 0, EpochsWithoutImprovement = 0, RandomState = "", History = [] };
+        if (checkpoints.Restore(model, optimizer) is { } resumed)
+        {
+            state = resumed;
+            using var rng = tensor(Convert.FromBase64String(state.RandomState), dtype: ScalarType.Byte);
+            torch.random.set_rng_state(rng);
+        }
+
+        bool stoppedEarly = false;
+        for (int epoch = state.Epoch + 1; epoch <= options.Epochs; epoch++)
+        {
+            if (state.EpochsWithoutImprovement >= options.Patience)
+            {
+                stoppedEarly = true;
+                break;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (device.type == DeviceType.CUDA)
+            {
+                // CUDA dropout draws from the device generator, whose state TorchSharp cannot save: seeding it per
+                // epoch makes a resumed run draw what the uninterrupted run drew.
+                torch.cuda.manual_seed_all(options.Seed + epoch);
+            }
+            var (meanLoss, throughput) = RunEpoch(model, optimizer, loss, objective, windows, negatives, options, epoch, device, progress, cancellationToken);
+            model.eval();
+            var validation = RankingEvaluator.Evaluate(model, dataset, DataSplit.Validation, evaluation, cancellationToken);
+            var metrics = validation.Groups[EvaluationGroupNames.Overall].Metrics;
+            double ndcg = metrics[SelectionMetric];
+            bool improved = ndcg > state.BestNdcg;
+            var record = new EpochRecord { Epoch = epoch, Loss = meanLoss, SequencesPerSecond = throughput, Validation = metrics };
+            state = new TrainerState
+            {
+                Epoch = epoch,
+                BestNdcg = improved ? ndcg : state.BestNdcg,
+                BestEpoch = improved ? epoch : state.BestEpoch,
+                EpochsWithoutImprovement = improved ? 0 : state.EpochsWithoutImprovement + 1,
+                RandomState = SaveRandomState(),
+                History = [.. state.History, record],
+            };
+            checkpoints.EpochCompleted(state, model, optimizer, improved);
+            _logger.LogInformation("Epoch {Epoch}/{Epochs}: loss {Loss:F4}, {Throughput:F0} sequences/s, validation NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4}{Best}.",
+                epoch, options.Epochs, meanLoss, throughput, ndcg, metrics.GetValueOrDefault("HR@10"), improved ? " (best)" : "");
+            progress?.Report(new TrainingProgress
+            {
+                Epoch = epoch,
+                Epochs = options.Epochs,
+                Step = windows.StepsPerEpoch(options.BatchSize),
+                StepsPerEpoch = windows.StepsPerEpoch(options.BatchSize),
+                Loss = meanLoss,
+                SequencesPerSecond = throughput,
+                Validation = metrics,
+            });
+        }
+        stoppedEarly |= state.EpochsWithoutImprovement >= options.Patience && state.Epoch < options.Epochs;
+
+        checkpoints.LoadBest(model);
+        model.eval();
+        return new FitResult { Loss = loss.Name, Objective = objective, History = state.History, BestEpoch = state.BestEpoch, StoppedEarly = stoppedEarly };
     }
 
     /// <summary>
@@ -197,9 +207,9 @@ public sealed class RecommenderTrainer
     /// inputs <paramref name="options"/> names (embeddings, teacher run); returns the inputs' records for run.json.
     /// </summary>
     internal static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
-        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, IServiceProvider services, ComponentCatalog catalog)
+        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, ComponentCatalog catalog)
     {
-        var (context, inputs) = ModelInputs.Load(options, dataset, services, catalog);
+        var (context, inputs) = ModelInputs.Load(options, dataset, catalog);
         try
         {
             return (factory.Create(context), inputs);
@@ -290,55 +300,12 @@ public sealed class RecommenderTrainer
         return objective;
     }
 
-    /// <summary>
-    /// <see cref="LlmCfsrOptions.Threads"/> (0 = not set): the training runs with <see cref="TorchThreadPolicy"/>'s
-    /// count, and the process's previous count is restored afterwards.
-    /// </summary>
-    private static int ConfiguredThreads(IServiceProvider services) =>
-        services.GetService<Microsoft.Extensions.Options.IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
+    private IRankingLoss ResolveLoss(SequentialRecommender model, TrainingOptions options)
+        => _catalog.RankingLoss(options.Loss ?? model.DefaultLoss ?? (model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
 
     private static string SaveRandomState()
     {
         using var state = torch.random.get_rng_state();
         return Convert.ToBase64String(state.data<byte>().ToArray());
-    }
-
-    /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the checkpoint to resume from, or null to start afresh.</summary>
-    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset)
-    {
-        if (request.Mode == TrainingRunMode.Resume && !run.HoldsRun)
-        {
-            throw new ArgumentException($"{run.Path} holds no run to resume ({Path.GetFileName(run.Manifest)} is missing); start it without --resume.");
-        }
-        if (run.HoldsRun)
-        {
-            switch (request.Mode)
-            {
-                case TrainingRunMode.New:
-                    throw new ArgumentException($"{run.Path} already holds a run; choose another directory, overwrite it or resume it.");
-                case TrainingRunMode.Overwrite:
-                    run.DeleteRun();
-                    break;
-                case TrainingRunMode.Resume:
-                    var previous = RunManifest.Read(run.Manifest);
-                    // A completed run whose published files do not match their checksums stopped while publishing them
-                    // (or was damaged since): resuming rebuilds them from the last checkpoint.
-                    if (previous.Completed && run.IsIntact())
-                    {
-                        throw new ArgumentException($"{run.Manifest}: the run is already complete; there is nothing to resume.");
-                    }
-                    var differences = previous.OptionDifferences(request.Options);
-                    if (differences.Count > 0)
-                    {
-                        throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same ones ({string.Join("; ", differences)}).");
-                    }
-                    if (previous.Dataset.Fingerprint != dataset.Fingerprint)
-                    {
-                        throw new ArgumentException($"{run.Manifest}: the run was trained on dataset {previous.Dataset.Fingerprint}, not on {dataset.Fingerprint}.");
-                    }
-                    return TrainingCheckpoint.FindLatest(run);
-            }
-        }
-        return null;
     }
 }

@@ -1,7 +1,6 @@
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 
 namespace LlmCfsr.Training;
@@ -11,12 +10,12 @@ public static class TrainedRun
 {
     /// <summary>
     /// Rebuilds the run's model for <paramref name="dataset"/> (which must have the recorded fingerprint) with
-    /// the registered parts of <paramref name="services"/> and the inputs recorded in its options (embeddings, teacher run), checks the run's files against its checksums, loads the best weights, moves it to
+    /// the parts registered in <paramref name="catalog"/> and the inputs recorded in its options (embeddings, teacher run), checks the run's files against its checksums, loads the best weights, moves it to
     /// <paramref name="device"/> and switches it to evaluation mode. The caller disposes the model.
     /// </summary>
-    public static SequentialRecommender LoadBestModel(IServiceProvider services, RunDirectory run, PreparedDataset dataset, torch.Device device)
+    public static SequentialRecommender LoadBestModel(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(dataset);
         if (!run.HoldsRun)
@@ -33,8 +32,7 @@ public static class TrainedRun
         {
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
         }
-        var catalog = services.GetRequiredService<ComponentCatalog>();
-        var (model, _) = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options, services, catalog);
+        var (model, _) = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options, catalog);
         try
         {
             WeightFiles.Load(model, run.BestWeights);

@@ -28,18 +28,6 @@ public sealed class RunProbeTests
         "--hidden", "8", "--layers", "1", "--heads", "2", "--lr", "0.005", "--protocol", "sampled:20", "--threads", "1", "--out", run, .. extra,
     ];
 
-    private static void AssertOneLineError(string error, params string[] parts)
-    {
-        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, error);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.DoesNotContain("   at ", error);
-        foreach (var part in parts)
-        {
-            Assert.Contains(part, lines[0]);
-        }
-    }
-
     private static string PreparedData(string root)
     {
         var data = Path.Combine(root, "data");
@@ -57,7 +45,7 @@ public sealed class RunProbeTests
         var root = TestDatasets.TempFolder();
         var (exit, _, error) = Run(Train(PreparedData(root), Path.Combine(root, "run"), "--device", "cuda"));
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "Device 'cuda'", "CUDA is not available");
+        CommandLineAssert.OneLineError(error, "Device 'cuda'", "CUDA is not available");
     }
 
     [Fact]
@@ -68,7 +56,7 @@ public sealed class RunProbeTests
         var run = Path.Combine(root, "run");
         var (exit, _, error) = Run(Train(data, run, "--resume"));
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "holds no run to resume");
+        CommandLineAssert.OneLineError(error, "holds no run to resume");
         Assert.False(File.Exists(Path.Combine(run, "run.json")));
 
         // An interrupted run: its published files and first checkpoint, as a kill after epoch 1 leaves them.
@@ -77,7 +65,7 @@ public sealed class RunProbeTests
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"completed\": true", "\"completed\": false").Replace("\"epochs\": 1", "\"epochs\": 2"));
         (exit, _, error) = Run(Train(data, run, "--resume", "--seed", "9"));
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "seed: run ", ", now 9");
+        CommandLineAssert.OneLineError(error, "seed: run ", ", now 9");
     }
 
     [Fact]
@@ -94,12 +82,12 @@ public sealed class RunProbeTests
 
         var (exit, _, error) = Run("evaluate", "--run", run);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, weights, "SHA-256 differs");
+        CommandLineAssert.OneLineError(error, weights, "SHA-256 differs");
 
         File.Delete(Path.Combine(run, ChecksumManifest.FileName));
         (exit, _, error) = Run("evaluate", "--run", run);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, weights, "not readable as this model's safetensors weights");
+        CommandLineAssert.OneLineError(error, weights, "not readable as this model's safetensors weights");
     }
 
     [Fact]
@@ -111,7 +99,7 @@ public sealed class RunProbeTests
         using var held = FolderLock.Acquire(run);
         var (exit, _, error) = Run(Train(data, run));
         Assert.Equal(1, exit);
-        AssertOneLineError(error, $"PID {Environment.ProcessId}");
+        CommandLineAssert.OneLineError(error, $"PID {Environment.ProcessId}");
     }
 
     [Fact]
@@ -128,7 +116,7 @@ public sealed class RunProbeTests
         {
             var (exit, _, error) = Run("evaluate", "--run", run, "--protocol", "full");
             Assert.Equal(1, exit);
-            AssertOneLineError(error, $"PID {Environment.ProcessId}");
+            CommandLineAssert.OneLineError(error, $"PID {Environment.ProcessId}");
             Assert.Equal(before, RunFiles());
         }
         Assert.Equal(0, Run("evaluate", "--run", run, "--protocol", "full").Exit);
@@ -143,14 +131,14 @@ public sealed class RunProbeTests
         var report = Path.Combine(root, "report");
         var (exit, output, error) = Run("compare", "--data", data, "--models", "sasrec,gru4rec,sasrek", "--seeds", "1", "--epochs", "1", "--out", report);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "sasrek");
+        CommandLineAssert.OneLineError(error, "sasrek");
         Assert.DoesNotContain("epoch", output);
         Assert.False(Directory.Exists(Path.Combine(report, "runs")));
 
         (exit, output, error) = Run("compare", "--data", data, "--models", "sasrec,llm-cfsr", "--seeds", "1", "--epochs", "1",
             "--embeddings", Path.Combine(root, "missing.safetensors"), "--out", report);
         Assert.Equal(1, exit);
-        AssertOneLineError(error, "missing.safetensors");
+        CommandLineAssert.OneLineError(error, "missing.safetensors");
         Assert.False(Directory.Exists(Path.Combine(report, "runs")));
     }
 }

@@ -20,7 +20,6 @@ public sealed class IdOnlyRecommenderTests
             Dataset = CyclicDataset.Create(),
             Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = maxLength, Layers = 1, Heads = 2, Dropout = 0.1 },
             Components = catalog,
-            Services = services,
         });
         model.eval();
         return model;

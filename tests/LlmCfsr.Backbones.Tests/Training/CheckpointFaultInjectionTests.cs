@@ -154,13 +154,13 @@ public sealed class CheckpointFaultInjectionTests
         var run = new RunDirectory(directory);
         FlipOneBit(run.BestWeights);
         using var services = TestServices.Build();
-        var error = Assert.Throws<InvalidDataException>(() => TrainedRun.LoadBestModel(services, run, Data, CPU));
+        var error = Assert.Throws<InvalidDataException>(() => TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, Data, CPU));
         Assert.Contains(run.BestWeights, error.Message);
 
         // A header that cannot be parsed names the file too, when no checksum catches it first.
         File.Delete(ChecksumManifest.PathIn(directory));
         File.WriteAllBytes(run.BestWeights, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, (byte)'{']);
-        error = Assert.Throws<InvalidDataException>(() => TrainedRun.LoadBestModel(services, run, Data, CPU));
+        error = Assert.Throws<InvalidDataException>(() => TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, Data, CPU));
         Assert.Contains(run.BestWeights, error.Message);
     }
 

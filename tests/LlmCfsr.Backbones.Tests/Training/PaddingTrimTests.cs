@@ -88,7 +88,6 @@ public sealed class PaddingTrimTests
             Dataset = CyclicDataset.Create(),
             Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 12, Layers = 1, Heads = 2, Dropout = 0.1 },
             Components = catalog,
-            Services = services,
         });
         model.eval();
         using var scope = NewDisposeScope();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Testing;
 using System.Text.Json;
 using LlmCfsr.Data;
@@ -130,7 +132,7 @@ public sealed class RecommenderTrainerTests
         // The saved best weights reproduce the test metrics under the run's evaluation settings (its evaluation
         // seed, not its training seed), whatever the evaluation batch size.
         using var services = TestServices.Build();
-        using var reloaded = TrainedRun.LoadBestModel(services, run, Data, CPU);
+        using var reloaded = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, Data, CPU);
         var settings = manifest.Options.EvaluationSettings(device: CPU);
         Assert.NotEqual(manifest.Options.Seed, settings.Seed);
         foreach (int batchSize in new[] { manifest.Options.EvaluationBatchSize, 5 })

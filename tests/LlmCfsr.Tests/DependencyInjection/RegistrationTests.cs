@@ -45,41 +45,22 @@ public class RegistrationTests
     }
 
     [Fact]
-    public void ConfigurationSwapsTheSelectedPart()
-    {
-        var services = ServicesWith(("LlmCfsr:SequenceEncoder", "second"), ("LlmCfsr:Seed", "7"));
-        services.AddLlmCfsr()
-            .AddSequenceEncoder<FirstBackboneFactory>("first")
-            .AddSequenceEncoder<SecondBackboneFactory>("second");
-        using var provider = services.BuildServiceProvider();
-
-        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
-        Assert.Equal(7, options.Seed);
-        var selected = provider.GetRequiredService<ComponentCatalog>().SequenceEncoder(options.SequenceEncoder);
-        Assert.Equal(SequenceDirection.Bidirectional, selected.Direction);
-    }
-
-    [Fact]
     public void CodeConfigurationRunsAfterBinding()
     {
-        var services = ServicesWith(("LlmCfsr:Device", "cuda:1"));
-        services.AddLlmCfsr(o => o.Seed = 11);
+        var services = ServicesWith(("LlmCfsr:Threads", "3"));
+        services.AddLlmCfsr(o => o.Threads *= 2);
         using var provider = services.BuildServiceProvider();
-        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
-        Assert.Equal("cuda:1", options.Device);
-        Assert.Equal(11, options.Seed);
+        Assert.Equal(6, provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value.Threads);
     }
 
     [Fact]
     public void WorksWithoutAConfiguration()
     {
         var services = new ServiceCollection();
-        var builder = services.AddLlmCfsr(o => { o.Seed = 5; o.SequenceEncoder = "first"; }).AddSequenceEncoder<FirstBackboneFactory>("first");
+        var builder = services.AddLlmCfsr(o => o.Threads = 5).AddSequenceEncoder<FirstBackboneFactory>("first");
         builder.Validate();
         using var provider = services.BuildServiceProvider();
-        var options = provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value;
-        Assert.Equal(5, options.Seed);
-        Assert.Equal("cpu", options.Device);
+        Assert.Equal(5, provider.GetRequiredService<IOptions<LlmCfsrOptions>>().Value.Threads);
     }
 
     [Fact]
@@ -110,9 +91,7 @@ public class RegistrationTests
     public void ValidateReportsEveryInvalidSetting()
     {
         var services = ServicesWith(
-            ("LlmCfsr:Device", "gpu0"),
             ("LlmCfsr:Threads", "-2"),
-            ("LlmCfsr:SequenceEncoder", "transformer"),
             ("LlmCfsr:Window:Width", "0"));
         var builder = services.AddLlmCfsr()
             .AddSequenceEncoder<FirstBackboneFactory>("first");
@@ -120,17 +99,15 @@ public class RegistrationTests
 
         var error = Assert.Throws<OptionsValidationException>(() => builder.Validate());
         var message = string.Join("\n", error.Failures);
-        Assert.Contains("Device 'gpu0'", message);
         Assert.Contains("Threads must be 0", message);
-        Assert.Contains("SequenceEncoder 'transformer' is not registered; registered: first", message);
         Assert.Contains("[LlmCfsr:Window] Width must be positive (got 0)", message);
-        Assert.Equal(4, error.Failures.Count());
+        Assert.Equal(2, error.Failures.Count());
     }
 
     [Fact]
     public void ValidatePassesForValidSettings()
     {
-        var services = ServicesWith(("LlmCfsr:SequenceEncoder", "first"));
+        var services = ServicesWith(("LlmCfsr:Threads", "1"));
         var builder = services.AddLlmCfsr().AddSequenceEncoder<FirstBackboneFactory>("first");
         Assert.Same(builder, builder.Validate());
     }

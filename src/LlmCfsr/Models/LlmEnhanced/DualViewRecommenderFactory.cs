@@ -1,35 +1,48 @@
 using LlmCfsr.Fusion;
 using LlmCfsr.Representations;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// Creates <see cref="DualViewRecommender"/> models for LLM-CFSR, its ablations and LLM-ESR; the registration
-/// name picks the <see cref="DualViewVariant"/>. The backbone comes from <see cref="LlmEnhancedModelOptions.Backbone"/>,
-/// the fusion is the registered "cross-attention" (or "concat" for the no-cross-attention ablation and for
-/// single-view ablations, which have nothing to attend over).
+/// Creates <see cref="DualViewRecommender"/> models for LLM-CFSR, its ablations and LLM-ESR, one factory per
+/// registered <see cref="DualViewVariant"/>. The backbone comes from <see cref="LlmEnhancedModelOptions.Backbone"/>,
+/// the fusion <see cref="LlmEnhancedModelOptions.Fusion"/> when the views attend to each other, else
+/// <see cref="DualViewVariant.ScoreLevelFusion"/> (single-view and no-cross-attention ablations).
 /// </summary>
 public sealed class DualViewRecommenderFactory : IRecommenderModelFactory
 {
     private readonly DualViewVariant _variant;
     private readonly LlmEnhancedModelOptions _options;
-    private readonly LlmEsrOptions _esrOptions;
+    private readonly LlmEsrOptions? _selfDistillation;
+    private readonly int _crossAttentionHeads;
 
-    /// <summary>Creates the factory registered as <paramref name="name"/>.</summary>
-    public DualViewRecommenderFactory([ServiceKey] string name, IOptions<LlmEnhancedModelOptions> options, IOptions<LlmEsrOptions> esrOptions)
+    /// <summary>
+    /// Creates the factory of <paramref name="variant"/>, registered as <paramref name="name"/>, with
+    /// <paramref name="crossAttentionHeads"/> heads per direction and <paramref name="selfDistillation"/>'s settings
+    /// (required when the variant distils).
+    /// </summary>
+    public DualViewRecommenderFactory(string name, DualViewVariant variant, LlmEnhancedModelOptions options, int crossAttentionHeads, LlmEsrOptions? selfDistillation = null)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(esrOptions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(crossAttentionHeads);
+        if (variant.SelfDistillation && selfDistillation is null)
+        {
+            throw new ArgumentException($"Model '{name}' distils from similar users and needs the {nameof(LlmEsrOptions)}.", nameof(selfDistillation));
+        }
         Name = name;
-        _variant = DualViewVariant.Of(name);
-        _options = options.Value;
-        _esrOptions = esrOptions.Value;
+        _variant = variant;
+        _options = options;
+        _crossAttentionHeads = crossAttentionHeads;
+        _selfDistillation = selfDistillation;
     }
 
     /// <inheritdoc />
     public string Name { get; }
+
+    /// <inheritdoc />
+    public ModelInput Inputs => _variant.Inputs;
 
     /// <inheritdoc />
     public SequentialRecommender Create(RecommenderModelContext context)
@@ -39,10 +52,8 @@ public sealed class DualViewRecommenderFactory : IRecommenderModelFactory
         var userEmbeddings = _variant.SelfDistillation ? context.RequireUserEmbeddings(Name) : null;
         var settings = context.Backbone;
         var backbones = context.Components.SequenceEncoder(_options.Backbone);
-        bool attend = _variant.CrossAttention && _variant.SemanticView && _variant.CollaborativeView;
-        int heads = Name == DualViewVariant.LlmEsr ? _esrOptions.CrossAttentionHeads : _options.CrossAttentionHeads;
-        var fusion = context.Components.Fusion(attend ? "cross-attention" : "concat")
-            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = heads, Dropout = settings.Dropout, ResidualNorm = _variant.ResidualFusion });
+        var fusion = context.Components.Fusion(_variant.AttendsAcrossViews ? _options.Fusion : DualViewVariant.ScoreLevelFusion)
+            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = _crossAttentionHeads, Dropout = settings.Dropout, ResidualNorm = _variant.ResidualFusion });
 
         var semanticTable = _variant.SemanticView ? SemanticItemTables.Frozen(embeddings) : null;
         var adapter = _variant.SemanticView ? new SemanticAdapter(embeddings.Dimension, settings.HiddenSize, _options.AdapterDropout) : null;
@@ -50,10 +61,10 @@ public sealed class DualViewRecommenderFactory : IRecommenderModelFactory
         var encoder = backbones.Create(settings);
         var secondEncoder = _variant.SharedEncoder || !_variant.SemanticView || !_variant.CollaborativeView ? null : backbones.Create(settings);
         UserSelfDistillation? distillation = null;
-        if (userEmbeddings is not null)
+        if (userEmbeddings is not null && _selfDistillation is { } esr)
         {
             using var users = userEmbeddings.ToTensor();
-            distillation = new UserSelfDistillation(context.Dataset, users, _esrOptions.Neighbours, settings.MaxLength, _esrOptions.DistillationWeight);
+            distillation = new UserSelfDistillation(context.Dataset, users, esr.Neighbours, settings.MaxLength, esr.DistillationWeight);
         }
         return new DualViewRecommender(Name, context.Dataset.ItemCount, settings.MaxLength, semanticTable, adapter, collaborativeInit,
             fusion, encoder, secondEncoder, distillation, _variant.DefaultLoss);

@@ -40,24 +40,29 @@ public sealed record DualViewVariant(
     /// <summary>LLM-ESR.</summary>
     public const string LlmEsr = "llm-esr";
 
+    /// <summary>The registered fusion of variants whose views do not attend to each other: score-level concatenation only.</summary>
+    public const string ScoreLevelFusion = "concat";
+
+    /// <summary>Whether both views are kept and attend to each other (through <see cref="LlmEnhancedModelOptions.Fusion"/>); else <see cref="ScoreLevelFusion"/>.</summary>
+    public bool AttendsAcrossViews => CrossAttention && SemanticView && CollaborativeView;
+
+    /// <summary>The model inputs the variant needs: the CFT or the raw item embeddings, plus user embeddings for self-distillation.</summary>
+    public ModelInput Inputs => (UseFineTunedEmbeddings ? ModelInput.SemanticEmbeddings : ModelInput.RawSemanticEmbeddings)
+        | (SelfDistillation ? ModelInput.UserEmbeddings : ModelInput.None);
+
     private static readonly DualViewVariant Full = new(true, true, true, true, true, false, "bpr");
 
-    /// <summary>Every registered dual-view name.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        [LlmCfsr, WithoutCft, WithoutSemantic, WithoutCollaborative, WithoutCrossAttention, WithoutSharing, ResidualCrossAttention, LlmEsr];
-
-    /// <summary>The variant registered as <paramref name="name"/>.</summary>
-    public static DualViewVariant Of(string name) => name switch
-    {
-        LlmCfsr => Full,
-        WithoutCft => Full with { UseFineTunedEmbeddings = false },
-        WithoutSemantic => Full with { SemanticView = false },
-        WithoutCollaborative => Full with { CollaborativeView = false },
-        WithoutCrossAttention => Full with { CrossAttention = false },
-        WithoutSharing => Full with { SharedEncoder = false },
-        ResidualCrossAttention => Full with { ResidualFusion = true },
+    /// <summary>Every registered dual-view model: LLM-CFSR, its ablations and our variant (with LLM-CFSR's settings), and LLM-ESR (with its own).</summary>
+    public static IReadOnlyList<(string Name, DualViewVariant Variant)> Registered { get; } =
+    [
+        (LlmCfsr, Full),
+        (WithoutCft, Full with { UseFineTunedEmbeddings = false }),
+        (WithoutSemantic, Full with { SemanticView = false }),
+        (WithoutCollaborative, Full with { CollaborativeView = false }),
+        (WithoutCrossAttention, Full with { CrossAttention = false }),
+        (WithoutSharing, Full with { SharedEncoder = false }),
+        (ResidualCrossAttention, Full with { ResidualFusion = true }),
         // LLM-ESR: raw LLM embeddings, cross-attention, shared encoder, self-distillation, trained like SASRec (BCE).
-        LlmEsr => new(false, true, true, true, true, true, null),
-        _ => throw new ArgumentException($"'{name}' is not a dual-view model; known: {string.Join(", ", Names)}.", nameof(name)),
-    };
+        (LlmEsr, new(false, true, true, true, true, true, null)),
+    ];
 }

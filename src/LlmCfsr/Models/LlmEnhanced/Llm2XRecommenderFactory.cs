@@ -21,6 +21,9 @@ public sealed class Llm2XRecommenderFactory : IRecommenderModelFactory
     public string Name => RegisteredName;
 
     /// <inheritdoc />
+    public ModelInput Inputs => ModelInput.SemanticEmbeddings;
+
+    /// <inheritdoc />
     public SequentialRecommender Create(RecommenderModelContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

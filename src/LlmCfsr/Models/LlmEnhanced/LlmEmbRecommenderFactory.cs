@@ -28,6 +28,15 @@ public sealed class LlmEmbRecommenderFactory : IRecommenderModelFactory
     public string Name => RegisteredName;
 
     /// <inheritdoc />
+    public ModelInput Inputs => ModelInput.SemanticEmbeddings | ModelInput.TeacherRun;
+
+    /// <summary>The id-only model LLMEmb aligns to, as in the official code.</summary>
+    public const string TeacherModel = "sasrec";
+
+    /// <inheritdoc />
+    public string? Teacher => TeacherModel;
+
+    /// <inheritdoc />
     public SequentialRecommender Create(RecommenderModelContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

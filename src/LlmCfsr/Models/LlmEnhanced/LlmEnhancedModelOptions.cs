@@ -13,6 +13,12 @@ public sealed class LlmEnhancedModelOptions
     /// <summary>The registered backbone (sequence encoder) the models run on: "sasrec" (default), "gru4rec" or "bert4rec".</summary>
     public string Backbone { get; set; } = "sasrec";
 
+    /// <summary>
+    /// The registered sequence-level fusion through which LLM-CFSR's and LLM-ESR's views attend to each other:
+    /// "cross-attention" (default, the papers' form). Ablations without cross-attention use "concat".
+    /// </summary>
+    public string Fusion { get; set; } = "cross-attention";
+
     /// <summary>Dropout inside the semantic adapter (between its two linear layers); 0 as in LLM-ESR's adapter.</summary>
     public double AdapterDropout { get; set; }
 

@@ -14,6 +14,10 @@ public sealed class LlmEnhancedModelOptionsValidator : IValidateOptions<LlmEnhan
         {
             failures.Add($"{LlmEnhancedModelOptions.Section}:Backbone must name a registered backbone (e.g. 'sasrec').");
         }
+        if (string.IsNullOrWhiteSpace(options.Fusion))
+        {
+            failures.Add($"{LlmEnhancedModelOptions.Section}:Fusion must name a registered fusion (e.g. 'cross-attention').");
+        }
         if (!(options.AdapterDropout >= 0 && options.AdapterDropout < 1))
         {
             failures.Add($"{LlmEnhancedModelOptions.Section}:AdapterDropout must be in [0, 1) (got {options.AdapterDropout}).");

@@ -25,6 +25,9 @@ public sealed class LlmInitRecommenderFactory : IRecommenderModelFactory
     public string Name { get; }
 
     /// <inheritdoc />
+    public ModelInput Inputs => ModelInput.SemanticEmbeddings;
+
+    /// <inheritdoc />
     public SequentialRecommender Create(RecommenderModelContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,0 +1,134 @@
+using System.CommandLine;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Models;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmCfsr.Cli.Commands;
+
+/// <summary>
+/// The training options <c>train</c> and <c>compare</c> share, one <see cref="Option"/> each, read into
+/// <see cref="TrainingOptions"/> over the <c>--preset</c> (explicit options override it). <c>--backbone</c> picks the
+/// backbone of the LLM-enhanced models (configuration "LlmCfsr:Models:Backbone").
+/// </summary>
+internal sealed class TrainingCommandOptions
+{
+    private static readonly TrainingOptions Defaults = new();
+
+    public Option<string?> Backbone { get; } = new("--backbone") { Description = "Backbone: sasrec, gru4rec or bert4rec. With an LLM-enhanced model it is that model's backbone (default sasrec); train --backbone alone names the id-only model." };
+
+    public Option<string?> Embeddings { get; } = new("--embeddings") { Description = "Fine-tuned (CFT) item-embedding cache (llmcfsr embed) of the LLM-enhanced models." };
+
+    public Option<string?> RawEmbeddings { get; } = new("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft; required by them (never replaced by --embeddings)." };
+
+    public Option<string?> UserEmbeddings { get; } = new("--user-embeddings") { Description = "User embeddings of the training histories for llm-esr (llmcfsr embed --users)." };
+
+    public Option<string?> Loss { get; } = new("--loss") { Description = "Ranking loss: bce, bpr, ce or sampled-softmax (default: the model's own, else bce for causal backbones, ce for bert4rec)." };
+
+    public Option<string?> Objective { get; } = new("--objective") { Description = "all (every position, causal), last (last position, causal) or masked (bidirectional); default follows the backbone." };
+
+    public Option<double> MaskProbability { get; } = new("--mask-prob") { Description = "Mask probability of masked-item training.", DefaultValueFactory = _ => Defaults.MaskProbability };
+
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Maximum epochs.", DefaultValueFactory = _ => Defaults.Epochs };
+
+    public Option<int> Patience { get; } = new("--patience") { Description = "Epochs without a better validation NDCG@10 before stopping.", DefaultValueFactory = _ => Defaults.Patience };
+
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Training sequences per step.", DefaultValueFactory = _ => Defaults.BatchSize };
+
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => Defaults.LearningRate };
+
+    public Option<double> WeightDecay { get; } = new("--weight-decay") { Description = "Weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay };
+
+    public Option<OptimizerKind> Optimizer { get; } = new("--optimizer") { Description = "Adam or AdamW.", DefaultValueFactory = _ => Defaults.Optimizer };
+
+    public Option<double> Clip { get; } = new("--clip") { Description = "Maximum gradient norm (0 = off).", DefaultValueFactory = _ => Defaults.GradientClipNorm };
+
+    public Option<int> MaxLength { get; } = new("--max-len") { Description = "Longest window of newest items.", DefaultValueFactory = _ => Defaults.MaxLength };
+
+    public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => Defaults.HiddenSize };
+
+    public Option<int> Layers { get; } = new("--layers") { Description = "Blocks or recurrent layers.", DefaultValueFactory = _ => Defaults.Layers };
+
+    public Option<int> Heads { get; } = new("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => Defaults.Heads };
+
+    public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => Defaults.Dropout };
+
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device };
+
+    public Option<string?> Preset { get; } = EvaluationCommandOptions.Preset();
+
+    public Option<string?> LongTail { get; } = EvaluationCommandOptions.LongTail();
+
+    public Option<long?> EvaluationSeed { get; } = EvaluationCommandOptions.EvaluationSeed();
+
+    /// <summary>Every shared option, in help order.</summary>
+    public IReadOnlyList<Option> All =>
+    [
+        Backbone, Embeddings, RawEmbeddings, UserEmbeddings, Loss, Objective, MaskProbability, Epochs, Patience, BatchSize, LearningRate,
+        WeightDecay, Optimizer, Clip, MaxLength, Hidden, Layers, Heads, Dropout, Device, Preset, LongTail, EvaluationSeed,
+    ];
+
+    /// <summary>The preset (default: <see cref="TrainingOptions"/>'s defaults) with every shared option given on the command line applied.</summary>
+    public TrainingOptions Read(ParseResult parseResult)
+    {
+        var basis = TrainingPresets.Get(parseResult.GetValue(Preset));
+        return basis with
+        {
+            SemanticEmbeddingsPath = FullPath(parseResult.GetValue(Embeddings)),
+            RawSemanticEmbeddingsPath = FullPath(parseResult.GetValue(RawEmbeddings)),
+            UserEmbeddingsPath = FullPath(parseResult.GetValue(UserEmbeddings)),
+            Loss = parseResult.GetValue(Loss),
+            Objective = ParseObjective(parseResult.GetValue(Objective)),
+            MaskProbability = EvaluationCommandOptions.Pick(parseResult, MaskProbability, basis.MaskProbability),
+            Epochs = EvaluationCommandOptions.Pick(parseResult, Epochs, basis.Epochs),
+            Patience = EvaluationCommandOptions.Pick(parseResult, Patience, basis.Patience),
+            BatchSize = EvaluationCommandOptions.Pick(parseResult, BatchSize, basis.BatchSize),
+            LearningRate = EvaluationCommandOptions.Pick(parseResult, LearningRate, basis.LearningRate),
+            WeightDecay = EvaluationCommandOptions.Pick(parseResult, WeightDecay, basis.WeightDecay),
+            Optimizer = EvaluationCommandOptions.Pick(parseResult, Optimizer, basis.Optimizer),
+            GradientClipNorm = EvaluationCommandOptions.Pick(parseResult, Clip, basis.GradientClipNorm),
+            MaxLength = EvaluationCommandOptions.Pick(parseResult, MaxLength, basis.MaxLength),
+            HiddenSize = EvaluationCommandOptions.Pick(parseResult, Hidden, basis.HiddenSize),
+            Layers = EvaluationCommandOptions.Pick(parseResult, Layers, basis.Layers),
+            Heads = EvaluationCommandOptions.Pick(parseResult, Heads, basis.Heads),
+            Dropout = EvaluationCommandOptions.Pick(parseResult, Dropout, basis.Dropout),
+            Device = EvaluationCommandOptions.Pick(parseResult, Device, basis.Device)!,
+            EvaluationSeed = parseResult.GetValue(EvaluationSeed) ?? basis.EvaluationSeed,
+            LongTail = EvaluationCommandOptions.LongTailOr(parseResult, LongTail, basis.LongTail),
+        };
+    }
+
+    /// <summary>
+    /// The configuration <c>--backbone</c> sets for the LLM-enhanced models among <paramref name="models"/> (empty
+    /// without it); an id-only model keeps its own backbone, and naming another one for it alone is an error.
+    /// </summary>
+    public Dictionary<string, string?> BackboneConfiguration(ParseResult parseResult, IReadOnlyList<string> models)
+    {
+        var configuration = new Dictionary<string, string?>();
+        if (parseResult.GetValue(Backbone) is not { } chosen)
+        {
+            return configuration;
+        }
+        using var probe = TrainCommandServices.Build();
+        var catalog = probe.GetRequiredService<ComponentCatalog>();
+        var factories = models.Select(catalog.RecommenderModel).ToList();
+        var idOnly = factories.Where(f => f is IdOnlyRecommenderFactory && !string.Equals(chosen, f.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (idOnly.Count == factories.Count)
+        {
+            throw new ArgumentException($"--model {idOnly[0].Name} is the id-only model on its own backbone; train --model {chosen} instead of passing --backbone {chosen}.");
+        }
+        configuration[$"{LlmEnhancedModelOptions.Section}:{nameof(LlmEnhancedModelOptions.Backbone)}"] = chosen;
+        return configuration;
+    }
+
+    private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);
+
+    private static TrainingObjective ParseObjective(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => TrainingObjective.Auto,
+        "all" => TrainingObjective.AllPositions,
+        "last" => TrainingObjective.LastPosition,
+        "masked" => TrainingObjective.Masked,
+        _ => throw new ArgumentException($"--objective '{text}' is not one of all, last, masked."),
+    };
+}

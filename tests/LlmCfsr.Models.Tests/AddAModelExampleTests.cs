@@ -1,0 +1,91 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Sequences;
+using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Models.Tests;
+
+// docs/architecture.md "Add a model" quotes this file from here to the test class: keep the two in step.
+
+/// <summary>The example's own settings; the sizes (hidden, maximum length) come from <see cref="TrainingOptions"/>.</summary>
+public sealed record MeanPoolOptions
+{
+    /// <summary>Whether the pooled history goes through a trainable linear map before scoring.</summary>
+    public bool Project { get; init; } = true;
+}
+
+/// <summary>A causal model without a backbone: the state at each position is the mean of the item embeddings so far.</summary>
+public sealed class MeanPoolRecommender : SequentialRecommender
+{
+    private readonly Embedding item_embeddings;
+    private readonly Linear? projection;
+
+    public MeanPoolRecommender(int itemCount, int hiddenSize, int maxLength, MeanPoolOptions options)
+        : base("mean-pool", itemCount, maxLength)
+    {
+        item_embeddings = nn.Embedding(itemCount + 1, hiddenSize, padding_idx: 0);
+        projection = options.Project ? nn.Linear(hiddenSize, hiddenSize) : null;
+        RegisterComponents();
+    }
+
+    public override SequenceDirection Direction => SequenceDirection.Causal;
+
+    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
+    {
+        using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();
+        var real = ItemIds.IsReal(items).unsqueeze(-1).to_type(ScalarType.Float32);
+        var means = item_embeddings.call(items).mul(real).cumsum(1).div(real.cumsum(1).clamp_min(one));
+        return (projection is null ? means : projection.call(means)).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor ItemRepresentations(Tensor items) => item_embeddings.call(items);
+}
+
+public static class MeanPoolRegistration
+{
+    /// <summary>The one registration line: the name, the inputs beyond the dataset, and how to build the model.</summary>
+    public static ILlmCfsrBuilder AddMeanPool(this ILlmCfsrBuilder builder, MeanPoolOptions options) =>
+        builder.AddRecommenderModel("mean-pool", ModelInput.None,
+            context => new MeanPoolRecommender(context.Dataset.ItemCount, context.Backbone.HiddenSize, context.Backbone.MaxLength, options));
+}
+
+/// <summary>The worked example of docs/architecture.md trains and reloads like every registered model.</summary>
+public sealed class AddAModelExampleTests
+{
+    [Fact]
+    public void TheExampleModelTrainsByNameAndItsSavedRunReloads()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmCfsr().AddStandardRankingLosses().AddMeanPool(new MeanPoolOptions());
+        using var provider = services.BuildServiceProvider();
+        var folder = Fixtures.TempFolder();
+        var options = new TrainingOptions
+        {
+            Model = "mean-pool", Epochs = 3, Patience = 3, BatchSize = 16, LearningRate = 5e-3, MaxLength = 6, HiddenSize = 8, Seed = 5, EvaluationProtocol = "full",
+        };
+        manual_seed(123);
+        using var before = random.get_rng_state();
+        using var result = provider.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = folder });
+        using (var after = random.get_rng_state())
+        {
+            // Train hands torch's default generator back as it found it.
+            Assert.Equal(before.data<byte>().ToArray(), after.data<byte>().ToArray());
+        }
+        Assert.Equal("bce", result.Manifest.Loss);
+        Assert.True(result.Manifest.History[^1].Loss < result.Manifest.History[0].Loss, "The loss falls while the model trains.");
+        // The item table and the projection, nothing else: [items + 1, 8] + [8, 8] + [8].
+        Assert.Equal((Fixtures.Small.ItemCount + 1) * 8 + 8 * 8 + 8, result.Model.parameters().Sum(p => p.numel()));
+
+        var catalog = provider.GetRequiredService<ComponentCatalog>();
+        using var reloaded = TrainedRun.LoadBestModel(catalog, new RunDirectory(folder), Fixtures.Small, CPU);
+        using var histories = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 } });
+        using (no_grad())
+        {
+            Assert.True(reloaded.ScoreAll(histories).allclose(result.Model.ScoreAll(histories)));
+        }
+    }
+}
