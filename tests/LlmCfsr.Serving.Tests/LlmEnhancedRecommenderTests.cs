@@ -39,7 +39,6 @@ public sealed class LlmEnhancedRecommenderTests
             Dataset = Dataset,
             Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 },
             Components = catalog,
-            Services = provider,
             SemanticEmbeddings = RandomEmbeddings(),
         };
         using var model = catalog.RecommenderModel(name).Create(context);
