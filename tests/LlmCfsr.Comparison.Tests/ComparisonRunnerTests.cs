@@ -1,4 +1,5 @@
 using LlmCfsr.Testing;
+using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
@@ -48,6 +49,30 @@ public sealed class ComparisonRunnerTests
         // Trained once, before the student: its files are older than the student's.
         Assert.True(File.GetLastWriteTimeUtc(Path.Combine(teacher, "metrics.json")) <= File.GetLastWriteTimeUtc(Path.Combine(result.Runs[0].RunDirectory, "run.json")));
         Assert.Null(result.Runs[1].Manifest!.Options.TeacherRunDirectory);
+    }
+
+    [Fact]
+    public void ResumingWithOtherLongTailGroupsReusesTheCompletedRunAndRegroupsItsReports()
+    {
+        using var services = Fixtures.Services();
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        var first = Assert.Single(new ComparisonRunner(services).Run(dataset, Options(output, "sasrec")).Runs);
+        Assert.True(first.Succeeded, first.Error);
+        string weights = Path.Combine(first.RunDirectory, "model.safetensors");
+        var trainedAt = File.GetLastWriteTimeUtc(weights);
+
+        var threshold = LongTailOptions.Parse("threshold:5,6");
+        var options = Options(output, "sasrec") with { Mode = ComparisonRunMode.Resume };
+        options = options with { Training = options.Training with { LongTail = threshold } };
+        var second = Assert.Single(new ComparisonRunner(services).Run(dataset, options).Runs);
+
+        // Groups split only the test reports, so the run is not retrained: same weights, same overall figures.
+        Assert.True(second.Reused, second.Error);
+        Assert.Equal(trainedAt, File.GetLastWriteTimeUtc(weights));
+        var report = second.Reports["sampled:20"];
+        Assert.Equal(threshold, report.LongTail);
+        Assert.Equal(first.Reports["sampled:20"].Groups["overall"]["NDCG@10"], report.Groups["overall"]["NDCG@10"]);
     }
 
     [Fact]

@@ -156,10 +156,12 @@ public sealed class ComparisonRunner
         if (runDirectory.HoldsRun)
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
-            bool sameOptions = previous.Options with { Device = training.Device } == training
-                && previous.Dataset.Fingerprint == dataset.Fingerprint
-                && SameConfiguration(previous.Configuration);
-            reuse = sameOptions && previous.Completed && File.Exists(runDirectory.BestWeights);
+            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && SameConfiguration(previous.Configuration);
+            bool sameOptions = sameInputs && previous.Options with { Device = training.Device } == training;
+            // The long-tail groups only split the test reports (never training or model selection), so a completed
+            // run is reused and re-evaluated under other groups.
+            bool sameTraining = sameInputs && previous.Options with { Device = training.Device, LongTail = training.LongTail } == training;
+            reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
         }
 
