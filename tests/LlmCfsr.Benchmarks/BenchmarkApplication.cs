@@ -5,7 +5,7 @@ namespace LlmCfsr.Benchmarks;
 
 /// <summary>
 /// Runs benchmark suites by name, prints a table per suite and writes benchmarks.json with every figure and
-/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE] [--threads N] [--data PREPARED_DIR (cft)].
+/// the machine it ran on. Usage: dotnet run -c Release --project tests/LlmCfsr.Benchmarks -- SUITE [--out FILE] [--threads N] [--data PREPARED_DIR (cft)] [--serving-1m (serving)].
 /// </summary>
 internal static class BenchmarkApplication
 {
@@ -28,6 +28,7 @@ internal static class BenchmarkApplication
             new ThreadsSuite(),
             new PyTorchSuite(),
             new CftSuite(OptionValue(args, "--data")),
+            new ServingSuite(args.Contains("--serving-1m")),
         };
         string? suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         string output = Path.GetFullPath(OptionValue(args, "--out") ?? "benchmarks.json");

@@ -80,7 +80,7 @@ public sealed class PackageConsumptionTests(PackageFeed feed) : IClassFixture<Pa
         Assert.Equal(
             ["LlmCfsr", "LlmCfsr.Abstractions", "LlmCfsr.Backbones.Bert4Rec", "LlmCfsr.Backbones.Gru4Rec", "LlmCfsr.Backbones.SasRec",
              "LlmCfsr.Encoders.Bert", "LlmCfsr.Encoders.Decoder", "LlmCfsr.Encoders.Llama2", "LlmCfsr.Encoders.MiniLM", "LlmCfsr.Encoders.Qwen25",
-             "LlmCfsr.Fusion.CrossAttention", "LlmCfsr.Reporting", "LlmCfsr.Runtime.Cpu", "LlmCfsr.Runtime.Cuda.Linux",
+             "LlmCfsr.Fusion.CrossAttention", "LlmCfsr.ItemIndex.USearch", "LlmCfsr.Reporting", "LlmCfsr.Runtime.Cpu", "LlmCfsr.Runtime.Cuda.Linux",
              "LlmCfsr.Runtime.Cuda.Windows", "LlmCfsr.Testing"],
             feed.PackageIds);
         foreach (var id in feed.PackageIds)

@@ -17,4 +17,7 @@ public enum ComponentKind
 
     /// <summary>A recommendation model (SASRec, LLM-CFSR, LLM-ESR, ...).</summary>
     Model,
+
+    /// <summary>An <see cref="Recommendation.IItemIndexFactory"/> (exact, HNSW, ...).</summary>
+    ItemIndex,
 }
