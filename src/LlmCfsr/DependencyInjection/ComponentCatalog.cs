@@ -1,6 +1,7 @@
 using LlmCfsr.Encoders;
 using LlmCfsr.Fusion;
 using LlmCfsr.Losses;
+using LlmCfsr.Recommendation;
 using LlmCfsr.Sequences;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +35,9 @@ public sealed class ComponentCatalog
     /// <summary>The fusion factory registered as <paramref name="name"/>.</summary>
     public IFusionFactory Fusion(string name) => Resolve<IFusionFactory>(ComponentKind.Fusion, name);
 
+    /// <summary>The item-index factory registered as <paramref name="name"/>.</summary>
+    public IItemIndexFactory ItemIndex(string name) => Resolve<IItemIndexFactory>(ComponentKind.ItemIndex, name);
+
     /// <summary>The ranking loss registered as <paramref name="name"/>.</summary>
     public IRankingLoss RankingLoss(string name) => Resolve<IRankingLoss>(ComponentKind.RankingLoss, name);
 
@@ -60,6 +64,7 @@ public sealed class ComponentCatalog
         ComponentKind.SequenceEncoder => "sequence encoder",
         ComponentKind.Fusion => "fusion",
         ComponentKind.RankingLoss => "ranking loss",
+        ComponentKind.ItemIndex => "item index",
         _ => "model",
     };
 }
