@@ -156,7 +156,7 @@ public sealed class ComparisonRunner
         if (runDirectory.HoldsRun)
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
-            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && SameConfiguration(previous.Configuration);
+            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.ConfigurationDifferences(_configuration).Count == 0;
             bool sameOptions = sameInputs && previous.Options with { Device = training.Device } == training;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
@@ -207,13 +207,6 @@ public sealed class ComparisonRunner
             };
         }
     }
-
-    /// <summary>
-    /// Whether the parts' options a run recorded (e.g. the LLM-enhanced models' backbone) are those of this comparison;
-    /// settings the run predates are not compared.
-    /// </summary>
-    private bool SameConfiguration(IReadOnlyDictionary<string, string?> recorded)
-        => recorded.All(entry => !_configuration.TryGetValue(entry.Key, out var current) || current == entry.Value);
 
     private static RunManifest? ReadManifestOrNull(RunDirectory run)
     {

@@ -70,7 +70,8 @@ public sealed class RecommenderTrainer
         ModelInputRequirements.Validate(modelFactory, options);
         var evaluation = options.EvaluationSettings();
 
-        using var run = TrainingRun.Open(request, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
+        var configuration = ConfigurationSnapshot.Capture(_services);
+        using var run = TrainingRun.Open(request, configuration, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
         using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
@@ -84,7 +85,7 @@ public sealed class RecommenderTrainer
                 Options = options,
                 Loss = loss.Name,
                 Objective = objective,
-                Configuration = ConfigurationSnapshot.Capture(_services),
+                Configuration = configuration,
                 Dataset = new RunDataset
                 {
                     Name = dataset.Name,

@@ -105,4 +105,15 @@ public sealed record RunManifest
         }
         return differences;
     }
+
+    /// <summary>
+    /// The parts' settings (e.g. the backbone of an LLM-enhanced model) that differ between this run and
+    /// <paramref name="configuration"/> (<see cref="ConfigurationSnapshot.Capture"/>), as "key: run value, now value"
+    /// lines; settings the run predates are not compared.
+    /// </summary>
+    internal IReadOnlyList<string> ConfigurationDifferences(IReadOnlyDictionary<string, string?> configuration)
+        => Configuration
+            .Where(entry => configuration.TryGetValue(entry.Key, out var current) && current != entry.Value)
+            .Select(entry => $"{entry.Key}: run {entry.Value ?? "(none)"}, now {configuration[entry.Key] ?? "(none)"}")
+            .ToList();
 }

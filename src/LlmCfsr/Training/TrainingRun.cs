@@ -43,13 +43,13 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
     /// <exception cref="ArgumentException">The directory holds another run, or a resume does not match it.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged; the message names the file.</exception>
     /// <exception cref="IOException">Another process is writing the directory; the message names its PID.</exception>
-    public static TrainingRun Open(TrainingRequest request, AtomicFileWriter writer, ILogger logger)
+    public static TrainingRun Open(TrainingRequest request, IReadOnlyDictionary<string, string?> configuration, AtomicFileWriter writer, ILogger logger)
     {
         var run = new RunDirectory(request.RunDirectory);
         var folderLock = FolderLock.Acquire(run.Path);
         try
         {
-            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, request.Dataset), logger);
+            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, request.Dataset, configuration), logger);
         }
         catch
         {
@@ -127,7 +127,7 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
     }
 
     /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the checkpoint to resume from, or null to start afresh.</summary>
-    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset)
+    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset, IReadOnlyDictionary<string, string?> configuration)
     {
         if (request.Mode == TrainingRunMode.Resume && !run.HoldsRun)
         {
@@ -150,7 +150,7 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
                     {
                         throw new ArgumentException($"{run.Manifest}: the run is already complete; there is nothing to resume.");
                     }
-                    var differences = previous.OptionDifferences(request.Options);
+                    var differences = previous.OptionDifferences(request.Options).Concat(previous.ConfigurationDifferences(configuration)).ToList();
                     if (differences.Count > 0)
                     {
                         throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same ones ({string.Join("; ", differences)}).");

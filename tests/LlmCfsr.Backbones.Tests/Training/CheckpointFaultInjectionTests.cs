@@ -1,3 +1,4 @@
+using LlmCfsr.Backbones.SasRec;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Storage;
@@ -38,10 +39,11 @@ public sealed class CheckpointFaultInjectionTests
 
     private sealed class SimulatedCrash(string path) : IOException($"simulated crash before {path} was replaced");
 
-    private static TrainingResult Train(string directory, TrainingRunMode mode, AtomicFileWriter? writer = null, TrainingOptions? options = null)
+    private static TrainingResult Train(string directory, TrainingRunMode mode, AtomicFileWriter? writer = null, TrainingOptions? options = null,
+        Action<SasRecOptions>? backbone = null)
     {
         var services = new ServiceCollection();
-        services.AddLlmCfsr().AddSasRec().AddStandardRankingLosses();
+        services.AddLlmCfsr().AddSasRec(backbone).AddStandardRankingLosses();
         if (writer is not null)
         {
             services.AddSingleton(writer);
@@ -188,6 +190,10 @@ public sealed class CheckpointFaultInjectionTests
         Assert.Throws<SimulatedCrash>(() => Train(directory, TrainingRunMode.New, CrashingBefore("epoch-0002")));
         var error = Assert.Throws<ArgumentException>(() => Train(directory, TrainingRunMode.Resume, options: Options with { LearningRate = 0.01 }));
         Assert.Contains("learningRate: run 0.05, now 0.01", error.Message);
+
+        // A part's setting is part of the run too: resuming with another backbone setting is refused by name.
+        error = Assert.Throws<ArgumentException>(() => Train(directory, TrainingRunMode.Resume, backbone: o => o.ScaleEmbeddings = false));
+        Assert.Contains(":ScaleEmbeddings: run True, now False", error.Message);
     }
 
     private static void Truncate(string path)
