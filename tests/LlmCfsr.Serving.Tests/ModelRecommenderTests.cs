@@ -45,7 +45,7 @@ public sealed class ModelRecommenderTests
             var result = recommender.Recommend([.. history.Select(id => SourceIds[(int)id - 1])], 10);
 
             Assert.Equal(expected, result.Items.Select(i => i.ItemId));
-            Assert.All(result.Items, item => Assert.Equal(scores[SourceIds.ToList().IndexOf(item.ItemId) + 1], item.Score, 3));
+            Assert.All(result.Items, item => Assert.Equal(scores[SourceIds.ToList().IndexOf(item.ItemId) + 1], item.Score, tolerance: 1e-4));
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class ModelRecommenderTests
         {
             var expected = sequential[i % histories.Count];
             Assert.Equal(expected.Select(e => e.ItemId), concurrent[i].Select(c => c.ItemId));
-            Assert.All(expected.Zip(concurrent[i]), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 4));
+            Assert.All(expected.Zip(concurrent[i]), pair => Assert.Equal(pair.First.Score, pair.Second.Score, tolerance: 1e-5));
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class RecommenderTests
             var result = recommender.Recommend(Ids(history), 10);
             var expected = model.BruteForce(history, id => !history.Contains(id)).Take(10).ToList();
             Assert.Equal(expected.Select(e => e.Id), result.Items.Select(i => i.ItemId));
-            Assert.All(result.Items.Zip(expected), pair => Assert.Equal(pair.Second.Score, pair.First.Score, 3));
+            Assert.All(result.Items.Zip(expected), pair => Assert.Equal(pair.Second.Score, pair.First.Score, tolerance: 1e-4));
             Assert.Equal(history.Length, result.HistoryItemsUsed);
             Assert.Empty(result.UnknownHistoryItems);
         }
