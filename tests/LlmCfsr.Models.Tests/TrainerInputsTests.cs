@@ -165,7 +165,7 @@ public sealed class TrainerInputsTests
         Assert.True(exit == 0, error);
         Assert.Contains("Training llm-esr", output);
         var manifest = RunManifest.Read(Path.Combine(folder, "esr", "run.json"));
-        Assert.Equal("gru4rec", manifest.Configuration["LlmCfsr:Models:Backbone"]);
+        Assert.Equal("gru4rec", manifest.ModelOptions!.Value.GetProperty("backbone").GetString());
         Assert.Equal(3, manifest.Inputs.Count);
 
         (exit, _, error) = Run("evaluate", "--run", Path.Combine(folder, "esr"));
