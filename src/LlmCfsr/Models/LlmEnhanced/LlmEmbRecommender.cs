@@ -2,7 +2,6 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
