@@ -76,6 +76,46 @@ public sealed class ComparisonRunnerTests
     }
 
     [Fact]
+    public void AnInputTheModelDoesNotDeclareDoesNotRetrainItsCompletedRunButADeclaredOneDoes()
+    {
+        using var services = Fixtures.Services(builder => AddUserEmbeddingsModel(builder));
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        string first = Path.Combine(output, "users-1.safetensors");
+        string second = Path.Combine(output, "users-2.safetensors");
+        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
+        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        var options = Options(output, "sasrec", "user-embeddings");
+        var trained = new ComparisonRunner(services).Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
+        Assert.All(trained, r => Assert.True(r.Succeeded, r.Error));
+
+        var again = new ComparisonRunner(services).Run(dataset, options with
+        {
+            Mode = ComparisonRunMode.Resume,
+            Training = options.Training with { UserEmbeddingsPath = second },
+        }).Runs;
+
+        // SASRec never reads user embeddings: its run is reused. The model that declares them is trained again.
+        Assert.True(again[0].Reused, again[0].Error);
+        Assert.True(again[1].Succeeded, again[1].Error);
+        Assert.False(again[1].Reused);
+        Assert.Equal(second, again[1].Manifest!.Options.UserEmbeddingsPath);
+    }
+
+    /// <summary>A model that declares user embeddings (as LLM-ESR does) and otherwise trains an id-only SASRec.</summary>
+    private sealed record UserEmbeddingsOptions : RecommenderModelOptions
+    {
+        public override ModelInput Inputs => ModelInput.UserEmbeddings;
+    }
+
+    private static ILlmCfsrBuilder AddUserEmbeddingsModel(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<UserEmbeddingsOptions>("user-embeddings", (_, inputs, components) =>
+        {
+            Assert.NotNull(inputs.UserEmbeddings);
+            return new IdOnlyRecommender("user-embeddings", inputs.ItemCount, inputs.Backbone.MaxLength, components.SequenceEncoder("sasrec").Create(inputs.Backbone));
+        });
+
+    [Fact]
     public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
     {
         using var services = Fixtures.Services(b => AddTeacherChecking(b));
