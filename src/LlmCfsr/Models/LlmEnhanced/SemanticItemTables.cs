@@ -25,15 +25,7 @@ internal static class SemanticItemTables
         }
         using var scope = NewDisposeScope();
         using var raw = embeddings.ToTensor();
-        var reduced = PrincipalComponents.Reduce(raw, dimensions);
-        if (scaling == PcaScaling.XavierRms)
-        {
-            // The magnitude the backbones' id tables start at, keeping the directions' relative variance.
-            double target = Math.Sqrt(2.0 / (embeddings.ItemCount + 1 + dimensions));
-            using var floor = 1e-12.ToScalar();
-            using var scale = target.ToScalar();
-            reduced = reduced.div(reduced.square().mean().sqrt().clamp_min(floor)).mul(scale);
-        }
+        var reduced = PcaBasis.Fit(raw, dimensions, scaling).Project(raw);
         return cat([zeros(1, dimensions), reduced], 0).MoveToOuterDisposeScope();
     }
 }
