@@ -128,4 +128,18 @@ public sealed class BundleTests(LlmCfsrBundleFixture fixture) : IClassFixture<Ll
 
         Assert.Contains("prompt", error.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void IdOnlyModelRefusesNewItemsByName()
+    {
+        using var trained = TinyBundle.Train("sasrec", epochs: 1);
+        using var services = TinyBundle.Services();
+        using var bundle = RecommenderBundle.Load(trained.BundlePath, services);
+        using var encoder = new BagOfWordsEncoder();
+
+        Assert.False(bundle.AcceptsNewItems);
+        Assert.Null(bundle.Manifest.ItemEmbeddingsFile);
+        var error = Assert.Throws<NotSupportedException>(() => bundle.AddItems([trained.HeldOut], encoder, TinyBundle.Template));
+        Assert.Contains("'sasrec'", error.Message, StringComparison.Ordinal);
+    }
 }

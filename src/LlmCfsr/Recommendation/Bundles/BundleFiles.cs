@@ -4,7 +4,7 @@ namespace LlmCfsr.Recommendation;
 internal static class BundleFiles
 {
     /// <summary>The manifest.</summary>
-    public const string Manifest = "bundle.json";
+    public const string Manifest = BundleManifest.FileName;
 
     /// <summary>The trained weights (safetensors).</summary>
     public const string Weights = "model.safetensors";

@@ -14,6 +14,9 @@ namespace LlmCfsr.Recommendation;
 /// </summary>
 public sealed record BundleManifest
 {
+    /// <summary>The manifest's file name inside a bundle folder.</summary>
+    public const string FileName = "bundle.json";
+
     /// <summary>The format version this code writes and reads.</summary>
     public const int CurrentFormatVersion = 1;
 
