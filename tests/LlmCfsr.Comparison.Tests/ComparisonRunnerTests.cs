@@ -76,6 +76,47 @@ public sealed class ComparisonRunnerTests
     }
 
     [Fact]
+    public void AnInputTheModelDoesNotDeclareDoesNotRetrainItsCompletedRunButADeclaredOneDoes()
+    {
+        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<UserEmbeddingsFactory>("user-embeddings"));
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        string first = Path.Combine(output, "users-1.safetensors");
+        string second = Path.Combine(output, "users-2.safetensors");
+        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
+        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        var options = Options(output, "sasrec", "user-embeddings");
+        var trained = new ComparisonRunner(services).Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
+        Assert.All(trained, r => Assert.True(r.Succeeded, r.Error));
+
+        var again = new ComparisonRunner(services).Run(dataset, options with
+        {
+            Mode = ComparisonRunMode.Resume,
+            Training = options.Training with { UserEmbeddingsPath = second },
+        }).Runs;
+
+        // SASRec never reads user embeddings: its run is reused. The model that declares them is trained again.
+        Assert.True(again[0].Reused, again[0].Error);
+        Assert.True(again[1].Succeeded, again[1].Error);
+        Assert.False(again[1].Reused);
+        Assert.Equal(second, again[1].Manifest!.Options.UserEmbeddingsPath);
+    }
+
+    /// <summary>A model that declares user embeddings (as LLM-ESR does) and otherwise trains an id-only SASRec.</summary>
+    private sealed class UserEmbeddingsFactory : IRecommenderModelFactory
+    {
+        public string Name => "user-embeddings";
+
+        public ModelInput Inputs => ModelInput.UserEmbeddings;
+
+        public SequentialRecommender Create(RecommenderModelContext context)
+        {
+            context.RequireUserEmbeddings(Name);
+            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
+        }
+    }
+
+    [Fact]
     public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
     {
         using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));

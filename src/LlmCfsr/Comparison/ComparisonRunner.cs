@@ -147,6 +147,14 @@ public sealed class ComparisonRunner
         return outcome;
     }
 
+    private static TrainingOptions WithDeclaredInputsOnly(TrainingOptions options, ModelInput declared) => options with
+    {
+        SemanticEmbeddingsPath = declared.HasFlag(ModelInput.SemanticEmbeddings) ? options.SemanticEmbeddingsPath : null,
+        RawSemanticEmbeddingsPath = declared.HasFlag(ModelInput.RawSemanticEmbeddings) ? options.RawSemanticEmbeddingsPath : null,
+        UserEmbeddingsPath = declared.HasFlag(ModelInput.UserEmbeddings) ? options.UserEmbeddingsPath : null,
+        TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : null,
+    };
+
     private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RunDirectory runDirectory,
         PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
@@ -157,10 +165,15 @@ public sealed class ComparisonRunner
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
             bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.ConfigurationDifferences(_configuration).Count == 0;
-            bool sameOptions = sameInputs && previous.Options with { Device = training.Device } == training;
+            // Inputs the model does not declare are never read by it, so they do not make its training differ (an
+            // id-only run stays reusable when another model of the comparison gets other embeddings).
+            var declared = _catalog.RecommenderModel(model).Inputs;
+            var current = WithDeclaredInputsOnly(training, declared);
+            var recorded = WithDeclaredInputsOnly(previous.Options, declared) with { Device = training.Device };
+            bool sameOptions = sameInputs && recorded == current;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
-            bool sameTraining = sameInputs && previous.Options with { Device = training.Device, LongTail = training.LongTail } == training;
+            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == current;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
         }
