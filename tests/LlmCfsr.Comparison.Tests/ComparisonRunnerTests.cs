@@ -20,7 +20,7 @@ public sealed class ComparisonRunnerTests
     [Fact]
     public void AModelWhoseFactoryThrowsIsRecordedAndTheNextModelStillTrains()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<ThrowingFactory>("broken"));
+        using var services = Fixtures.Services(b => AddThrowing(b));
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
         Assert.Equal(["broken", "gru4rec"], result.Runs.Select(r => r.Model));
         Assert.False(result.Runs[0].Succeeded);
@@ -38,7 +38,7 @@ public sealed class ComparisonRunnerTests
     [Fact]
     public void LlmEmbGetsTheSasRecRunOfTheSameSeedAsTeacherTrainedOnce()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(output, "llmemb", "sasrec"));
@@ -78,7 +78,7 @@ public sealed class ComparisonRunnerTests
     [Fact]
     public void AnInputTheModelDoesNotDeclareDoesNotRetrainItsCompletedRunButADeclaredOneDoes()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<UserEmbeddingsFactory>("user-embeddings"));
+        using var services = Fixtures.Services(builder => AddUserEmbeddingsModel(builder));
         var output = Fixtures.TempFolder();
         var dataset = CyclicDataset.Create();
         string first = Path.Combine(output, "users-1.safetensors");
@@ -103,23 +103,22 @@ public sealed class ComparisonRunnerTests
     }
 
     /// <summary>A model that declares user embeddings (as LLM-ESR does) and otherwise trains an id-only SASRec.</summary>
-    private sealed class UserEmbeddingsFactory : IRecommenderModelFactory
+    private sealed record UserEmbeddingsOptions : RecommenderModelOptions
     {
-        public string Name => "user-embeddings";
-
-        public ModelInput Inputs => ModelInput.UserEmbeddings;
-
-        public SequentialRecommender Create(RecommenderModelContext context)
-        {
-            context.RequireUserEmbeddings(Name);
-            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
-        }
+        public override ModelInput Inputs => ModelInput.UserEmbeddings;
     }
+
+    private static ILlmCfsrBuilder AddUserEmbeddingsModel(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<UserEmbeddingsOptions>("user-embeddings", (_, inputs, components) =>
+        {
+            Assert.NotNull(inputs.UserEmbeddings);
+            return new IdOnlyRecommender("user-embeddings", inputs.ItemCount, inputs.Backbone.MaxLength, components.SequenceEncoder("sasrec").Create(inputs.Backbone));
+        });
 
     [Fact]
     public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // A protocol with more negatives than the catalogue has items fails the teacher at validation.
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
@@ -129,28 +128,25 @@ public sealed class ComparisonRunnerTests
     }
 
     /// <summary>Stands in for LLMEmb: declares a SASRec teacher run, requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
-    private sealed class TeacherCheckingFactory : IRecommenderModelFactory
+    private sealed record TeacherCheckingOptions : RecommenderModelOptions
     {
-        public string Name => "llmemb";
+        public override ModelInput Inputs => ModelInput.TeacherRun;
 
-        public ModelInput Inputs => ModelInput.TeacherRun;
+        public override string? TeacherModel => "sasrec";
+    }
 
-        public string? Teacher => "sasrec";
-
-        public SequentialRecommender Create(RecommenderModelContext context)
+    private static ILlmCfsrBuilder AddTeacherChecking(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<TeacherCheckingOptions>("llmemb", (_, inputs, components) =>
         {
-            var teacher = context.RequireTeacherItemEmbeddings(Name);
-            Assert.Equal(context.Dataset.ItemCount + 1, teacher.shape[0]);
-            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
-        }
-    }
+            var teacher = inputs.TeacherItemEmbeddings ?? throw new InvalidOperationException("no teacher table");
+            Assert.Equal(inputs.ItemCount + 1, teacher.shape[0]);
+            return new IdOnlyRecommender("llmemb", inputs.ItemCount, inputs.Backbone.MaxLength, components.SequenceEncoder("sasrec").Create(inputs.Backbone));
+        });
 
-    private sealed class ThrowingFactory : IRecommenderModelFactory
-    {
-        public string Name => "broken";
+    private sealed record ThrowingOptions : RecommenderModelOptions;
 
-        public SequentialRecommender Create(RecommenderModelContext context) => throw new InvalidOperationException("the factory failed on purpose");
-    }
+    private static ILlmCfsrBuilder AddThrowing(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<ThrowingOptions>("broken", (_, _, _) => throw new InvalidOperationException("the factory failed on purpose"));
 
     [Fact]
     public void InvalidOptionsAreRejectedBeforeTraining()

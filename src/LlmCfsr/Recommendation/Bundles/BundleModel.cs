@@ -1,30 +1,28 @@
-using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
+using LlmCfsr.Training;
 
 namespace LlmCfsr.Recommendation;
 
-/// <summary>Rebuilds a bundle's model from its recorded options and the bundle's own inputs.</summary>
+/// <summary>Rebuilds a bundle's model from its recorded typed options and the bundle's own item table.</summary>
 internal static class BundleModel
 {
     /// <summary>
-    /// Creates the model of <paramref name="manifest"/> with fresh parameters (the caller loads the weights), from
-    /// the catalogue (item ids and attributes; no user, no interaction) and the bundle's item embeddings.
+    /// Creates the model of <paramref name="manifest"/> with fresh parameters on the CPU (the caller loads the weights)
+    /// from its saved options and <paramref name="embeddings"/> (null for id-only models): no dataset, no training input.
     /// </summary>
-    public static SequentialRecommender Create(
-        BundleManifest manifest, IReadOnlyList<string> itemIds, IReadOnlyList<ItemAttributes> attributes, ItemEmbeddingCache? embeddings, ComponentCatalog catalog)
+    public static SequentialRecommender Create(BundleManifest manifest, ItemEmbeddingCache? embeddings, ComponentCatalog catalog)
     {
-        var catalogue = new PreparedDataset(manifest.Run.Dataset.Name, [], itemIds, [], attributes);
-        bool raw = manifest.ItemEmbeddingsOption == nameof(Training.TrainingOptions.RawSemanticEmbeddingsPath);
-        var context = new RecommenderModelContext
+        bool raw = manifest.ItemEmbeddingsOption == nameof(TrainingOptions.RawSemanticEmbeddingsPath);
+        var table = embeddings?.ToTensor(withPaddingRow: true);
+        using var inputs = new RecommenderModelInputs
         {
-            Dataset = catalogue,
+            ItemCount = manifest.ItemCount,
             Backbone = manifest.Run.Options.Backbone,
-            Components = catalog,
-            SemanticEmbeddings = raw ? null : embeddings,
-            RawSemanticEmbeddings = raw ? embeddings : null,
+            SemanticItemEmbeddings = raw ? null : table,
+            RawSemanticItemEmbeddings = raw ? table : null,
         };
-        return catalog.RecommenderModel(manifest.Model).Create(context);
+        return RecommenderModels.Create(catalog, manifest.Model, inputs, TrainedRun.ModelOptions(catalog, manifest.Run));
     }
 }

@@ -24,8 +24,6 @@ namespace LlmCfsr.Recommendation;
 /// </summary>
 public sealed class RecommenderBundle : IRecommender, IDisposable
 {
-    private const string PcaScalingKey = LlmEnhancedModelOptions.Section + ":" + nameof(LlmEnhancedModelOptions.PcaScaling);
-
     private readonly SequentialRecommender _model;
     private readonly Recommender _recommender;
     private readonly PcaBasis? _pcaBasis;
@@ -129,7 +127,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             int dimensions = options.Backbone.HiddenSize;
             if (dimensions <= Math.Min(embeddings.ItemCount, embeddings.Dimension))
             {
-                var scaling = runManifest.Configuration.TryGetValue(PcaScalingKey, out var text) && Enum.TryParse<PcaScaling>(text, out var parsed) ? parsed : PcaScaling.None;
+                var scaling = RecordedPcaScaling(runManifest);
                 using var table = embeddings.ToTensor();
                 PcaBasis.Fit(table, dimensions, scaling).Save(System.IO.Path.Combine(output, BundleFiles.PcaBasis), writer);
                 pcaFile = BundleFiles.PcaBasis;
@@ -188,7 +186,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             throw new InvalidDataException($"{System.IO.Path.Combine(folder, manifest.ItemEmbeddingsFile!)}: its item order differs from {BundleFiles.Items}.");
         }
         var pcaBasis = manifest.PcaBasisFile is { } pcaFile ? PcaBasis.Load(System.IO.Path.Combine(folder, pcaFile)) : null;
-        var model = BundleModel.Create(manifest, ids, attributes, embeddings, services.GetRequiredService<ComponentCatalog>());
+        var model = BundleModel.Create(manifest, embeddings, services.GetRequiredService<ComponentCatalog>());
         try
         {
             WeightFiles.Load(model, System.IO.Path.Combine(folder, BundleFiles.Weights));
@@ -335,6 +333,19 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
                 throw new ArgumentException($"Item '{item.Id}' is already in the catalogue (or given twice).", nameof(items));
             }
         }
+    }
+
+    /// <summary>
+    /// The PCA scaling the run's model options record (run.json format 2: "pcaScaling"; format 1: the
+    /// "LlmCfsr:Models:PcaScaling" setting), <see cref="PcaScaling.None"/> when the model has none.
+    /// </summary>
+    private static PcaScaling RecordedPcaScaling(RunManifest run)
+    {
+        string? text = run.ModelOptions is { ValueKind: System.Text.Json.JsonValueKind.Object } options
+            && options.TryGetProperty("pcaScaling", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+            ? value.GetString()
+            : run.Configuration.GetValueOrDefault($"{RecommenderModelOptions.Section}:{nameof(LlmCfsrModelOptions.PcaScaling)}");
+        return Enum.TryParse<PcaScaling>(text, out var scaling) ? scaling : PcaScaling.None;
     }
 
     private static void EnsureUnchangedSinceTraining(RunManifest run, string option, string path)
