@@ -3,6 +3,8 @@
 //   2. semantic item embeddings from the offline MiniLM encoder, cached in a safetensors file
 //   3. train id-only SASRec and LLM-CFSR (dual view, cross-attention fusion, shared SASRec, BPR)
 //   4. compare them overall and on long-tail items and users
+//   5. export LLM-CFSR as a model bundle, load it as an application would, print one user's top-10 with item names,
+//      add a new item from its text and show the users it would now be recommended to
 // Usage: dotnet run --project samples/LlmCfsr.Quickstart [-- --data PREPARED_DIR] [--out DIR] [--epochs N] [--threads N]
 using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
@@ -11,6 +13,7 @@ using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Prompts;
+using LlmCfsr.Recommendation;
 using LlmCfsr.Runtime;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +102,35 @@ foreach (var group in new[] { EvaluationGroupNames.Overall, EvaluationGroupNames
 var test = PairedTTest.Compare(reports["llm-cfsr"], reports["sasrec"], "NDCG@10");
 Console.WriteLine($"Paired t-test on overall NDCG@10 (llm-cfsr vs sasrec): t = {test.T:F2}, p = {test.PValue:G3} over {test.Pairs} users");
 Console.WriteLine($"Runs, checkpoints and metrics.json: {Path.GetFullPath(arguments.OutputFolder)}");
+
+// 5. Serve: export the LLM-CFSR run as a self-contained bundle and load it as an application would (no dataset, no trainer).
+var bundlePath = Path.Combine(arguments.OutputFolder, "bundle");
+RecommenderBundle.Export(new RunDirectory(Path.Combine(arguments.OutputFolder, "llm-cfsr")), dataset, bundlePath);
+using var bundle = RecommenderBundle.Load(bundlePath, provider);
+Console.WriteLine($"Bundle written to {Path.GetFullPath(bundlePath)} (also: llmcfsr recommend --bundle {bundlePath} --history ID,ID,...)");
+var user = dataset.Sequences.Select(s => s.Length).ToList().IndexOf(dataset.Sequences.Max(s => s.Length)) + 1;
+var history = Histories(dataset, [user])[0];
+Console.WriteLine($"Top-10 for user {dataset.UserSourceIds[user - 1]} (history of {history.Count} items, newest: {bundle.DisplayName(history[^1])}):");
+foreach (var (item, rank) in bundle.Recommend(history, 10).Items.Select((item, i) => (item, i + 1)))
+{
+    Console.WriteLine($"  {rank,2}. {item.ItemId,-10} {item.Score,7:F3}  {bundle.DisplayName(item.ItemId)}");
+}
+
+// A new item, never seen in training, from its text alone: it takes the attributes of the user's newest item under a new title.
+var newest = dataset.ItemAttributes[dataset.ItemSourceIds.ToList().IndexOf(history[^1])];
+var title = $"New: {newest.DisplayName}";
+var newItem = new NewItem("new-item-1", new ItemAttributes([new("title", title), .. newest.Pairs.Where(p => p.Key != "title")]));
+bundle.AddItems([newItem], encoder, template);
+var users = Enumerable.Range(1, Math.Min(dataset.UserCount, 1000)).ToList();
+var rankings = bundle.RecommendBatch(Histories(dataset, users), bundle.ItemCount);
+var ranks = users.Select((u, i) => (User: u, Rank: rankings[i].Items.Select(item => item.ItemId).ToList().IndexOf(newItem.Id) + 1)).Where(r => r.Rank > 0).OrderBy(r => r.Rank).ToList();
+Console.WriteLine($"Added '{title}' from its text alone: in the top-10 of {ranks.Count(r => r.Rank <= 10)} and the top-50 of {ranks.Count(r => r.Rank <= 50)} of {users.Count} users "
+    + $"(of {bundle.ItemCount} items); ranked highest for {string.Join(", ", ranks.Take(5).Select(r => $"{dataset.UserSourceIds[r.User - 1]} (#{r.Rank})"))}.");
 return 0;
+
+// The users' histories as source item ids (training part: the last two items are the validation and test targets).
+static IReadOnlyList<IReadOnlyList<string>> Histories(PreparedDataset dataset, IReadOnlyList<int> users)
+    => [.. users.Select(u => (IReadOnlyList<string>)[.. dataset.TrainingSequence(u).ToArray().Select(i => dataset.ItemSourceIds[i - 1])])];
 
 // Live status on a terminal; nothing when output is redirected, so logs keep one line per epoch.
 static void Status(string line)

@@ -34,6 +34,8 @@ public static class CliApplication
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(RecommendCommand.Create());
         ThreadsOption.Attach(root);
         return root;
     }

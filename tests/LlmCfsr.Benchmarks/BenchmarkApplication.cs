@@ -29,6 +29,7 @@ internal static class BenchmarkApplication
             new PyTorchSuite(),
             new CftSuite(OptionValue(args, "--data")),
             new ServingSuite(args.Contains("--serving-1m")),
+            new WebApiSuite(),
         };
         string? suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         string output = Path.GetFullPath(OptionValue(args, "--out") ?? "benchmarks.json");

@@ -149,12 +149,12 @@ internal sealed class ServingSuite : IBenchmarkSuite
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static double Percentile(List<double> values, double quantile)
+    internal static double Percentile(List<double> values, double quantile)
     {
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(quantile * sorted.Count) - 1)];
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
         => File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN;
 }

@@ -17,6 +17,18 @@ public static class PrincipalComponents
     /// </summary>
     public static Tensor Reduce(Tensor embeddings, int dimensions)
     {
+        using var scope = NewDisposeScope();
+        var (mean, directions) = Fit(embeddings, dimensions);
+        return Project(embeddings, mean, directions).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The basis <see cref="Reduce"/> projects onto: the row mean [1, D] and the top <paramref name="dimensions"/>
+    /// principal directions [dimensions, D] (sign convention of <see cref="Reduce"/>), both float64 on the input's
+    /// device. <see cref="Project"/> maps new rows (items added after training) into the same coordinates.
+    /// </summary>
+    public static (Tensor Mean, Tensor Directions) Fit(Tensor embeddings, int dimensions)
+    {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (embeddings.dim() != 2)
         {
@@ -31,15 +43,26 @@ public static class PrincipalComponents
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var data = embeddings.to(ScalarType.Float64);
-        var centred = data - data.mean([0], keepdim: true);
-        var (_, _, vh) = linalg.svd(centred, fullMatrices: false);
+        var mean = data.mean([0], keepdim: true);
+        var (_, _, vh) = linalg.svd(data - mean, fullMatrices: false);
         var directions = vh.narrow(0, 0, dimensions);
 
         // Sign convention (as scikit-learn's svd_flip on V): the largest |component| of each direction is positive.
         var largest = directions.abs().argmax(1, keepdim: true);
         var signs = directions.gather(1, largest).sign();
         directions = directions * signs;
+        return (mean.MoveToOuterDisposeScope(), directions.contiguous().MoveToOuterDisposeScope());
+    }
 
-        return centred.matmul(directions.t()).to(embeddings.dtype).MoveToOuterDisposeScope();
+    /// <summary>Rows [n, D] centred on <paramref name="mean"/> and projected onto <paramref name="directions"/>: [n, d] in the rows' dtype.</summary>
+    public static Tensor Project(Tensor rows, Tensor mean, Tensor directions)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(directions);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var centred = rows.to(ScalarType.Float64) - mean.to(ScalarType.Float64, rows.device);
+        return centred.matmul(directions.to(ScalarType.Float64, rows.device).t()).to(rows.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -164,6 +164,31 @@ public sealed class DualViewRecommender : SequentialRecommender
         return new DualView(semantic, collaborative);
     }
 
+    /// <summary>
+    /// Item representations (as <see cref="ItemRepresentations"/>) of items the model was not trained on, from their
+    /// LLM embeddings [n, d_llm]: the semantic view through the trained adapter, the collaborative view from
+    /// <paramref name="collaborative"/> [n, d] (their PCA coordinates, as the trained items were initialised).
+    /// </summary>
+    internal Tensor NewItemRepresentations(Tensor embeddings, Tensor? collaborative)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (HasCollaborativeView && collaborative is null)
+        {
+            throw new ArgumentException("The model has a collaborative view; new items need their collaborative coordinates.", nameof(collaborative));
+        }
+        using var scope = NewDisposeScope();
+        var views = new List<Tensor>(2);
+        if (semantic_adapter is not null)
+        {
+            views.Add(semantic_adapter.call(embeddings.to(AdapterDType, Device)));
+        }
+        if (collaborative_embeddings is not null)
+        {
+            views.Add(collaborative!.to(collaborative_embeddings.weight!.dtype, Device));
+        }
+        return (views.Count == 1 ? views[0] : cat(views, -1)).MoveToOuterDisposeScope();
+    }
+
     /// <inheritdoc />
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
     {

@@ -39,15 +39,8 @@ internal static class SemanticItemTables
                 $"PCA of {items} item embeddings of size {size} keeps at most {Math.Min(items, size)} dimensions; the hidden size is {dimensions}.");
         }
         using var scope = NewDisposeScope();
-        var reduced = PrincipalComponents.Reduce(table.narrow(0, 1, items).to(ScalarType.Float32), dimensions);
-        if (scaling == PcaScaling.XavierRms)
-        {
-            // The magnitude the backbones' id tables start at, keeping the directions' relative variance.
-            double target = Math.Sqrt(2.0 / (items + 1 + dimensions));
-            using var floor = 1e-12.ToScalar();
-            using var scale = target.ToScalar();
-            reduced = reduced.div(reduced.square().mean().sqrt().clamp_min(floor)).mul(scale);
-        }
+        using var raw = table.narrow(0, 1, items).to(ScalarType.Float32);
+        var reduced = PcaBasis.Fit(raw, dimensions, scaling).Project(raw);
         return cat([zeros(1, dimensions), reduced], 0).MoveToOuterDisposeScope();
     }
 

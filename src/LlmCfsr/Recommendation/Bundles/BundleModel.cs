@@ -1,0 +1,28 @@
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Models;
+using LlmCfsr.Training;
+
+namespace LlmCfsr.Recommendation;
+
+/// <summary>Rebuilds a bundle's model from its recorded typed options and the bundle's own item table.</summary>
+internal static class BundleModel
+{
+    /// <summary>
+    /// Creates the model of <paramref name="manifest"/> with fresh parameters on the CPU (the caller loads the weights)
+    /// from its saved options and <paramref name="embeddings"/> (null for id-only models): no dataset, no training input.
+    /// </summary>
+    public static SequentialRecommender Create(BundleManifest manifest, ItemEmbeddingCache? embeddings, ComponentCatalog catalog)
+    {
+        bool raw = manifest.ItemEmbeddingsOption == nameof(TrainingOptions.RawSemanticEmbeddingsPath);
+        var table = embeddings?.ToTensor(withPaddingRow: true);
+        using var inputs = new RecommenderModelInputs
+        {
+            ItemCount = manifest.ItemCount,
+            Backbone = manifest.Run.Options.Backbone,
+            SemanticItemEmbeddings = raw ? null : table,
+            RawSemanticItemEmbeddings = raw ? table : null,
+        };
+        return RecommenderModels.Create(catalog, manifest.Model, inputs, TrainedRun.ModelOptions(catalog, manifest.Run));
+    }
+}
