@@ -34,6 +34,8 @@ internal sealed class TrainingStepLoop : IDisposable
             Backbone = options.Backbone,
             Components = catalog,
             SemanticEmbeddings = embeddings,
+            // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
+            RawSemanticEmbeddings = embeddings,
             UserEmbeddings = users,
         };
         _model = catalog.RecommenderModel(options.Model).Create(context);
