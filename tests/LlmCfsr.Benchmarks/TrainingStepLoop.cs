@@ -28,17 +28,9 @@ internal sealed class TrainingStepLoop : IDisposable
     {
         _options = options;
         manual_seed(options.Seed);
-        var context = new RecommenderModelContext
-        {
-            Dataset = dataset,
-            Backbone = options.Backbone,
-            Components = catalog,
-            SemanticEmbeddings = embeddings,
-            // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
-            RawSemanticEmbeddings = embeddings,
-            UserEmbeddings = users,
-        };
-        _model = catalog.RecommenderModel(options.Model).Create(context);
+        // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
+        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone, embeddings, raw: embeddings, users: users);
+        _model = RecommenderModels.Create(catalog, options.Model, inputs);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
         Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
         _optimizer = RecommenderTrainer.CreateOptimizer(_model, options);

@@ -1,3 +1,4 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -33,6 +34,37 @@ public sealed class IdOnlyRecommender : SequentialRecommender
             item_embeddings.weight![0].zero_();
         }
         RegisterComponents();
+    }
+
+    /// <summary>The id-only model <paramref name="name"/> over the backbone registered as <paramref name="backbone"/>.</summary>
+    internal static IdOnlyRecommender Create(string name, string backbone, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        var encoder = components.SequenceEncoder(backbone).Create(inputs.Backbone);
+        return new IdOnlyRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, encoder);
+    }
+
+    /// <summary>
+    /// SAID / LLMInit: the id-only model over <see cref="BackboneModelOptions.Backbone"/> whose item table starts from the
+    /// PCA-reduced fine-tuned LLM item embeddings instead of random values, then is fine-tuned with the rest of the model.
+    /// Without the embeddings (a trained model rebuilt for scoring, whose weights replace the table) it is built but cannot train.
+    /// </summary>
+    internal static IdOnlyRecommender CreateLlmInit(string name, LlmInitOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        int hidden = inputs.Backbone.HiddenSize;
+        using var initial = SemanticItemTables.Given(inputs, hidden) ?? (inputs.SemanticItemEmbeddings is { } embeddings
+            ? SemanticItemTables.Reduced(SemanticItemTables.Checked(embeddings, inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)), hidden, options.PcaScaling)
+            : null);
+        var model = Create(name, options.Backbone, inputs, components);
+        if (initial is null)
+        {
+            model.MarkScoringOnly(ModelInput.SemanticEmbeddings);
+            return model;
+        }
+        using (no_grad())
+        {
+            model.item_embeddings.weight!.copy_(initial);
+        }
+        return model;
     }
 
     /// <inheritdoc />

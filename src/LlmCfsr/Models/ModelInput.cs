@@ -1,7 +1,7 @@
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// Inputs beyond the dataset that a model needs (<see cref="IRecommenderModelFactory.Inputs"/>), each given by one
+/// Inputs beyond the dataset that a model needs (<see cref="RecommenderModelOptions.Inputs"/>), each given by one
 /// <see cref="Training.TrainingOptions"/> path. They are checked before training starts, so a missing one fails at
 /// once with the option named.
 /// </summary>
@@ -20,6 +20,6 @@ public enum ModelInput
     /// <summary>LLM user embeddings of the training histories: <see cref="Training.TrainingOptions.UserEmbeddingsPath"/>.</summary>
     UserEmbeddings = 4,
 
-    /// <summary>A finished run of the model <see cref="IRecommenderModelFactory.Teacher"/> names: <see cref="Training.TrainingOptions.TeacherRunDirectory"/>.</summary>
+    /// <summary>A finished run of the model <see cref="RecommenderModelOptions.TeacherModel"/> names: <see cref="Training.TrainingOptions.TeacherRunDirectory"/>.</summary>
     TeacherRun = 8,
 }

@@ -1,3 +1,4 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,11 +29,29 @@ public sealed class Llm2XRecommender : SequentialRecommender
         _itemTable = new FrozenTable(itemTable);
     }
 
+    /// <summary>
+    /// LLM2X registered as <paramref name="name"/>: the PCA reduction of the fine-tuned item embeddings to the hidden size
+    /// (or the inputs' <see cref="RecommenderModelInputs.ReducedItemEmbeddings"/>) in front of <see cref="BackboneModelOptions.Backbone"/>.
+    /// </summary>
+    internal static Llm2XRecommender Create(string name, Llm2XOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        // The reduced table, when given (a bundle saves it), is the whole item side: the LLM embeddings are not needed.
+        var table = SemanticItemTables.Given(inputs, inputs.Backbone.HiddenSize)
+            ?? SemanticItemTables.Reduced(SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)),
+                inputs.Backbone.HiddenSize, options.PcaScaling);
+        var encoder = components.SequenceEncoder(options.Backbone).Create(inputs.Backbone);
+        return new Llm2XRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, table, encoder);
+    }
+
     /// <inheritdoc />
     public override SequenceDirection Direction => Encoder.Direction;
 
     /// <summary>The fixed item table [items + 1, d] on <paramref name="device"/>.</summary>
     internal Tensor ItemTableOn(Device device) => _itemTable.On(device);
+
+    /// <inheritdoc />
+    public override RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs)
+        => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { ReducedItemEmbeddings = _itemTable.CpuFloat32() };
 
     private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
 
