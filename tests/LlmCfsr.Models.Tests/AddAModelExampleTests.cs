@@ -90,4 +90,27 @@ public sealed class AddAModelExampleTests
             Assert.True(reloaded.ScoreAll(histories).allclose(result.Model.ScoreAll(histories)));
         }
     }
+
+    [Fact]
+    public void TheArchitecturePageQuotesThisExampleAsItCompiles()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Sdk.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        // Compared with whitespace collapsed: the page indents the registration line less than the class here does.
+        static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        var page = Collapse(File.ReadAllText(Path.Combine(root.FullName, "docs", "architecture.md")));
+        var source = File.ReadAllText(Path.Combine(root.FullName, "tests", "LlmCfsr.Models.Tests", "AddAModelExampleTests.cs")).ReplaceLineEndings("\n");
+        string Between(string start, string end)
+        {
+            int from = source.IndexOf(start, StringComparison.Ordinal);
+            return Collapse(source[from..source.IndexOf(end, from, StringComparison.Ordinal)].Trim());
+        }
+        Assert.Contains(Between("public sealed record MeanPoolOptions", "/// <summary>A causal model"), page);
+        Assert.Contains(Between("public sealed class MeanPoolRecommender", "public static class MeanPoolRegistration"), page);
+        Assert.Contains(Between("builder.AddRecommenderModel<MeanPoolOptions>", "\n}\n"), page);
+    }
 }

@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using LlmCfsr.Training;

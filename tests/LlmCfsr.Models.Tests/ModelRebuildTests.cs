@@ -42,6 +42,18 @@ public sealed class ModelRebuildTests
         Assert.True(rebuilt.ScoreAll(histories).allclose(original.ScoreAll(histories), rtol: 0, atol: 1e-6), $"{name}: the rebuilt model scores differently.");
     }
 
+    [Theory]
+    [InlineData("sasrec", "backbone,item_embeddings")]
+    [InlineData("llm2x", "backbone")]
+    [InlineData("llmemb", "backbone,semantic_adapter")]
+    public void SingleViewModelsKeepTheirWeightNames(string name, string prefixes)
+    {
+        // Saved runs hold these names: the single-view base must register the backbone as "backbone", frozen tables not at all.
+        using var services = TestServices.Build();
+        using var model = Fixtures.Create(services, name);
+        Assert.Equal(prefixes.Split(','), model.state_dict().Keys.Select(key => key.Split('.')[0]).Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void OptionsOfAnotherModelAreRefusedByName()
     {

@@ -86,7 +86,7 @@ public sealed record RecommenderModelInputs : IDisposable
         ModelInput.RawSemanticEmbeddings => RawSemanticItemEmbeddings,
         ModelInput.TeacherRun => TeacherItemEmbeddings,
         _ => TrainingData is null ? null : UserEmbeddings,
-    } ?? throw ModelInputRequirements.Missing(model, input);
+    } ?? throw ModelInputDescriptions.Missing(model, input);
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,7 +1,6 @@
 using LlmCfsr.Losses;
 using LlmCfsr.Scoring;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,7 +56,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     public string? MissingTrainingInput { get; private set; }
 
     /// <summary>Marks the model as built for scoring only, because <paramref name="input"/> was not given.</summary>
-    internal void MarkScoringOnly(ModelInput input) => MissingTrainingInput = ModelInputRequirements.Missing(GetName(), input).Message;
+    internal void MarkScoringOnly(ModelInput input) => MissingTrainingInput = ModelInputDescriptions.Missing(GetName(), input).Message;
 
     /// <summary>The device the parameters live on.</summary>
     public Device Device => parameters().First().device;

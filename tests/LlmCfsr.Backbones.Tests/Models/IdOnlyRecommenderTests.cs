@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using LlmCfsr.Testing;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;

@@ -3,7 +3,6 @@ using LlmCfsr.Fusion;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,7 +83,7 @@ public sealed class DualViewRecommender : SequentialRecommender
     private static DualViewRecommender Create(string name, string backbone, DualViewDesign design, RecommenderModelInputs inputs, ComponentCatalog components)
     {
         var input = design.UseFineTunedEmbeddings ? ModelInput.SemanticEmbeddings : ModelInput.RawSemanticEmbeddings;
-        var embeddings = SemanticItemTables.Checked(inputs.Require(name, input), inputs.ItemCount, ModelInputRequirements.Properties[input]);
+        var embeddings = SemanticItemTables.Checked(inputs.Require(name, input), inputs.ItemCount, ModelInputDescriptions.Properties[input]);
         var settings = inputs.Backbone;
         var backbones = components.SequenceEncoder(backbone);
         var fusion = components.Fusion(design.FusionName)

@@ -2,7 +2,6 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,12 +13,11 @@ namespace LlmCfsr.Models;
 /// α · the soft-target symmetric contrastive loss between a pretrained id-only model's item embeddings (the teacher,
 /// frozen) and the adapted embeddings of the batch's target items (τ = 2, α = 0.01 by default, as the official code).
 /// </summary>
-public sealed class LlmEmbRecommender : SequentialRecommender
+public sealed class LlmEmbRecommender : SingleViewRecommender
 {
     private readonly FrozenTable _semanticTable;
     private readonly FrozenTable? _teacherTable;
     private readonly SemanticAdapter semantic_adapter;
-    private readonly nn.Module backbone;
     private readonly LlmEmbOptions _alignment;
 
     /// <summary>
@@ -27,13 +25,11 @@ public sealed class LlmEmbRecommender : SequentialRecommender
     /// [items + 1, d] (row 0 padding in both; null for a model that only scores), which it takes ownership of.
     /// </summary>
     internal LlmEmbRecommender(string name, int itemCount, int maxLength, Tensor semanticTable, Tensor? teacherTable, SemanticAdapter adapter, ISequenceEncoder encoder, LlmEmbOptions alignment)
-        : base(name, itemCount, maxLength)
+        : base(name, itemCount, maxLength, encoder)
     {
         ArgumentNullException.ThrowIfNull(adapter);
-        ArgumentNullException.ThrowIfNull(encoder);
         _alignment = alignment ?? throw new ArgumentNullException(nameof(alignment));
         semantic_adapter = adapter;
-        backbone = encoder.Module;
         RegisterComponents();
         _semanticTable = new FrozenTable(semanticTable);
         _teacherTable = teacherTable is null ? null : new FrozenTable(teacherTable);
@@ -64,9 +60,6 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         return model;
     }
 
-    /// <inheritdoc />
-    public override SequenceDirection Direction => Encoder.Direction;
-
     /// <summary>The teacher's item table [items + 1, d] on <paramref name="device"/>.</summary>
     internal Tensor TeacherTableOn(Device device) => Teacher.On(device, AdapterDType);
 
@@ -78,15 +71,6 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { SemanticItemEmbeddings = _semanticTable.CpuFloat32() };
 
     private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;
-
-    private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
-
-    /// <inheritdoc />
-    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
-    {
-        using var scope = NewDisposeScope();
-        return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
-    }
 
     /// <inheritdoc />
     public override Tensor ItemRepresentations(Tensor items)
