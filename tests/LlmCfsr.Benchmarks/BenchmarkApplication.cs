@@ -25,6 +25,7 @@ internal static class BenchmarkApplication
             new EmbedSuite(),
             new MemorySuite(),
             new ProfileSuite(),
+            new DistillSuite(),
             new ThreadsSuite(),
             new PyTorchSuite(),
             new CftSuite(OptionValue(args, "--data")),

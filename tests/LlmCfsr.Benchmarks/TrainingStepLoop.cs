@@ -28,7 +28,8 @@ internal sealed class TrainingStepLoop : IDisposable
     {
         _options = options;
         manual_seed(options.Seed);
-        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone, embeddings, users: users);
+        // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
+        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone, embeddings, raw: embeddings, users: users);
         _model = RecommenderModels.Create(catalog, options.Model, inputs);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
         Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
