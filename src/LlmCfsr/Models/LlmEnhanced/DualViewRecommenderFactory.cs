@@ -67,6 +67,7 @@ public sealed class DualViewRecommenderFactory : IRecommenderModelFactory
             distillation = new UserSelfDistillation(context.Dataset, users, esr.Neighbours, settings.MaxLength, esr.DistillationWeight);
         }
         return new DualViewRecommender(Name, context.Dataset.ItemCount, settings.MaxLength, semanticTable, adapter, collaborativeInit,
-            fusion, encoder, secondEncoder, distillation, _variant.DefaultLoss);
+            fusion, encoder, secondEncoder, distillation, _variant.DefaultLoss,
+            _variant.PositionsBeforeFusion && _variant.AttendsAcrossViews, settings.Dropout);
     }
 }

@@ -11,10 +11,11 @@ namespace LlmCfsr.Models;
 /// <param name="SharedEncoder">Both views go through one backbone; false gives each view its own.</param>
 /// <param name="SelfDistillation">Add LLM-ESR's retrieval-augmented self-distillation (needs user embeddings).</param>
 /// <param name="DefaultLoss">The ranking loss used when the options name none; null keeps the trainer's default.</param>
+/// <param name="PositionsBeforeFusion">Our variant after LLM-ESR's official code: scaled item vectors plus a position table enter the cross-attention, so a query can find its own position.</param>
 /// <param name="ResidualFusion">Our variant of the cross-attention: each view keeps its own sequence as a residual, LayerNorm(S + attention), instead of the paper's pure attention output replacing the other view's sequence.</param>
 public sealed record DualViewVariant(
     bool UseFineTunedEmbeddings, bool SemanticView, bool CollaborativeView, bool CrossAttention, bool SharedEncoder, bool SelfDistillation, string? DefaultLoss,
-    bool ResidualFusion = false)
+    bool ResidualFusion = false, bool PositionsBeforeFusion = false)
 {
     /// <summary>LLM-CFSR.</summary>
     public const string LlmCfsr = "llm-cfsr";
@@ -36,6 +37,18 @@ public sealed record DualViewVariant(
 
     /// <summary>LLM-CFSR with our residual + LayerNorm cross-attention (not the paper's form).</summary>
     public const string ResidualCrossAttention = "llm-cfsr-residual-fusion";
+
+    /// <summary>
+    /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
+    /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
+    /// </summary>
+    public const string CatalogueCrossEntropy = "llm-cfsr-ce";
+
+    /// <summary>
+    /// LLM-CFSR with positions added before the cross-attention, as LLM-ESR's official code does (our variant; the
+    /// paper does not say where positions enter).
+    /// </summary>
+    public const string PositionedCrossAttention = "llm-cfsr-positioned";
 
     /// <summary>LLM-ESR.</summary>
     public const string LlmEsr = "llm-esr";
@@ -62,6 +75,8 @@ public sealed record DualViewVariant(
         (WithoutCrossAttention, Full with { CrossAttention = false }),
         (WithoutSharing, Full with { SharedEncoder = false }),
         (ResidualCrossAttention, Full with { ResidualFusion = true }),
+        (CatalogueCrossEntropy, Full with { DefaultLoss = "ce" }),
+        (PositionedCrossAttention, Full with { PositionsBeforeFusion = true }),
         // LLM-ESR: raw LLM embeddings, cross-attention, shared encoder, self-distillation, trained like SASRec (BCE).
         (LlmEsr, new(false, true, true, true, true, true, null)),
     ];
