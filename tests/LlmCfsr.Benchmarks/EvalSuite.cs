@@ -32,8 +32,8 @@ internal sealed class EvalSuite : IBenchmarkSuite
         var catalog = services.GetRequiredService<ComponentCatalog>();
         manual_seed(42);
         var options = new TrainingOptions { Model = "sasrec", MaxLength = 50, HiddenSize = 64 };
-        var context = new RecommenderModelContext { Dataset = dataset, Backbone = options.Backbone, Components = catalog };
-        using var model = catalog.RecommenderModel("sasrec").Create(context);
+        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone);
+        using var model = RecommenderModels.Create(catalog, "sasrec", inputs);
         model.eval();
         var figures = new List<BenchmarkFigure>();
         var cpuSeconds = new Dictionary<string, double>();

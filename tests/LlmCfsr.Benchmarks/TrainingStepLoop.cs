@@ -28,15 +28,8 @@ internal sealed class TrainingStepLoop : IDisposable
     {
         _options = options;
         manual_seed(options.Seed);
-        var context = new RecommenderModelContext
-        {
-            Dataset = dataset,
-            Backbone = options.Backbone,
-            Components = catalog,
-            SemanticEmbeddings = embeddings,
-            UserEmbeddings = users,
-        };
-        _model = catalog.RecommenderModel(options.Model).Create(context);
+        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone, embeddings, users: users);
+        _model = RecommenderModels.Create(catalog, options.Model, inputs);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
         Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
         _optimizer = RecommenderTrainer.CreateOptimizer(_model, options);

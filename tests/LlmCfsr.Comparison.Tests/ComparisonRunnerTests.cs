@@ -20,7 +20,7 @@ public sealed class ComparisonRunnerTests
     [Fact]
     public void AModelWhoseFactoryThrowsIsRecordedAndTheNextModelStillTrains()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<ThrowingFactory>("broken"));
+        using var services = Fixtures.Services(b => AddThrowing(b));
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
         Assert.Equal(["broken", "gru4rec"], result.Runs.Select(r => r.Model));
         Assert.False(result.Runs[0].Succeeded);
@@ -38,7 +38,7 @@ public sealed class ComparisonRunnerTests
     [Fact]
     public void LlmEmbGetsTheSasRecRunOfTheSameSeedAsTeacherTrainedOnce()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(output, "llmemb", "sasrec"));
@@ -76,9 +76,49 @@ public sealed class ComparisonRunnerTests
     }
 
     [Fact]
+    public void AnInputTheModelDoesNotDeclareDoesNotRetrainItsCompletedRunButADeclaredOneDoes()
+    {
+        using var services = Fixtures.Services(builder => AddUserEmbeddingsModel(builder));
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        string first = Path.Combine(output, "users-1.safetensors");
+        string second = Path.Combine(output, "users-2.safetensors");
+        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
+        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        var options = Options(output, "sasrec", "user-embeddings");
+        var trained = new ComparisonRunner(services).Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
+        Assert.All(trained, r => Assert.True(r.Succeeded, r.Error));
+
+        var again = new ComparisonRunner(services).Run(dataset, options with
+        {
+            Mode = ComparisonRunMode.Resume,
+            Training = options.Training with { UserEmbeddingsPath = second },
+        }).Runs;
+
+        // SASRec never reads user embeddings: its run is reused. The model that declares them is trained again.
+        Assert.True(again[0].Reused, again[0].Error);
+        Assert.True(again[1].Succeeded, again[1].Error);
+        Assert.False(again[1].Reused);
+        Assert.Equal(second, again[1].Manifest!.Options.UserEmbeddingsPath);
+    }
+
+    /// <summary>A model that declares user embeddings (as LLM-ESR does) and otherwise trains an id-only SASRec.</summary>
+    private sealed record UserEmbeddingsOptions : RecommenderModelOptions
+    {
+        public override ModelInput Inputs => ModelInput.UserEmbeddings;
+    }
+
+    private static ILlmCfsrBuilder AddUserEmbeddingsModel(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<UserEmbeddingsOptions>("user-embeddings", (_, inputs, components) =>
+        {
+            Assert.NotNull(inputs.UserEmbeddings);
+            return new IdOnlyRecommender("user-embeddings", inputs.ItemCount, inputs.Backbone.MaxLength, components.SequenceEncoder("sasrec").Create(inputs.Backbone));
+        });
+
+    [Fact]
     public void LlmEmbFailsWithItsTeachersErrorWhenTheTeacherFails()
     {
-        using var services = Fixtures.Services(builder => builder.AddRecommenderModel<TeacherCheckingFactory>("llmemb"));
+        using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // A protocol with more negatives than the catalogue has items fails the teacher at validation.
         var result = new ComparisonRunner(services).Run(CyclicDataset.Create(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
@@ -88,28 +128,25 @@ public sealed class ComparisonRunnerTests
     }
 
     /// <summary>Stands in for LLMEmb: declares a SASRec teacher run, requires the teacher's item table (loaded by the trainer from TeacherRunDirectory) and trains an id-only SASRec.</summary>
-    private sealed class TeacherCheckingFactory : IRecommenderModelFactory
+    private sealed record TeacherCheckingOptions : RecommenderModelOptions
     {
-        public string Name => "llmemb";
+        public override ModelInput Inputs => ModelInput.TeacherRun;
 
-        public ModelInput Inputs => ModelInput.TeacherRun;
+        public override string? TeacherModel => "sasrec";
+    }
 
-        public string? Teacher => "sasrec";
-
-        public SequentialRecommender Create(RecommenderModelContext context)
+    private static ILlmCfsrBuilder AddTeacherChecking(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<TeacherCheckingOptions>("llmemb", (_, inputs, components) =>
         {
-            var teacher = context.RequireTeacherItemEmbeddings(Name);
-            Assert.Equal(context.Dataset.ItemCount + 1, teacher.shape[0]);
-            return new IdOnlyRecommender(Name, context.Dataset.ItemCount, context.Backbone.MaxLength, context.Components.SequenceEncoder("sasrec").Create(context.Backbone));
-        }
-    }
+            var teacher = inputs.TeacherItemEmbeddings ?? throw new InvalidOperationException("no teacher table");
+            Assert.Equal(inputs.ItemCount + 1, teacher.shape[0]);
+            return new IdOnlyRecommender("llmemb", inputs.ItemCount, inputs.Backbone.MaxLength, components.SequenceEncoder("sasrec").Create(inputs.Backbone));
+        });
 
-    private sealed class ThrowingFactory : IRecommenderModelFactory
-    {
-        public string Name => "broken";
+    private sealed record ThrowingOptions : RecommenderModelOptions;
 
-        public SequentialRecommender Create(RecommenderModelContext context) => throw new InvalidOperationException("the factory failed on purpose");
-    }
+    private static ILlmCfsrBuilder AddThrowing(ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<ThrowingOptions>("broken", (_, _, _) => throw new InvalidOperationException("the factory failed on purpose"));
 
     [Fact]
     public void InvalidOptionsAreRejectedBeforeTraining()

@@ -10,11 +10,11 @@ namespace LlmCfsr.Models.Tests;
 
 // docs/architecture.md "Add a model" quotes this file from here to the test class: keep the two in step.
 
-/// <summary>The example's own settings; the sizes (hidden, maximum length) come from <see cref="TrainingOptions"/>.</summary>
-public sealed record MeanPoolOptions
+/// <summary>The example's own settings, saved in run.json; the sizes (hidden, maximum length) come from <see cref="TrainingOptions"/>.</summary>
+public sealed record MeanPoolOptions : RecommenderModelOptions
 {
     /// <summary>Whether the pooled history goes through a trainable linear map before scoring.</summary>
-    public bool Project { get; init; } = true;
+    public bool Project { get; set; } = true;
 }
 
 /// <summary>A causal model without a backbone: the state at each position is the mean of the item embeddings so far.</summary>
@@ -47,10 +47,10 @@ public sealed class MeanPoolRecommender : SequentialRecommender
 
 public static class MeanPoolRegistration
 {
-    /// <summary>The one registration line: the name, the inputs beyond the dataset, and how to build the model.</summary>
-    public static ILlmCfsrBuilder AddMeanPool(this ILlmCfsrBuilder builder, MeanPoolOptions options) =>
-        builder.AddRecommenderModel("mean-pool", ModelInput.None,
-            context => new MeanPoolRecommender(context.Dataset.ItemCount, context.Backbone.HiddenSize, context.Backbone.MaxLength, options));
+    /// <summary>The one registration line: the name and how to build the model from its options and inputs.</summary>
+    public static ILlmCfsrBuilder AddMeanPool(this ILlmCfsrBuilder builder) =>
+        builder.AddRecommenderModel<MeanPoolOptions>("mean-pool",
+            (options, inputs, _) => new MeanPoolRecommender(inputs.ItemCount, inputs.Backbone.HiddenSize, inputs.Backbone.MaxLength, options));
 }
 
 /// <summary>The worked example of docs/architecture.md trains and reloads like every registered model.</summary>
@@ -60,7 +60,7 @@ public sealed class AddAModelExampleTests
     public void TheExampleModelTrainsByNameAndItsSavedRunReloads()
     {
         var services = new ServiceCollection();
-        services.AddLlmCfsr().AddStandardRankingLosses().AddMeanPool(new MeanPoolOptions());
+        services.AddLlmCfsr().AddStandardRankingLosses().AddMeanPool();
         using var provider = services.BuildServiceProvider();
         var folder = Fixtures.TempFolder();
         var options = new TrainingOptions
@@ -80,6 +80,8 @@ public sealed class AddAModelExampleTests
         // The item table and the projection, nothing else: [items + 1, 8] + [8, 8] + [8].
         Assert.Equal((Fixtures.Small.ItemCount + 1) * 8 + 8 * 8 + 8, result.Model.parameters().Sum(p => p.numel()));
 
+        // The options are saved as they were and rebuild the model.
+        Assert.Equal(new MeanPoolOptions(), TrainedRun.ModelOptions(provider.GetRequiredService<ComponentCatalog>(), result.Manifest));
         var catalog = provider.GetRequiredService<ComponentCatalog>();
         using var reloaded = TrainedRun.LoadBestModel(catalog, new RunDirectory(folder), Fixtures.Small, CPU);
         using var histories = tensor(new long[,] { { 0, 0, 1, 2, 3, 4 } });
@@ -87,5 +89,28 @@ public sealed class AddAModelExampleTests
         {
             Assert.True(reloaded.ScoreAll(histories).allclose(result.Model.ScoreAll(histories)));
         }
+    }
+
+    [Fact]
+    public void TheArchitecturePageQuotesThisExampleAsItCompiles()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Sdk.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        // Compared with whitespace collapsed: the page indents the registration line less than the class here does.
+        static string Collapse(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        var page = Collapse(File.ReadAllText(Path.Combine(root.FullName, "docs", "architecture.md")));
+        var source = File.ReadAllText(Path.Combine(root.FullName, "tests", "LlmCfsr.Models.Tests", "AddAModelExampleTests.cs")).ReplaceLineEndings("\n");
+        string Between(string start, string end)
+        {
+            int from = source.IndexOf(start, StringComparison.Ordinal);
+            return Collapse(source[from..source.IndexOf(end, from, StringComparison.Ordinal)].Trim());
+        }
+        Assert.Contains(Between("public sealed record MeanPoolOptions", "/// <summary>A causal model"), page);
+        Assert.Contains(Between("public sealed class MeanPoolRecommender", "public static class MeanPoolRegistration"), page);
+        Assert.Contains(Between("builder.AddRecommenderModel<MeanPoolOptions>", "\n}\n"), page);
     }
 }

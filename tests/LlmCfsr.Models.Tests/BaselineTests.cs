@@ -39,7 +39,7 @@ public sealed class BaselineTests
     [Fact]
     public void LlmEsrRetrievesTheMostSimilarUsersByCosine()
     {
-        using var services = TestServices.Build(("LlmCfsr:Models:LlmEsr:Neighbours", "2"));
+        using var services = TestServices.Build(("LlmCfsr:Models:llm-esr:Neighbours", "2"));
         var dataset = Fixtures.Small;
         // Hand-made user embeddings: users 1..3 point one way, users 4..6 another (scaled, so cosine ignores length), the rest a third way.
         var values = new float[dataset.UserCount * 2];
@@ -49,11 +49,8 @@ public sealed class BaselineTests
         }
         var users = new Embeddings.UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, 2, values, "hand", "hand");
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        using var model = (DualViewRecommender)catalog.RecommenderModel("llm-esr").Create(new RecommenderModelContext
-        {
-            Dataset = dataset, Backbone = Fixtures.TinyBackbone, Components = catalog,
-            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset), RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(dataset, seed: 3), UserEmbeddings = users,
-        });
+        using var inputs = RecommenderModelInputs.From(dataset, Fixtures.TinyBackbone, Fixtures.RandomItemEmbeddings(dataset), Fixtures.RandomItemEmbeddings(dataset, seed: 3), users);
+        using var model = (DualViewRecommender)RecommenderModels.Create(catalog, "llm-esr", inputs);
         using var scope = NewDisposeScope();
         var neighbours = model.named_modules().Select(m => m.module).OfType<UserSelfDistillation>().Single().NeighbourTable;
         Assert.Equal(new long[] { dataset.UserCount + 1, 2 }, neighbours.shape);
@@ -75,7 +72,7 @@ public sealed class BaselineTests
         };
         float Loss(double weight)
         {
-            using var services = TestServices.Build(("LlmCfsr:Models:LlmEsr:DistillationWeight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            using var services = TestServices.Build(("LlmCfsr:Models:llm-esr:DistillationWeight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             using var model = Fixtures.Create(services, "llm-esr");
             model.eval();
             using var negatives = new NegativeSampler(dataset);

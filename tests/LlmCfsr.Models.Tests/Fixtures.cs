@@ -83,16 +83,8 @@ internal static class Fixtures
         manual_seed(seed);
         var settings = backbone ?? TinyBackbone;
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        using var teacher = randn(Small.ItemCount + 1, settings.HiddenSize);
-        return catalog.RecommenderModel(name).Create(new RecommenderModelContext
-        {
-            Dataset = Small,
-            Backbone = settings,
-            Components = catalog,
-            SemanticEmbeddings = semantic ?? RandomItemEmbeddings(Small),
-            RawSemanticEmbeddings = raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
-            TeacherItemEmbeddings = teacher,
-            UserEmbeddings = RandomUserEmbeddings(Small),
-        });
+        using var inputs = RecommenderModelInputs.From(Small, settings, semantic ?? RandomItemEmbeddings(Small), raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
+            RandomUserEmbeddings(Small), randn(Small.ItemCount + 1, settings.HiddenSize));
+        return RecommenderModels.Create(catalog, name, inputs);
     }
 }

@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using LlmCfsr.Training;
@@ -74,7 +75,6 @@ public sealed class ModelConformanceTests
 
     [Theory]
     [InlineData("llm2x", "TrainingOptions.SemanticEmbeddingsPath")]
-    [InlineData("said", "TrainingOptions.SemanticEmbeddingsPath")]
     [InlineData("llm-cfsr", "TrainingOptions.SemanticEmbeddingsPath")]
     [InlineData("llm-cfsr-no-cft", "TrainingOptions.RawSemanticEmbeddingsPath")]
     [InlineData("llm-esr", "TrainingOptions.RawSemanticEmbeddingsPath")]
@@ -83,8 +83,8 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var context = new RecommenderModelContext { Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog };
-        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
+        using var context = RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone);
+        var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, name, context));
         Assert.Contains($"Model '{name}' needs", error.Message);
         Assert.Contains(option, error.Message);
     }
@@ -95,18 +95,18 @@ public sealed class ModelConformanceTests
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var none = new Training.TrainingOptions();
-        ModelInputRequirements.Validate(catalog.RecommenderModel("sasrec"), none);
+        ModelInputRequirements.Validate("sasrec", catalog.RecommenderModel("sasrec").Options, none);
 
-        var esr = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate(catalog.RecommenderModel("llm-esr"), none)).Message;
+        var esr = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate("llm-esr", catalog.RecommenderModel("llm-esr").Options, none)).Message;
         Assert.Contains("Model 'llm-esr' needs raw LLM item embeddings", esr);
         Assert.Contains("set TrainingOptions.RawSemanticEmbeddingsPath, TrainingOptions.UserEmbeddingsPath.", esr);
         Assert.DoesNotContain("SemanticEmbeddingsPath,", esr.Replace("RawSemanticEmbeddingsPath", ""));
 
-        var llmemb = catalog.RecommenderModel("llmemb");
-        Assert.Equal("sasrec", llmemb.Teacher);
-        var teacher = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate(llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" })).Message;
+        var llmemb = catalog.RecommenderModel("llmemb").Options;
+        Assert.Equal("sasrec", llmemb.TeacherModel);
+        var teacher = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate("llmemb", llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" })).Message;
         Assert.Equal("Model 'llmemb' needs a finished run of the id-only model sasrec as its teacher: set TrainingOptions.TeacherRunDirectory.", teacher);
-        ModelInputRequirements.Validate(llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" }, provided: ModelInput.TeacherRun);
+        ModelInputRequirements.Validate("llmemb", llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" }, provided: ModelInput.TeacherRun);
     }
 
     [Theory]
@@ -116,16 +116,13 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var context = new RecommenderModelContext
-        {
-            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog,
-            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true),
-            UserEmbeddings = Fixtures.RandomUserEmbeddings(Fixtures.Small),
-        };
-        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context));
+        var fineTuned = Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true);
+        using var context = RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone, semantic: fineTuned, users: Fixtures.RandomUserEmbeddings(Fixtures.Small));
+        var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, name, context));
         Assert.Contains("TrainingOptions.RawSemanticEmbeddingsPath", error.Message);
+        Assert.Contains("RecommenderModelInputs.RawSemanticItemEmbeddings", error.Message);
 
-        var wrongKind = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel(name).Create(context with { RawSemanticEmbeddings = context.SemanticEmbeddings }));
+        var wrongKind = Assert.Throws<ArgumentException>(() => RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone, raw: fineTuned));
         Assert.Contains("is of kind 'fine-tuned'", wrongKind.Message);
     }
 
@@ -134,16 +131,23 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var context = new RecommenderModelContext
-        {
-            Dataset = Fixtures.Small, Backbone = Fixtures.TinyBackbone, Components = catalog,
-            SemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small),
-            RawSemanticEmbeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3),
-        };
-        Assert.Contains("TrainingOptions.UserEmbeddingsPath", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llm-esr").Create(context)).Message);
-        Assert.Contains("TrainingOptions.TeacherRunDirectory", Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context)).Message);
-        using var wrongTeacher = randn(Fixtures.Small.ItemCount + 1, 4);
-        var error = Assert.Throws<ArgumentException>(() => catalog.RecommenderModel("llmemb").Create(context with { TeacherItemEmbeddings = wrongTeacher }));
+        // Without the training-only inputs the models are built (to score, e.g. from a saved run) but refuse to train.
+        using var context = RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone,
+            Fixtures.RandomItemEmbeddings(Fixtures.Small), Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3));
+        using var negatives = new NegativeSampler(Fixtures.Small);
+        using var scope = NewDisposeScope();
+        var batch = new TrainingBatch { Users = tensor(new long[] { 1 }), Items = tensor(new long[,] { { 1, 2 } }), Targets = tensor(new long[,] { { 2, 3 } }) };
+        var loss = catalog.RankingLoss("bce");
+        using var esr = RecommenderModels.Create(catalog, "llm-esr", context);
+        Assert.Contains("TrainingOptions.UserEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => esr.ComputeLoss(batch, loss, negatives)).Message);
+        using var llmemb = RecommenderModels.Create(catalog, "llmemb", context);
+        Assert.Contains("RecommenderModelInputs.TeacherItemEmbeddings", Assert.Throws<InvalidOperationException>(() => llmemb.ComputeLoss(batch, loss, negatives)).Message);
+        Assert.Contains("TrainingOptions.TeacherRunDirectory", llmemb.MissingTrainingInput);
+        // SAID's embeddings only initialise its id table, which a trained model's weights replace.
+        using var said = RecommenderModels.Create(catalog, "said", RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone));
+        Assert.Contains("TrainingOptions.SemanticEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => said.ComputeLoss(batch, loss, negatives)).Message);
+        using var wrongTeacher = context with { TeacherItemEmbeddings = randn(Fixtures.Small.ItemCount + 1, 4) };
+        var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, "llmemb", wrongTeacher));
         Assert.Contains("same --hidden (8)", error.Message);
     }
 
@@ -152,11 +156,11 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build(
             ("LlmCfsr:Models:AdapterDropout", "1.5"),
-            ("LlmCfsr:Models:LlmEsr:Neighbours", "0"),
-            ("LlmCfsr:Models:LlmEmb:Temperature", "0"));
+            ("LlmCfsr:Models:llm-esr:Neighbours", "0"),
+            ("LlmCfsr:Models:llmemb:Temperature", "0"));
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.ValidateLlmCfsrOptions());
-        Assert.Contains("LlmCfsr:Models:AdapterDropout must be in [0, 1)", error.Message);
-        Assert.Contains("LlmCfsr:Models:LlmEsr:Neighbours must be positive", error.Message);
-        Assert.Contains("LlmCfsr:Models:LlmEmb:Temperature must be positive", error.Message);
+        Assert.Contains("LlmCfsr:Models:llm-cfsr:AdapterDropout must be in [0, 1)", error.Message);
+        Assert.Contains("LlmCfsr:Models:llm-esr:Neighbours must be positive", error.Message);
+        Assert.Contains("LlmCfsr:Models:llmemb:Temperature must be positive", error.Message);
     }
 }

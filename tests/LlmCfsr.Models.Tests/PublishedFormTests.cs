@@ -88,7 +88,7 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
     [Fact]
     public void LlmEsrDistilsFromNeighboursOnTheirTrainingInputSequences()
     {
-        using var services = TestServices.Build(("LlmCfsr:Models:LlmEsr:Neighbours", "3"));
+        using var services = TestServices.Build(("LlmCfsr:Models:llm-esr:Neighbours", "3"));
         var dataset = Fixtures.Small;
         using var model = (DualViewRecommender)Fixtures.Create(services, "llm-esr");
         var distillation = model.SelfDistillation!;
@@ -179,16 +179,16 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         var normalized = nn.functional.normalize(raw, p: 2, dim: 1);
         var embeddings = new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, 384, normalized.data<float>().ToArray(),
             new ItemEmbeddingFingerprint("unit", "unit", EmbeddingPooling.Mean, "generic", true));
-        var context = new RecommenderModelContext { Dataset = dataset, Backbone = settings, Components = catalog, SemanticEmbeddings = embeddings };
+        using var context = RecommenderModelInputs.From(dataset, settings, embeddings);
         var items = randint(1, dataset.ItemCount + 1, new long[] { 32, 50 }, generator: new Generator(5));
         double scale = Math.Sqrt(settings.HiddenSize);
 
         manual_seed(1);
-        using var sasrec = catalog.RecommenderModel("sasrec").Create(context);
+        using var sasrec = RecommenderModels.Create(catalog, "sasrec", context);
         double idOnly = RowNorm(sasrec.ItemRepresentations(items)) * scale / RowNorm(sasrec.get_parameter("backbone.positions.weight")!);
 
         manual_seed(1);
-        using var cfsr = (DualViewRecommender)catalog.RecommenderModel("llm-cfsr").Create(context);
+        using var cfsr = (DualViewRecommender)RecommenderModels.Create(catalog, "llm-cfsr", context);
         cfsr.eval();
         var fused = cfsr.Fusion.FuseSequences(cfsr.ItemViews(items), ItemIds.IsReal(items), causal: true);
         double positions = RowNorm(cfsr.get_parameter("encoder.positions.weight")!);
@@ -199,7 +199,7 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
 
         // The residual variant's LayerNorm output (unit variance, times √d) is what swamps the positions.
         manual_seed(1);
-        using var residual = (DualViewRecommender)catalog.RecommenderModel("llm-cfsr-residual-fusion").Create(context);
+        using var residual = (DualViewRecommender)RecommenderModels.Create(catalog, "llm-cfsr-residual-fusion", context);
         residual.eval();
         var normalised = residual.Fusion.FuseSequences(residual.ItemViews(items), ItemIds.IsReal(items), causal: true);
         double swamped = RowNorm(normalised.Semantic!) * scale / RowNorm(residual.get_parameter("encoder.positions.weight")!);

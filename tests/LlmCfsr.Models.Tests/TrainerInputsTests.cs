@@ -37,6 +37,30 @@ public sealed class TrainerInputsTests
     }
 
     [Fact]
+    public void ResumingWithOtherModelOptionsIsRefusedByName()
+    {
+        var folder = Fixtures.TempFolder();
+        var embeddings = WriteEmbeddings(Fixtures.Small, folder);
+        using var services = TestServices.Build();
+        var run = Path.Combine(folder, "run");
+        var options = Tiny("llm2x", embeddings);
+        using var cancel = new CancellationTokenSource();
+        var stopAfterFirstEpoch = new CancelAtEpochEnd(cancel);
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run }, stopAfterFirstEpoch, cancel.Token));
+        var recorded = RunManifest.Read(new RunDirectory(run).Manifest);
+        Assert.Equal(new Llm2XOptions(), TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), recorded));
+
+        var error = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        {
+            Dataset = Fixtures.Small, Options = options, RunDirectory = run, Mode = TrainingRunMode.Resume, ModelOptions = new Llm2XOptions { Backbone = "gru4rec" },
+        }));
+        Assert.Contains("modelOptions.backbone: run \"sasrec\", now \"gru4rec\"", error.Message);
+        using var resumed = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run, Mode = TrainingRunMode.Resume });
+        Assert.True(resumed.Manifest.Completed);
+    }
+
+    [Fact]
     public void RunJsonRecordsTheInputsAndTheSavedRunReloadsWithThem()
     {
         var folder = Fixtures.TempFolder();
@@ -165,7 +189,7 @@ public sealed class TrainerInputsTests
         Assert.True(exit == 0, error);
         Assert.Contains("Training llm-esr", output);
         var manifest = RunManifest.Read(Path.Combine(folder, "esr", "run.json"));
-        Assert.Equal("gru4rec", manifest.Configuration["LlmCfsr:Models:Backbone"]);
+        Assert.Equal("gru4rec", manifest.ModelOptions!.Value.GetProperty("backbone").GetString());
         Assert.Equal(3, manifest.Inputs.Count);
 
         (exit, _, error) = Run("evaluate", "--run", Path.Combine(folder, "esr"));
@@ -199,5 +223,16 @@ public sealed class TrainerInputsTests
     private sealed class Progress(List<(bool EpochEnd, long Count)> counts) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => counts.Add((value.Validation is not null, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+    }
+
+    private sealed class CancelAtEpochEnd(CancellationTokenSource cancel) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Validation is not null)
+            {
+                cancel.Cancel();
+            }
+        }
     }
 }

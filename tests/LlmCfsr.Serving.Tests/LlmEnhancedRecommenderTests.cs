@@ -34,14 +34,8 @@ public sealed class LlmEnhancedRecommenderTests
         services.AddLlmCfsr().AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddLlmEnhancedRecommenders();
         using var provider = services.BuildServiceProvider();
         var catalog = provider.GetRequiredService<ComponentCatalog>();
-        var context = new RecommenderModelContext
-        {
-            Dataset = Dataset,
-            Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 },
-            Components = catalog,
-            SemanticEmbeddings = RandomEmbeddings(),
-        };
-        using var model = catalog.RecommenderModel(name).Create(context);
+        using var inputs = RecommenderModelInputs.From(Dataset, new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 }, RandomEmbeddings());
+        using var model = RecommenderModels.Create(catalog, name, inputs);
         using var recommender = Recommender.Create(model, Dataset.ItemSourceIds);
 
         for (int user = 1; user <= 10; user++)

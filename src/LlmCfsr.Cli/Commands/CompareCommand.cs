@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using LlmCfsr.Comparison;
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Reporting;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace LlmCfsr.Cli.Commands;
@@ -50,7 +52,6 @@ public static class CompareCommand
                 }
                 var training = shared.Read(parseResult);
                 var modelNames = SplitList(parseResult.GetValue(models)!);
-                var configuration = shared.BackboneConfiguration(parseResult, modelNames);
                 var options = new ComparisonOptions
                 {
                     Models = modelNames,
@@ -60,10 +61,11 @@ public static class CompareCommand
                     Mode = parseResult.GetValue(force) ? ComparisonRunMode.Resume : ComparisonRunMode.New,
                     Training = training,
                 };
+                using var services = TrainCommandServices.Build();
+                options = options with { ModelOptions = shared.ModelOptions(parseResult, services.GetRequiredService<ComponentCatalog>(), modelNames) };
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
-                using var services = TrainCommandServices.Build(configuration);
                 var runner = new ComparisonRunner(services);
                 writer.WriteLine($"Comparing {string.Join(", ", options.Models)} with seeds {string.Join(", ", options.Seeds)} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items), protocols {string.Join(", ", options.Protocols)}.");
                 ComparisonResult result;

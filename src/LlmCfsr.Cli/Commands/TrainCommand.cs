@@ -52,8 +52,6 @@ public static class TrainCommand
             return Task.FromResult(DataCommand.Guarded(error, () =>
             {
                 var modelName = parseResult.GetValue(model) ?? parseResult.GetValue(shared.Backbone) ?? defaults.Model;
-                // --backbone alone names the id-only model; with --model it is the backbone of an LLM-enhanced one.
-                var configuration = parseResult.GetValue(model) is null ? [] : shared.BackboneConfiguration(parseResult, [modelName]);
                 var basis = shared.Read(parseResult);
                 var options = basis with
                 {
@@ -66,8 +64,14 @@ public static class TrainCommand
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
                 var mode = parseResult.GetValue(force) ? TrainingRunMode.Overwrite : parseResult.GetValue(resume) ? TrainingRunMode.Resume : TrainingRunMode.New;
-                var request = new TrainingRequest { Dataset = dataset, DatasetFolder = folder, Options = options, RunDirectory = parseResult.GetValue(output)!, Mode = mode };
-                using var services = TrainCommandServices.Build(configuration);
+                using var services = TrainCommandServices.Build();
+                // --backbone alone names the id-only model; with --model it is the backbone of an LLM-enhanced one.
+                var modelOptions = parseResult.GetValue(model) is null ? [] : shared.ModelOptions(parseResult, services.GetRequiredService<ComponentCatalog>(), [modelName]);
+                var request = new TrainingRequest
+                {
+                    Dataset = dataset, DatasetFolder = folder, Options = options, ModelOptions = modelOptions.GetValueOrDefault(modelName),
+                    RunDirectory = parseResult.GetValue(output)!, Mode = mode,
+                };
                 var trainer = new RecommenderTrainer(services);
                 writer.WriteLine($"Training {options.Model} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items) on {options.Device}.");
                 TrainingResult result;

@@ -2,14 +2,13 @@ using System.CommandLine;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Cli.Commands;
 
 /// <summary>
 /// The training options <c>train</c> and <c>compare</c> share, one <see cref="Option"/> each, read into
 /// <see cref="TrainingOptions"/> over the <c>--preset</c> (explicit options override it). <c>--backbone</c> picks the
-/// backbone of the LLM-enhanced models (configuration "LlmCfsr:Models:Backbone").
+/// backbone of the LLM-enhanced models (their <see cref="BackboneModelOptions.Backbone"/>).
 /// </summary>
 internal sealed class TrainingCommandOptions
 {
@@ -99,26 +98,29 @@ internal sealed class TrainingCommandOptions
     }
 
     /// <summary>
-    /// The configuration <c>--backbone</c> sets for the LLM-enhanced models among <paramref name="models"/> (empty
-    /// without it); an id-only model keeps its own backbone, and naming another one for it alone is an error.
+    /// The options of the LLM-enhanced models among <paramref name="models"/> with the backbone <c>--backbone</c> names (empty
+    /// without it): their registration's options with <see cref="BackboneModelOptions.Backbone"/> replaced. An id-only model keeps
+    /// its own backbone, and naming another one for it alone is an error.
     /// </summary>
-    public Dictionary<string, string?> BackboneConfiguration(ParseResult parseResult, IReadOnlyList<string> models)
+    public Dictionary<string, RecommenderModelOptions> ModelOptions(ParseResult parseResult, ComponentCatalog catalog, IReadOnlyList<string> models)
     {
-        var configuration = new Dictionary<string, string?>();
-        if (parseResult.GetValue(Backbone) is not { } chosen)
+        var chosen = new Dictionary<string, RecommenderModelOptions>(StringComparer.OrdinalIgnoreCase);
+        if (parseResult.GetValue(Backbone) is not { } backbone)
         {
-            return configuration;
+            return chosen;
         }
-        using var probe = TrainCommandServices.Build();
-        var catalog = probe.GetRequiredService<ComponentCatalog>();
-        var factories = models.Select(catalog.RecommenderModel).ToList();
-        var idOnly = factories.Where(f => f is IdOnlyRecommenderFactory && !string.Equals(chosen, f.Name, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (idOnly.Count == factories.Count)
+        foreach (var model in models)
         {
-            throw new ArgumentException($"--model {idOnly[0].Name} is the id-only model on its own backbone; train --model {chosen} instead of passing --backbone {chosen}.");
+            if (catalog.RecommenderModel(model).Options is BackboneModelOptions options)
+            {
+                chosen[model] = options with { Backbone = backbone };
+            }
         }
-        configuration[$"{LlmEnhancedModelOptions.Section}:{nameof(LlmEnhancedModelOptions.Backbone)}"] = chosen;
-        return configuration;
+        if (chosen.Count == 0)
+        {
+            throw new ArgumentException($"--model {models[0]} is the id-only model on its own backbone; train --model {backbone} instead of passing --backbone {backbone}.");
+        }
+        return chosen;
     }
 
     private static string? FullPath(string? path) => path is null ? null : Path.GetFullPath(path);

@@ -21,6 +21,12 @@ public sealed record ComparisonOptions
     /// <summary>Settings shared by every run; <see cref="TrainingOptions.Model"/>, <see cref="TrainingOptions.Seed"/> and <see cref="TrainingOptions.EvaluationProtocol"/> are set per run.</summary>
     public required TrainingOptions Training { get; init; }
 
+    /// <summary>
+    /// Options of the models listed by name (e.g. another backbone for the LLM-enhanced ones); a model missing here is built
+    /// from its registration's options (<see cref="Models.IRecommenderModelFactory.Options"/>), as is a teacher the comparison trains.
+    /// </summary>
+    public IReadOnlyDictionary<string, Models.RecommenderModelOptions> ModelOptions { get; init; } = new Dictionary<string, Models.RecommenderModelOptions>();
+
     /// <summary>The report directory; runs go to <c>runs/MODEL/seed-N</c> inside it.</summary>
     public required string OutputDirectory { get; init; }
 
@@ -34,6 +40,7 @@ public sealed record ComparisonOptions
         ArgumentNullException.ThrowIfNull(Seeds);
         ArgumentNullException.ThrowIfNull(Protocols);
         ArgumentNullException.ThrowIfNull(Training);
+        ArgumentNullException.ThrowIfNull(ModelOptions);
         if (Models.Count == 0 || Models.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("Models must list at least one registered model name, none of them empty.");

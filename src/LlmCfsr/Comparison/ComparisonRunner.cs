@@ -14,7 +14,7 @@ namespace LlmCfsr.Comparison;
 /// one run directory each (<c>runs/MODEL/seed-N</c>: checkpoint, <c>run.json</c>, <c>metrics.json</c> of the first
 /// protocol and <c>metrics-test-PROTOCOL.json</c> of every protocol), and evaluates the best weights under every
 /// protocol without retraining. A run that throws is recorded with its error and the others go on; only
-/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="IRecommenderModelFactory.Teacher"/>:
+/// cancellation stops the comparison. Models that align to a trained id-only model (<see cref="RecommenderModelOptions.TeacherModel"/>:
 /// "llmemb" to "sasrec") get the teacher's run of the same seed as <see cref="TrainingOptions.TeacherRunDirectory"/>; the
 /// teacher is trained first (in <c>runs/TEACHER/seed-N</c>) when it is not already done, and is reused when it is
 /// also compared.
@@ -92,9 +92,9 @@ public sealed class ComparisonRunner
         foreach (var model in options.Models)
         {
             // Teacher runs are trained by the comparison itself.
-            var factory = _catalog.RecommenderModel(model);
-            ModelInputRequirements.Validate(factory, options.Training, provided: ModelInput.TeacherRun);
-            if (factory.Teacher is { } teacher)
+            var modelOptions = ModelOptionsOf(model, options);
+            ModelInputRequirements.Validate(model, modelOptions, options.Training, provided: ModelInput.TeacherRun);
+            if (modelOptions.TeacherModel is { } teacher)
             {
                 _catalog.RecommenderModel(teacher);
             }
@@ -102,8 +102,13 @@ public sealed class ComparisonRunner
         TorchDevice.Parse(options.Training.Device);
         // So only the given files are checked here.
         var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _catalog);
-        inputs.TeacherItemEmbeddings?.Dispose();
+        inputs.Dispose();
     }
+
+    /// <summary>The options <paramref name="model"/> is built from: the comparison's for it, else its registration's.</summary>
+    private RecommenderModelOptions ModelOptionsOf(string model, ComparisonOptions options)
+        => options.ModelOptions.FirstOrDefault(entry => string.Equals(entry.Key, model, StringComparison.OrdinalIgnoreCase)).Value
+            ?? _catalog.RecommenderModel(model).Options;
 
     private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,
         ComparisonOptions options, EvaluationProtocol[] protocols, Dictionary<(string, int), ComparisonRun> finished,
@@ -119,7 +124,8 @@ public sealed class ComparisonRunner
         try
         {
             var training = options.Training with { Model = model, Seed = seed, EvaluationProtocol = protocols[0].ToString() };
-            if (_catalog.RecommenderModel(model).Teacher is { } teacherModel)
+            var modelOptions = ModelOptionsOf(model, options);
+            if (modelOptions.TeacherModel is { } teacherModel)
             {
                 var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
                 if (!teacher.Succeeded)
@@ -128,7 +134,7 @@ public sealed class ComparisonRunner
                 }
                 training = training with { TeacherRunDirectory = teacher.RunDirectory };
             }
-            outcome = TrainAndEvaluate(model, seed, index, total, training, runDirectory, dataset, datasetFolder, protocols, progress, cancellationToken);
+            outcome = TrainAndEvaluate(model, seed, index, total, training, modelOptions, runDirectory, dataset, datasetFolder, protocols, progress, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -147,7 +153,15 @@ public sealed class ComparisonRunner
         return outcome;
     }
 
-    private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RunDirectory runDirectory,
+    private static TrainingOptions WithDeclaredInputsOnly(TrainingOptions options, ModelInput declared) => options with
+    {
+        SemanticEmbeddingsPath = declared.HasFlag(ModelInput.SemanticEmbeddings) ? options.SemanticEmbeddingsPath : null,
+        RawSemanticEmbeddingsPath = declared.HasFlag(ModelInput.RawSemanticEmbeddings) ? options.RawSemanticEmbeddingsPath : null,
+        UserEmbeddingsPath = declared.HasFlag(ModelInput.UserEmbeddings) ? options.UserEmbeddingsPath : null,
+        TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : null,
+    };
+
+    private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RecommenderModelOptions modelOptions, RunDirectory runDirectory,
         PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
@@ -156,11 +170,17 @@ public sealed class ComparisonRunner
         if (runDirectory.HoldsRun)
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
-            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.ConfigurationDifferences(_configuration).Count == 0;
-            bool sameOptions = sameInputs && previous.Options with { Device = training.Device } == training;
+            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.ConfigurationDifferences(_configuration).Count == 0
+                && previous.Options.Model == training.Model
+                && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
+            // Inputs the model does not declare are never read by it, so they do not make its training differ (an
+            // id-only run stays reusable when another model of the comparison gets other embeddings).
+            var current = WithDeclaredInputsOnly(training, modelOptions.Inputs);
+            var recorded = WithDeclaredInputsOnly(previous.Options, modelOptions.Inputs) with { Device = training.Device };
+            bool sameOptions = sameInputs && recorded == current;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
-            bool sameTraining = sameInputs && previous.Options with { Device = training.Device, LongTail = training.LongTail } == training;
+            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == current;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
         }
@@ -176,7 +196,7 @@ public sealed class ComparisonRunner
         }
         else
         {
-            var request = new TrainingRequest { Dataset = dataset, DatasetFolder = datasetFolder, Options = training, RunDirectory = runDirectory.Path, Mode = mode };
+            var request = new TrainingRequest { Dataset = dataset, DatasetFolder = datasetFolder, Options = training, ModelOptions = modelOptions, RunDirectory = runDirectory.Path, Mode = mode };
             var trainingProgress = progress is null ? null : new RelayProgress<TrainingProgress>(p =>
                 progress.Report(new ComparisonProgress { Model = model, Seed = seed, Run = index, Runs = total, Training = p }));
             var result = _trainer.Train(request, trainingProgress, cancellationToken);

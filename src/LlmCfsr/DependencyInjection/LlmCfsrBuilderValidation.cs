@@ -1,3 +1,4 @@
+using LlmCfsr.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public static class LlmCfsrBuilderValidation
         return builder;
     }
 
-    /// <summary>Validates every registered SDK options type in <paramref name="provider"/>; throws one exception listing all failures.</summary>
+    /// <summary>Validates every registered SDK options type and every model's options in <paramref name="provider"/>; throws one exception listing all failures.</summary>
     public static void ValidateLlmCfsrOptions(this IServiceProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
@@ -35,6 +36,11 @@ public static class LlmCfsrBuilderValidation
             {
                 failures.AddRange(invalid.Failures.Select(f => $"[{registration.SectionPath}] {f}"));
             }
+        }
+        foreach (var model in provider.GetServices<ComponentRegistration>().Where(r => r.Kind == ComponentKind.Model))
+        {
+            var factory = provider.GetRequiredKeyedService<IRecommenderModelFactory>(model.Name);
+            failures.AddRange(factory.Options.Validate(RecommenderModelOptions.SectionOf(model.Name)));
         }
         if (failures.Count > 0)
         {

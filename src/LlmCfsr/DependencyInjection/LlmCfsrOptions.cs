@@ -2,8 +2,9 @@ namespace LlmCfsr.DependencyInjection;
 
 /// <summary>
 /// SDK-wide settings, bound from the "LlmCfsr" configuration section. What a run trains (model, seed, device, sizes)
-/// lives in <see cref="Training.TrainingOptions"/>, saved with the run; the parts' own settings live in their options
-/// sections (e.g. "LlmCfsr:Models:Backbone").
+/// lives in <see cref="Training.TrainingOptions"/>, saved with the run; the models' settings are their typed options
+/// (<see cref="Models.RecommenderModelOptions"/>, section "LlmCfsr:Models:NAME") and the parts' own settings live in their
+/// options sections (e.g. "LlmCfsr:Backbones:SasRec").
 /// </summary>
 public sealed class LlmCfsrOptions
 {

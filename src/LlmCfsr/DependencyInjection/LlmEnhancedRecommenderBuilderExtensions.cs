@@ -1,6 +1,4 @@
 using LlmCfsr.Models;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.DependencyInjection;
 
@@ -8,35 +6,25 @@ namespace LlmCfsr.DependencyInjection;
 public static class LlmEnhancedRecommenderBuilderExtensions
 {
     /// <summary>
-    /// Registers models "llm-cfsr", "llm-cfsr-no-cft", "llm-cfsr-no-semantic", "llm-cfsr-no-collaborative",
-    /// "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-esr", "llmemb", "llm2x", "said" and "llminit"
-    /// (an alias of "said"). Options bind from "LlmCfsr:Models" (backbone, adapter dropout),
-    /// "LlmCfsr:Models:LlmEsr" and "LlmCfsr:Models:LlmEmb"; <paramref name="configure"/> runs after binding.
-    /// The models resolve their backbone and the fusions "cross-attention" and "concat" by name when created,
-    /// so register those too (e.g. <c>.AddSasRec().AddCrossAttentionFusion()</c>).
+    /// Registers models "llm-cfsr" and its ablations and variant (<see cref="LlmCfsrVariants"/>, options
+    /// <see cref="LlmCfsrModelOptions"/>), "llm-esr" (<see cref="LlmEsrOptions"/>), "llmemb" (<see cref="LlmEmbOptions"/>),
+    /// "llm2x" (<see cref="Llm2XOptions"/>), "said" and its alias "llminit" (<see cref="LlmInitOptions"/>). Each binds its options
+    /// from "LlmCfsr:Models" then "LlmCfsr:Models:NAME"; change them in code with <c>services.Configure&lt;TOptions&gt;(name, ...)</c>.
+    /// The models resolve their backbone and their fusion ("cross-attention", "concat") by name when created, so register
+    /// those too (e.g. <c>.AddSasRec().AddCrossAttentionFusion()</c>).
     /// </summary>
-    public static ILlmCfsrBuilder AddLlmEnhancedRecommenders(this ILlmCfsrBuilder builder, Action<LlmEnhancedModelOptions>? configure = null)
+    public static ILlmCfsrBuilder AddLlmEnhancedRecommenders(this ILlmCfsrBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddValidatedOptions<LlmEnhancedModelOptions, LlmEnhancedModelOptionsValidator>(LlmEnhancedModelOptions.Section, configure);
-        builder.AddValidatedOptions<LlmEsrOptions, LlmEnhancedModelOptionsValidator>(LlmEsrOptions.Section);
-        builder.AddValidatedOptions<LlmEmbOptions, LlmEnhancedModelOptionsValidator>(LlmEmbOptions.Section);
-        foreach (var (name, variant) in DualViewVariant.Registered)
+        foreach (var (name, defaults) in LlmCfsrVariants.Registered)
         {
-            // LLM-ESR keeps its own cross-attention heads; LLM-CFSR, its ablations and our variant share the paper's.
-            builder.AddRecommenderModel(name, services =>
-            {
-                var options = services.GetRequiredService<IOptions<LlmEnhancedModelOptions>>().Value;
-                var esr = services.GetRequiredService<IOptions<LlmEsrOptions>>().Value;
-                return name == DualViewVariant.LlmEsr
-                    ? new DualViewRecommenderFactory(name, variant, options, esr.CrossAttentionHeads, esr)
-                    : new DualViewRecommenderFactory(name, variant, options, options.CrossAttentionHeads);
-            });
+            builder.AddRecommenderModel<LlmCfsrModelOptions>(name, (options, inputs, components) => DualViewRecommender.Create(name, options, inputs, components), defaults);
         }
         return builder
-            .AddRecommenderModel<Llm2XRecommenderFactory>(Llm2XRecommenderFactory.RegisteredName)
-            .AddRecommenderModel<LlmInitRecommenderFactory>("said")
-            .AddRecommenderModel<LlmInitRecommenderFactory>("llminit")
-            .AddRecommenderModel<LlmEmbRecommenderFactory>(LlmEmbRecommenderFactory.RegisteredName);
+            .AddRecommenderModel<LlmEsrOptions>(LlmCfsrVariants.LlmEsr, (options, inputs, components) => DualViewRecommender.Create(LlmCfsrVariants.LlmEsr, options, inputs, components))
+            .AddRecommenderModel<Llm2XOptions>("llm2x", (options, inputs, components) => Llm2XRecommender.Create("llm2x", options, inputs, components))
+            .AddRecommenderModel<LlmInitOptions>("said", (options, inputs, components) => IdOnlyRecommender.CreateLlmInit("said", options, inputs, components))
+            .AddRecommenderModel<LlmInitOptions>("llminit", (options, inputs, components) => IdOnlyRecommender.CreateLlmInit("llminit", options, inputs, components))
+            .AddRecommenderModel<LlmEmbOptions>("llmemb", (options, inputs, components) => LlmEmbRecommender.Create("llmemb", options, inputs, components));
     }
 }

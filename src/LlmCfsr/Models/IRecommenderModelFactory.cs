@@ -1,24 +1,23 @@
+using LlmCfsr.DependencyInjection;
+
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// Creates a recommendation model by name ("sasrec", "llm-cfsr", ...). Registered with
-/// <c>builder.AddRecommenderModel&lt;TFactory&gt;(name)</c>; the trainer and the CLI create every model through
-/// it, so a new method needs no change to either.
+/// A registered model ("sasrec", "llm-cfsr", ...): its typed options as configured for the registration, and how to
+/// build the model from options and inputs. Registered with <c>builder.AddRecommenderModel(name, create)</c>; the
+/// trainer, <c>compare</c>, <c>evaluate</c> and bundles build every model through <see cref="RecommenderModels"/>.
 /// </summary>
 public interface IRecommenderModelFactory
 {
     /// <summary>The registration name.</summary>
     string Name { get; }
 
-    /// <summary>The inputs <see cref="Create"/> needs beyond the dataset; the trainer checks them before it starts.</summary>
-    ModelInput Inputs => ModelInput.None;
+    /// <summary>The options type the model is built from.</summary>
+    Type OptionsType { get; }
 
-    /// <summary>
-    /// The registered id-only model whose finished run <see cref="ModelInput.TeacherRun"/> must hold (e.g. "sasrec"
-    /// for LLMEmb); a comparison trains it first with the same seed. Null when the model needs no teacher.
-    /// </summary>
-    string? Teacher => null;
+    /// <summary>The registration's options: the type's defaults, the registration's own, then configuration (validated).</summary>
+    RecommenderModelOptions Options { get; }
 
-    /// <summary>Creates a model with fresh parameters on the CPU for <see cref="RecommenderModelContext.Dataset"/>.</summary>
-    SequentialRecommender Create(RecommenderModelContext context);
+    /// <summary>Creates the model with fresh parameters on the CPU; <paramref name="options"/> is of <see cref="OptionsType"/>.</summary>
+    SequentialRecommender Create(RecommenderModelOptions options, RecommenderModelInputs inputs, ComponentCatalog components);
 }

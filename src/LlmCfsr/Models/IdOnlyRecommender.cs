@@ -1,3 +1,4 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,22 +10,17 @@ namespace LlmCfsr.Models;
 /// The id-only baseline (SASRec, GRU4Rec, BERT4Rec as published): an item-id embedding table, shared between
 /// the input and the output scores, in front of one backbone.
 /// </summary>
-public sealed class IdOnlyRecommender : SequentialRecommender
+public sealed class IdOnlyRecommender : SingleViewRecommender
 {
     private readonly Embedding item_embeddings;
-    private readonly nn.Module backbone;
 
     /// <summary>Name of the item-id table parameter ([items + 1, d], row 0 padding).</summary>
     public const string ItemTableParameter = "item_embeddings.weight";
 
     /// <summary>Creates the model around <paramref name="encoder"/> for <paramref name="itemCount"/> items.</summary>
     public IdOnlyRecommender(string name, int itemCount, int maxLength, ISequenceEncoder encoder)
-        : base(name, itemCount, maxLength)
+        : base(name, itemCount, maxLength, encoder)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        // Only the module is kept in a field: RegisterComponents registers every module-valued field, and a
-        // second reference to the same backbone would register its parameters twice.
-        backbone = encoder.Module;
         item_embeddings = nn.Embedding(itemCount + 1, encoder.HiddenSize, padding_idx: 0);
         // Xavier-normal initialisation as in the reference SASRec code; row 0 (padding) stays zero.
         using (no_grad())
@@ -35,17 +31,35 @@ public sealed class IdOnlyRecommender : SequentialRecommender
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override SequenceDirection Direction => Encoder.Direction;
-
-    private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
-
-    /// <inheritdoc />
-    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
+    /// <summary>The id-only model <paramref name="name"/> over the backbone registered as <paramref name="backbone"/>.</summary>
+    internal static IdOnlyRecommender Create(string name, string backbone, RecommenderModelInputs inputs, ComponentCatalog components)
     {
-        using var scope = NewDisposeScope();
-        var states = Encoder.Encode(item_embeddings.call(items), ItemIds.IsReal(items), maskedPositions);
-        return states.MoveToOuterDisposeScope();
+        var encoder = components.SequenceEncoder(backbone).Create(inputs.Backbone);
+        return new IdOnlyRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, encoder);
+    }
+
+    /// <summary>
+    /// SAID / LLMInit: the id-only model over <see cref="BackboneModelOptions.Backbone"/> whose item table starts from the
+    /// PCA-reduced fine-tuned LLM item embeddings instead of random values, then is fine-tuned with the rest of the model.
+    /// Without the embeddings (a trained model rebuilt for scoring, whose weights replace the table) it is built but cannot train.
+    /// </summary>
+    internal static IdOnlyRecommender CreateLlmInit(string name, LlmInitOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        int hidden = inputs.Backbone.HiddenSize;
+        using var initial = SemanticItemTables.Given(inputs, hidden) ?? (inputs.SemanticItemEmbeddings is { } embeddings
+            ? SemanticItemTables.Reduced(SemanticItemTables.Checked(embeddings, inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)), hidden, options.PcaScaling)
+            : null);
+        var model = Create(name, options.Backbone, inputs, components);
+        if (initial is null)
+        {
+            model.MarkScoringOnly(ModelInput.SemanticEmbeddings);
+            return model;
+        }
+        using (no_grad())
+        {
+            model.item_embeddings.weight!.copy_(initial);
+        }
+        return model;
     }
 
     /// <inheritdoc />

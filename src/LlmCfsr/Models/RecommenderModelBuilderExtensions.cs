@@ -1,51 +1,53 @@
 using LlmCfsr.Models;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.DependencyInjection;
 
 /// <summary>Registers recommendation models by name.</summary>
 public static class RecommenderModelBuilderExtensions
 {
-    /// <summary>Registers a model factory under <paramref name="name"/> (kind <see cref="ComponentKind.Model"/>).</summary>
-    public static ILlmCfsrBuilder AddRecommenderModel<TFactory>(this ILlmCfsrBuilder builder, string name)
-        where TFactory : class, IRecommenderModelFactory
-        => builder.AddComponent<IRecommenderModelFactory, TFactory>(ComponentKind.Model, name);
-
     /// <summary>
-    /// Registers the model factory <paramref name="create"/> makes (once, from the application's services) under
-    /// <paramref name="name"/>: for factories configured per registration, e.g. one class serving several variants.
+    /// Registers a model under <paramref name="name"/>: its options type, the registration's <paramref name="defaults"/> and how to
+    /// build it (docs/architecture.md "Add a model"). The options are named options of the registration: the type's defaults,
+    /// bound from configuration section "LlmCfsr:Models" (settings the models share) when the host has an
+    /// <see cref="IConfiguration"/>, then <paramref name="defaults"/>, then section "LlmCfsr:Models:NAME", then any
+    /// <c>services.Configure&lt;TOptions&gt;(name, ...)</c>. The first registration of a name wins.
     /// </summary>
-    public static ILlmCfsrBuilder AddRecommenderModel<TFactory>(this ILlmCfsrBuilder builder, string name, Func<IServiceProvider, TFactory> create)
-        where TFactory : class, IRecommenderModelFactory
+    public static ILlmCfsrBuilder AddRecommenderModel<TOptions>(this ILlmCfsrBuilder builder, string name,
+        Func<TOptions, RecommenderModelInputs, ComponentCatalog, SequentialRecommender> create, Action<TOptions>? defaults = null)
+        where TOptions : RecommenderModelOptions, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(create);
         var key = ComponentRegistration.NormalizeName(name);
-        if (!builder.Services.Any(d => d.ServiceType == typeof(IRecommenderModelFactory) && d.IsKeyedService && Equals(d.ServiceKey, key)))
+        if (builder.Services.Any(d => d.ServiceType == typeof(IRecommenderModelFactory) && d.IsKeyedService && Equals(d.ServiceKey, key)))
         {
-            builder.Services.AddKeyedSingleton<IRecommenderModelFactory>(key, (services, _) => create(services));
-            builder.Services.AddSingleton(new ComponentRegistration(ComponentKind.Model, key, typeof(TFactory)));
+            return builder;
         }
+        builder.Services.AddOptions<TOptions>(key).Configure<IServiceProvider>((options, services) =>
+        {
+            // The registration's own defaults (an ablation's switch) come after the settings every model shares.
+            var configuration = services.GetService<IConfiguration>();
+            configuration?.GetSection(RecommenderModelOptions.Section).Bind(options);
+            defaults?.Invoke(options);
+            configuration?.GetSection(RecommenderModelOptions.SectionOf(key)).Bind(options);
+        });
+        builder.Services.AddKeyedSingleton<IRecommenderModelFactory>(key, (services, _) =>
+            new RecommenderModelFactory<TOptions>(key, services.GetRequiredService<IOptionsMonitor<TOptions>>().Get(key), create));
+        builder.Services.AddSingleton(new ComponentRegistration(ComponentKind.Model, key, typeof(TOptions)));
         return builder;
-    }
-
-    /// <summary>
-    /// Registers a model by its creation function under <paramref name="name"/>: the model class and its options are
-    /// all a new method needs (docs/architecture.md "Add a model"). <paramref name="inputs"/> are checked before
-    /// training; <paramref name="teacher"/> names the id-only model a <see cref="ModelInput.TeacherRun"/> must hold.
-    /// </summary>
-    public static ILlmCfsrBuilder AddRecommenderModel(this ILlmCfsrBuilder builder, string name, ModelInput inputs,
-        Func<RecommenderModelContext, SequentialRecommender> create, string? teacher = null)
-    {
-        ArgumentNullException.ThrowIfNull(create);
-        return builder.AddRecommenderModel(name, _ => new DelegateRecommenderModelFactory(ComponentRegistration.NormalizeName(name), inputs, teacher, create));
     }
 
     /// <summary>Registers the id-only baseline over the backbone registered as <paramref name="backbone"/>, as model <paramref name="backbone"/>.</summary>
     public static ILlmCfsrBuilder AddIdOnlyRecommender(this ILlmCfsrBuilder builder, string backbone)
-        => builder.AddRecommenderModel<IdOnlyRecommenderFactory>(backbone);
+    {
+        var name = ComponentRegistration.NormalizeName(backbone);
+        return builder.AddRecommenderModel<IdOnlyModelOptions>(name, (_, inputs, components) => IdOnlyRecommender.Create(name, name, inputs, components));
+    }
 
-    /// <summary>The model factory registered as <paramref name="name"/>; the error lists the registered models.</summary>
+    /// <summary>The model registered as <paramref name="name"/>; the error lists the registered models.</summary>
     public static IRecommenderModelFactory RecommenderModel(this ComponentCatalog catalog, string name)
     {
         ArgumentNullException.ThrowIfNull(catalog);

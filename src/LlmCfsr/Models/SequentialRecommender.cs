@@ -1,7 +1,6 @@
 using LlmCfsr.Losses;
 using LlmCfsr.Scoring;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +40,23 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     /// leaves the trainer's default ("bce" for causal models, "ce" for bidirectional ones).
     /// </summary>
     public virtual string? DefaultLoss => null;
+
+    /// <summary>
+    /// <paramref name="inputs"/> with the frozen tables this model reads but does not keep in its weights filled in (e.g. the
+    /// LLM item table of a semantic view, LLM2X's reduced table), on the CPU, sharing the model's storage: with the model's
+    /// options and weights they rebuild it for scoring (<see cref="RecommenderModels.Create"/>) without the dataset or the
+    /// embedding files, as a model bundle does. Models without frozen tables return <paramref name="inputs"/>.
+    /// </summary>
+    public virtual RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs) => inputs;
+
+    /// <summary>
+    /// Why this model cannot train, or null: it was built for scoring without an input only training needs (a teacher's
+    /// item table, user embeddings, the LLM embeddings that initialise an id table). Computing a loss throws with it.
+    /// </summary>
+    public string? MissingTrainingInput { get; private set; }
+
+    /// <summary>Marks the model as built for scoring only, because <paramref name="input"/> was not given.</summary>
+    internal void MarkScoringOnly(ModelInput input) => MissingTrainingInput = ModelInputDescriptions.Missing(GetName(), input).Message;
 
     /// <summary>The device the parameters live on.</summary>
     public Device Device => parameters().First().device;
@@ -95,6 +111,10 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(negatives);
+        if (MissingTrainingInput is not null)
+        {
+            throw new InvalidOperationException(MissingTrainingInput);
+        }
         using var scope = NewDisposeScope();
         var rows = ItemIds.IsReal(batch.Targets.reshape(-1)).nonzero().squeeze(1);
         var rowStates = states.reshape(-1, states.shape[2]).index_select(0, rows);

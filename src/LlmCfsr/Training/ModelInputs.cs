@@ -12,18 +12,22 @@ namespace LlmCfsr.Training;
 /// Loads the model inputs a <see cref="TrainingOptions"/> names (item embeddings, raw item embeddings, a teacher
 /// run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) and
 /// its kind (the raw item embeddings and the user embeddings must come from an encoder that was not fine-tuned)
-/// with errors naming the file and the field, and builds the <see cref="RecommenderModelContext"/> plus the records for <c>run.json</c>.
+/// with errors naming the file and the field, and builds the <see cref="RecommenderModelInputs"/> plus the records for <c>run.json</c>.
 /// </summary>
 internal static class ModelInputs
 {
-    public static (RecommenderModelContext Context, IReadOnlyList<ModelInputRecord> Records) Load(
-        TrainingOptions options, PreparedDataset dataset, ComponentCatalog catalog)
+    /// <summary>
+    /// The inputs for training (every path the options give) or, with <paramref name="forScoring"/>, for rebuilding a trained
+    /// model (the inputs only training needs, <see cref="RecommenderModelInputs.TrainingOnly"/>, are not loaded).
+    /// </summary>
+    public static (RecommenderModelInputs Inputs, IReadOnlyList<ModelInputRecord> Records) Load(
+        TrainingOptions options, PreparedDataset dataset, ComponentCatalog catalog, bool forScoring = false)
     {
         var records = new List<ModelInputRecord>();
         var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records, requireRaw: false);
         var raw = LoadItems(options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath), dataset, records, requireRaw: true);
         UserEmbeddingCache? users = null;
-        if (options.UserEmbeddingsPath is { } userPath)
+        if (options.UserEmbeddingsPath is { } userPath && !forScoring)
         {
             users = UserEmbeddingCache.Load(userPath);
             users.EnsureMatches(dataset, userPath);
@@ -36,7 +40,7 @@ internal static class ModelInputs
             records.Add(Record(nameof(TrainingOptions.UserEmbeddingsPath), userPath, users.Fingerprint, userPath));
         }
         Tensor? teacher = null;
-        if (options.TeacherRunDirectory is { } teacherPath)
+        if (options.TeacherRunDirectory is { } teacherPath && !forScoring)
         {
             var run = new RunDirectory(teacherPath);
             if (!run.HoldsRun)
@@ -57,17 +61,7 @@ internal static class ModelInputs
             }
             records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));
         }
-        var context = new RecommenderModelContext
-        {
-            Dataset = dataset,
-            Backbone = options.Backbone,
-            Components = catalog,
-            SemanticEmbeddings = semantic,
-            RawSemanticEmbeddings = raw,
-            TeacherItemEmbeddings = teacher,
-            UserEmbeddings = users,
-        };
-        return (context, records);
+        return (RecommenderModelInputs.From(dataset, options.Backbone, semantic, raw, users, teacher), records);
     }
 
     private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records, bool requireRaw)

@@ -50,7 +50,8 @@ public sealed class RecommenderTrainer
     }
 
     /// <summary>
-    /// Trains the model <see cref="TrainingOptions.Model"/> names in a run directory: builds it (after seeding torch's
+    /// Trains the model <see cref="TrainingOptions.Model"/> names in a run directory: builds it from
+    /// <see cref="TrainingRequest.ModelOptions"/> (default: the registration's) (after seeding torch's
     /// default generator with <see cref="TrainingOptions.Seed"/>; its previous state is restored when <c>Train</c>
     /// returns, as is the thread count) with the inputs the options name, fits it with a checkpoint after every
     /// epoch (or resumes from the last one), evaluates the best weights on the test split and publishes the run.
@@ -67,15 +68,16 @@ public sealed class RecommenderTrainer
         options.Validate();
         var dataset = request.Dataset;
         var modelFactory = _catalog.RecommenderModel(options.Model);
-        ModelInputRequirements.Validate(modelFactory, options);
+        var modelOptions = request.ModelOptions ?? modelFactory.Options;
+        ModelInputRequirements.Validate(modelFactory.Name, modelOptions, options);
         var evaluation = options.EvaluationSettings();
 
         var configuration = ConfigurationSnapshot.Capture(_services);
-        using var run = TrainingRun.Open(request, configuration, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
+        using var run = TrainingRun.Open(request, modelOptions, configuration, _catalog, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
         using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
-        var (model, inputs) = CreateModel(modelFactory, dataset, options, _catalog);
+        var (model, inputs) = CreateModel(modelFactory, modelOptions, dataset, options, _catalog);
         try
         {
             var loss = ResolveLoss(model, options);
@@ -85,6 +87,7 @@ public sealed class RecommenderTrainer
                 Options = options,
                 Loss = loss.Name,
                 Objective = objective,
+                ModelOptions = RecommenderModels.Serialize(modelOptions),
                 Configuration = configuration,
                 Dataset = new RunDataset
                 {
@@ -136,6 +139,10 @@ public sealed class RecommenderTrainer
     private FitResult Fit(SequentialRecommender model, PreparedDataset dataset, TrainingOptions options, IRankingLoss loss, TrainingObjective objective,
         ITrainingCheckpoints checkpoints, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
+        if (model.MissingTrainingInput is { } missing)
+        {
+            throw new ArgumentException(missing);
+        }
         var evaluation = options.EvaluationSettings();
         var device = evaluation.Device;
         model.to(device);
@@ -204,21 +211,17 @@ public sealed class RecommenderTrainer
     }
 
     /// <summary>
-    /// Creates a model with fresh parameters through <paramref name="factory"/>, after loading and checking the
-    /// inputs <paramref name="options"/> names (embeddings, teacher run); returns the inputs' records for run.json.
+    /// Creates a model with fresh parameters through <paramref name="factory"/> from <paramref name="modelOptions"/>, after loading
+    /// and checking the inputs <paramref name="options"/> names (embeddings, teacher run); returns the inputs' records for run.json.
     /// </summary>
-    internal static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
-        IRecommenderModelFactory factory, PreparedDataset dataset, TrainingOptions options, ComponentCatalog catalog)
+    private static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
+        IRecommenderModelFactory factory, RecommenderModelOptions modelOptions, PreparedDataset dataset, TrainingOptions options, ComponentCatalog catalog)
     {
-        var (context, inputs) = ModelInputs.Load(options, dataset, catalog);
-        try
+        var (inputs, records) = ModelInputs.Load(options, dataset, catalog);
+        // Models keep their own handles on the tables they read; the teacher table is only needed while the model is built.
+        using (inputs)
         {
-            return (factory.Create(context), inputs);
-        }
-        finally
-        {
-            // Models copy what they keep; the teacher table is only needed while the model is built.
-            context.TeacherItemEmbeddings?.Dispose();
+            return (factory.Create(modelOptions, inputs, catalog), records);
         }
     }
 

@@ -10,8 +10,11 @@ namespace LlmCfsr.Training;
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>The format version this code writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The format version this code writes: 2 records <see cref="ModelOptions"/>.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest format version this code reads: 1 kept the model options among the <see cref="Configuration"/> keys ("LlmCfsr:Models:...").</summary>
+    public const int OldestFormatVersion = 1;
 
     /// <summary>Format version of the file.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -27,6 +30,12 @@ public sealed record RunManifest
 
     /// <summary>The objective actually used (after resolving <see cref="TrainingObjective.Auto"/>).</summary>
     public required TrainingObjective Objective { get; init; }
+
+    /// <summary>
+    /// The options the model was built from, as they were (<see cref="Models.RecommenderModels.Serialize"/>); read them with
+    /// <see cref="TrainedRun.ModelOptions"/>. Null in runs of format 1.
+    /// </summary>
+    public JsonElement? ModelOptions { get; init; }
 
     /// <summary>Bound options of every registered part, as configuration keys (e.g. "LlmCfsr:Backbones:SasRec:LayerNormEpsilon").</summary>
     public required IReadOnlyDictionary<string, string?> Configuration { get; init; }
@@ -70,9 +79,9 @@ public sealed record RunManifest
         {
             var manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
                 ?? throw new InvalidDataException($"{path}: empty run manifest.");
-            if (manifest.FormatVersion != CurrentFormatVersion)
+            if (manifest.FormatVersion is < OldestFormatVersion or > CurrentFormatVersion)
             {
-                throw new InvalidDataException($"{path}: run format version {manifest.FormatVersion} is not supported (expected {CurrentFormatVersion}).");
+                throw new InvalidDataException($"{path}: run format version {manifest.FormatVersion} is not supported (this version reads {OldestFormatVersion} to {CurrentFormatVersion}).");
             }
             return manifest;
         }
@@ -107,7 +116,30 @@ public sealed record RunManifest
     }
 
     /// <summary>
-    /// The parts' settings (e.g. the backbone of an LLM-enhanced model) that differ between this run and
+    /// The model options that differ between <paramref name="recorded"/> (this run's, <see cref="TrainedRun.ModelOptions"/>)
+    /// and <paramref name="requested"/>, as "name: run value, now value" lines.
+    /// </summary>
+    internal static IReadOnlyList<string> ModelOptionDifferences(Models.RecommenderModelOptions recorded, Models.RecommenderModelOptions requested)
+    {
+        if (recorded.GetType() != requested.GetType())
+        {
+            return [$"model options: run {recorded.GetType().Name}, now {requested.GetType().Name}"];
+        }
+        var before = Models.RecommenderModels.Serialize(recorded);
+        var differences = new List<string>();
+        foreach (var property in Models.RecommenderModels.Serialize(requested).EnumerateObject())
+        {
+            var value = before.TryGetProperty(property.Name, out var old) ? old.GetRawText() : "(absent)";
+            if (value != property.Value.GetRawText())
+            {
+                differences.Add($"modelOptions.{property.Name}: run {value}, now {property.Value.GetRawText()}");
+            }
+        }
+        return differences;
+    }
+
+    /// <summary>
+    /// The parts' settings (e.g. a backbone's layer-norm epsilon) that differ between this run and
     /// <paramref name="configuration"/> (<see cref="ConfigurationSnapshot.Capture"/>), as "key: run value, now value"
     /// lines; settings the run predates are not compared.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
@@ -9,9 +10,11 @@ namespace LlmCfsr.Training;
 public static class TrainedRun
 {
     /// <summary>
-    /// Rebuilds the run's model for <paramref name="dataset"/> (which must have the recorded fingerprint) with
-    /// the parts registered in <paramref name="catalog"/> and the inputs recorded in its options (embeddings, teacher run), checks the run's files against its checksums, loads the best weights, moves it to
-    /// <paramref name="device"/> and switches it to evaluation mode. The caller disposes the model.
+    /// Rebuilds the run's model from its recorded options (<see cref="ModelOptions"/>) and the item embeddings its options
+    /// name, checked against <paramref name="dataset"/> (which must have the recorded fingerprint), with the parts registered
+    /// in <paramref name="catalog"/>; checks the run's files against their checksums, loads the best weights, moves the model to
+    /// <paramref name="device"/> and switches it to evaluation mode. Inputs only training needs (teacher run, user
+    /// embeddings) are not loaded. The caller disposes the model.
     /// </summary>
     public static SequentialRecommender LoadBestModel(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device)
     {
@@ -32,18 +35,55 @@ public static class TrainedRun
         {
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
         }
-        var (model, _) = RecommenderTrainer.CreateModel(catalog.RecommenderModel(manifest.Options.Model), dataset, manifest.Options, catalog);
-        try
+        var options = ModelOptions(catalog, manifest);
+        var (inputs, _) = ModelInputs.Load(manifest.Options, dataset, catalog, forScoring: true);
+        using (inputs)
         {
-            WeightFiles.Load(model, run.BestWeights);
-            model.to(device);
-            model.eval();
-            return model;
+            var model = RecommenderModels.Create(catalog, manifest.Options.Model, inputs, options);
+            try
+            {
+                WeightFiles.Load(model, run.BestWeights);
+                model.to(device);
+                model.eval();
+                return model;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
-        catch
+    }
+
+    /// <summary>
+    /// The options the run's model was built from: <see cref="RunManifest.ModelOptions"/>, or for a run of format 1 the
+    /// registration's options with the "LlmCfsr:Models:..." keys the run recorded in <see cref="RunManifest.Configuration"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The recorded options do not fit the model's options type; the message names the field.</exception>
+    public static RecommenderModelOptions ModelOptions(ComponentCatalog catalog, RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.ModelOptions is { } json)
         {
-            model.Dispose();
-            throw;
+            return RecommenderModels.Deserialize(catalog, manifest.Options.Model, json);
         }
+        var options = catalog.RecommenderModel(manifest.Options.Model).Options with { };
+        // Format 1 bound the LLM-enhanced models' shared settings from "LlmCfsr:Models" and LLM-ESR's and LLMEmb's from
+        // "LlmCfsr:Models:LlmEsr" and "LlmCfsr:Models:LlmEmb". Its "Fusion" key applied only where the views attend to each
+        // other, so the registration's fusion stands (the ablation without cross-attention is Fusion = "concat").
+        string typeSection = $"{RecommenderModelOptions.Section}:{options.GetType().Name.Replace("Options", "", StringComparison.Ordinal)}";
+        foreach (var property in options.GetType().GetProperties().Where(p => p.CanWrite && p.Name != nameof(LlmCfsrModelOptions.Fusion)))
+        {
+            foreach (var section in new[] { RecommenderModelOptions.Section, typeSection })
+            {
+                if (manifest.Configuration.TryGetValue($"{section}:{property.Name}", out var text) && text is not null)
+                {
+                    var type = property.PropertyType;
+                    property.SetValue(options, type.IsEnum ? Enum.Parse(type, text) : Convert.ChangeType(text, type, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        return options;
     }
 }

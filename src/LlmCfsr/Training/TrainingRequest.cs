@@ -14,6 +14,9 @@ public sealed record TrainingRequest
     /// <summary>The run's settings.</summary>
     public required TrainingOptions Options { get; init; }
 
+    /// <summary>The options the model is built from, saved in <c>run.json</c>; null takes the registration's (<see cref="Models.IRecommenderModelFactory.Options"/>).</summary>
+    public Models.RecommenderModelOptions? ModelOptions { get; init; }
+
     /// <summary>The run directory (created if missing).</summary>
     public required string RunDirectory { get; init; }
 

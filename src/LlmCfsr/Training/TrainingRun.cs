@@ -1,4 +1,5 @@
 using LlmCfsr.Data;
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
 using LlmCfsr.Storage;
@@ -43,13 +44,14 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
     /// <exception cref="ArgumentException">The directory holds another run, or a resume does not match it.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged; the message names the file.</exception>
     /// <exception cref="IOException">Another process is writing the directory; the message names its PID.</exception>
-    public static TrainingRun Open(TrainingRequest request, IReadOnlyDictionary<string, string?> configuration, AtomicFileWriter writer, ILogger logger)
+    public static TrainingRun Open(TrainingRequest request, RecommenderModelOptions modelOptions, IReadOnlyDictionary<string, string?> configuration,
+        ComponentCatalog catalog, AtomicFileWriter writer, ILogger logger)
     {
         var run = new RunDirectory(request.RunDirectory);
         var folderLock = FolderLock.Acquire(run.Path);
         try
         {
-            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, request.Dataset, configuration), logger);
+            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, modelOptions, configuration, catalog), logger);
         }
         catch
         {
@@ -127,8 +129,10 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
     }
 
     /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the checkpoint to resume from, or null to start afresh.</summary>
-    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, PreparedDataset dataset, IReadOnlyDictionary<string, string?> configuration)
+    private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, RecommenderModelOptions modelOptions,
+        IReadOnlyDictionary<string, string?> configuration, ComponentCatalog catalog)
     {
+        var dataset = request.Dataset;
         if (request.Mode == TrainingRunMode.Resume && !run.HoldsRun)
         {
             throw new ArgumentException($"{run.Path} holds no run to resume ({Path.GetFileName(run.Manifest)} is missing); start it without --resume.");
@@ -150,7 +154,9 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
                     {
                         throw new ArgumentException($"{run.Manifest}: the run is already complete; there is nothing to resume.");
                     }
-                    var differences = previous.OptionDifferences(request.Options).Concat(previous.ConfigurationDifferences(configuration)).ToList();
+                    var differences = previous.OptionDifferences(request.Options)
+                        .Concat(RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(catalog, previous), modelOptions))
+                        .Concat(previous.ConfigurationDifferences(configuration)).ToList();
                     if (differences.Count > 0)
                     {
                         throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same ones ({string.Join("; ", differences)}).");

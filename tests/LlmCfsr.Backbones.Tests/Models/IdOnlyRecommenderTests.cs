@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using LlmCfsr.Testing;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
@@ -15,12 +16,8 @@ public sealed class IdOnlyRecommenderTests
     {
         manual_seed(1);
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var model = catalog.RecommenderModel(name).Create(new RecommenderModelContext
-        {
-            Dataset = CyclicDataset.Create(),
-            Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = maxLength, Layers = 1, Heads = 2, Dropout = 0.1 },
-            Components = catalog,
-        });
+        using var inputs = RecommenderModelInputs.From(CyclicDataset.Create(), new SequenceEncoderSettings { HiddenSize = 8, MaxLength = maxLength, Layers = 1, Heads = 2, Dropout = 0.1 });
+        var model = RecommenderModels.Create(catalog, name, inputs);
         model.eval();
         return model;
     }

@@ -1,3 +1,4 @@
+using LlmCfsr.Losses;
 using LlmCfsr.Data;
 using LlmCfsr.Training;
 using static TorchSharp.torch;

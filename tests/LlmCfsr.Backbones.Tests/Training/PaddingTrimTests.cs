@@ -83,12 +83,8 @@ public sealed class PaddingTrimTests
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
         manual_seed(1);
-        using var model = catalog.RecommenderModel(name).Create(new RecommenderModelContext
-        {
-            Dataset = CyclicDataset.Create(),
-            Backbone = new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 12, Layers = 1, Heads = 2, Dropout = 0.1 },
-            Components = catalog,
-        });
+        using var inputs = RecommenderModelInputs.From(CyclicDataset.Create(), new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 12, Layers = 1, Heads = 2, Dropout = 0.1 });
+        using var model = RecommenderModels.Create(catalog, name, inputs);
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -1,8 +1,8 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Fusion;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +31,7 @@ public sealed class DualViewRecommender : SequentialRecommender
     private readonly UserSelfDistillation? self_distillation;
     private readonly int _hiddenSize;
     private readonly string? _defaultLoss;
+    private bool _readsRawEmbeddings;
 
     /// <summary>
     /// Creates the model. <paramref name="semanticTable"/> [items + 1, d_llm] (row 0 padding) feeds the semantic view
@@ -75,6 +76,44 @@ public sealed class DualViewRecommender : SequentialRecommender
         _semanticTable = semanticTable is null ? null : new FrozenTable(semanticTable);
     }
 
+    /// <summary>LLM-CFSR or one of its ablations, registered as <paramref name="name"/>.</summary>
+    internal static DualViewRecommender Create(string name, LlmCfsrModelOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+        => Create(name, options.Backbone, options.Design, inputs, components);
+
+    /// <summary>LLM-ESR, registered as <paramref name="name"/>; without the user embeddings (a model rebuilt for scoring) it does not distil.</summary>
+    internal static DualViewRecommender Create(string name, LlmEsrOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+        => Create(name, options.Backbone, options.Design, inputs, components);
+
+    private static DualViewRecommender Create(string name, string backbone, DualViewDesign design, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        var input = design.UseFineTunedEmbeddings ? ModelInput.SemanticEmbeddings : ModelInput.RawSemanticEmbeddings;
+        var embeddings = SemanticItemTables.Checked(inputs.Require(name, input), inputs.ItemCount, ModelInputDescriptions.Properties[input]);
+        var settings = inputs.Backbone;
+        var backbones = components.SequenceEncoder(backbone);
+        var fusion = components.Fusion(design.FusionName)
+            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = design.CrossAttentionHeads, Dropout = settings.Dropout, ResidualNorm = design.ResidualFusion });
+        var semanticTable = design.SemanticView ? embeddings.detach() : null;
+        var adapter = design.SemanticView ? new SemanticAdapter((int)embeddings.shape[1], settings.HiddenSize, design.AdapterDropout) : null;
+        var collaborativeInit = design.CollaborativeView ? SemanticItemTables.ReducedOrGiven(inputs, embeddings, settings.HiddenSize, design.PcaScaling) : null;
+        var encoder = backbones.Create(settings);
+        var secondEncoder = design.SharedEncoder || !design.SemanticView || !design.CollaborativeView ? null : backbones.Create(settings);
+        UserSelfDistillation? distillation = null;
+        if (design.SelfDistillation is { } esr && inputs.UserEmbeddings is { } users && inputs.TrainingData is { } data)
+        {
+            distillation = new UserSelfDistillation(data, users, esr.Neighbours, settings.MaxLength, esr.Weight);
+        }
+        var model = new DualViewRecommender(name, inputs.ItemCount, settings.MaxLength, semanticTable, adapter, collaborativeInit,
+            fusion, encoder, secondEncoder, distillation, design.DefaultLoss,
+            design.PositionsBeforeFusion && design.SemanticView && design.CollaborativeView, settings.Dropout);
+        model._readsRawEmbeddings = !design.UseFineTunedEmbeddings;
+        if (design.SelfDistillation is not null && distillation is null)
+        {
+            // Built for scoring only: training it would silently leave out the distillation term.
+            model.MarkScoringOnly(ModelInput.UserEmbeddings);
+        }
+        return model;
+    }
+
     /// <inheritdoc />
     public override SequenceDirection Direction => SemanticOrSharedEncoder.Direction;
 
@@ -95,6 +134,19 @@ public sealed class DualViewRecommender : SequentialRecommender
 
     /// <summary>The frozen LLM item table [items + 1, d_llm] on <paramref name="device"/>, or null without the semantic view.</summary>
     internal Tensor? SemanticTableOn(Device device) => _semanticTable?.On(device, AdapterDType);
+
+    /// <inheritdoc />
+    /// <remarks>The LLM item table of the semantic view, in the slot the model reads (fine-tuned or raw embeddings).</remarks>
+    public override RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (_semanticTable is null)
+        {
+            return inputs;
+        }
+        var table = _semanticTable.CpuFloat32();
+        return _readsRawEmbeddings ? inputs with { RawSemanticItemEmbeddings = table } : inputs with { SemanticItemEmbeddings = table };
+    }
 
     private ScalarType AdapterDType => semantic_adapter!.parameters().First().dtype;
 

@@ -40,6 +40,9 @@ internal sealed class FrozenTable : IDisposable
         return _table;
     }
 
+    /// <summary>A new handle on the table as float32 on the CPU (sharing its storage when it is already there), leaving the table where it is.</summary>
+    public Tensor CpuFloat32() => _table.detach().to(ScalarType.Float32, CPU);
+
     /// <summary>Rows <paramref name="ids"/> [...] of the table: [..., columns], on the ids' device.</summary>
     public Tensor Rows(Tensor ids, ScalarType? dtype = null)
     {

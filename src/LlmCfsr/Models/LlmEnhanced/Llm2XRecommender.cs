@@ -1,3 +1,4 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,40 +9,43 @@ namespace LlmCfsr.Models;
 /// LLM2X (LLM2SASRec, LLM2GRU4Rec, LLM2BERT4Rec): the item table is the PCA-reduced LLM item embeddings, fixed
 /// (kept outside the parameters and the checkpoint, never trained); only the backbone learns. Scores are dot products with the same table.
 /// </summary>
-public sealed class Llm2XRecommender : SequentialRecommender
+public sealed class Llm2XRecommender : SingleViewRecommender
 {
     private readonly FrozenTable _itemTable;
-    private readonly nn.Module backbone;
 
     /// <summary>Creates the model over <paramref name="itemTable"/> [items + 1, d] (row 0 padding), which it takes ownership of.</summary>
     public Llm2XRecommender(string name, int itemCount, int maxLength, Tensor itemTable, ISequenceEncoder encoder)
-        : base(name, itemCount, maxLength)
+        : base(name, itemCount, maxLength, encoder)
     {
         ArgumentNullException.ThrowIfNull(itemTable);
-        ArgumentNullException.ThrowIfNull(encoder);
         if (itemTable.ndim != 2 || itemTable.shape[0] != itemCount + 1 || itemTable.shape[1] != encoder.HiddenSize)
         {
             throw new ArgumentException($"The item table must be [{itemCount + 1}, {encoder.HiddenSize}]; got [{string.Join(", ", itemTable.shape)}].", nameof(itemTable));
         }
-        backbone = encoder.Module;
         RegisterComponents();
         _itemTable = new FrozenTable(itemTable);
     }
 
-    /// <inheritdoc />
-    public override SequenceDirection Direction => Encoder.Direction;
+    /// <summary>
+    /// LLM2X registered as <paramref name="name"/>: the PCA reduction of the fine-tuned item embeddings to the hidden size
+    /// (or the inputs' <see cref="RecommenderModelInputs.ReducedItemEmbeddings"/>) in front of <see cref="BackboneModelOptions.Backbone"/>.
+    /// </summary>
+    internal static Llm2XRecommender Create(string name, Llm2XOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        // The reduced table, when given (a bundle saves it), is the whole item side: the LLM embeddings are not needed.
+        var table = SemanticItemTables.Given(inputs, inputs.Backbone.HiddenSize)
+            ?? SemanticItemTables.Reduced(SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)),
+                inputs.Backbone.HiddenSize, options.PcaScaling);
+        var encoder = components.SequenceEncoder(options.Backbone).Create(inputs.Backbone);
+        return new Llm2XRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, table, encoder);
+    }
 
     /// <summary>The fixed item table [items + 1, d] on <paramref name="device"/>.</summary>
     internal Tensor ItemTableOn(Device device) => _itemTable.On(device);
 
-    private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
-
     /// <inheritdoc />
-    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
-    {
-        using var scope = NewDisposeScope();
-        return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
-    }
+    public override RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs)
+        => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { ReducedItemEmbeddings = _itemTable.CpuFloat32() };
 
     /// <inheritdoc />
     public override Tensor ItemRepresentations(Tensor items)

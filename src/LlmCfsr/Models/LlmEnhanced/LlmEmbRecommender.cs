@@ -1,7 +1,7 @@
+using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
-using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,47 +13,64 @@ namespace LlmCfsr.Models;
 /// α · the soft-target symmetric contrastive loss between a pretrained id-only model's item embeddings (the teacher,
 /// frozen) and the adapted embeddings of the batch's target items (τ = 2, α = 0.01 by default, as the official code).
 /// </summary>
-public sealed class LlmEmbRecommender : SequentialRecommender
+public sealed class LlmEmbRecommender : SingleViewRecommender
 {
     private readonly FrozenTable _semanticTable;
-    private readonly FrozenTable _teacherTable;
+    private readonly FrozenTable? _teacherTable;
     private readonly SemanticAdapter semantic_adapter;
-    private readonly nn.Module backbone;
     private readonly LlmEmbOptions _alignment;
 
     /// <summary>
     /// Creates the model over <paramref name="semanticTable"/> [items + 1, d_llm] and <paramref name="teacherTable"/>
-    /// [items + 1, d] (row 0 padding in both), which it takes ownership of.
+    /// [items + 1, d] (row 0 padding in both; null for a model that only scores), which it takes ownership of.
     /// </summary>
-    internal LlmEmbRecommender(string name, int itemCount, int maxLength, Tensor semanticTable, Tensor teacherTable, SemanticAdapter adapter, ISequenceEncoder encoder, LlmEmbOptions alignment)
-        : base(name, itemCount, maxLength)
+    internal LlmEmbRecommender(string name, int itemCount, int maxLength, Tensor semanticTable, Tensor? teacherTable, SemanticAdapter adapter, ISequenceEncoder encoder, LlmEmbOptions alignment)
+        : base(name, itemCount, maxLength, encoder)
     {
         ArgumentNullException.ThrowIfNull(adapter);
-        ArgumentNullException.ThrowIfNull(encoder);
         _alignment = alignment ?? throw new ArgumentNullException(nameof(alignment));
         semantic_adapter = adapter;
-        backbone = encoder.Module;
         RegisterComponents();
         _semanticTable = new FrozenTable(semanticTable);
-        _teacherTable = new FrozenTable(teacherTable);
+        _teacherTable = teacherTable is null ? null : new FrozenTable(teacherTable);
     }
 
-    /// <inheritdoc />
-    public override SequenceDirection Direction => Encoder.Direction;
+    /// <summary>
+    /// LLMEmb registered as <paramref name="name"/>: the fine-tuned item embeddings through a new adapter in front of
+    /// <see cref="BackboneModelOptions.Backbone"/>, aligned to the teacher's item table of the same hidden size. Without the
+    /// teacher's table (a model rebuilt for scoring) the model scores but cannot train.
+    /// </summary>
+    internal static LlmEmbRecommender Create(string name, LlmEmbOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
+    {
+        var embeddings = SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings));
+        var teacher = inputs.TeacherItemEmbeddings;
+        int hidden = inputs.Backbone.HiddenSize;
+        if (teacher is not null && (teacher.ndim != 2 || teacher.shape[0] != inputs.ItemCount + 1 || teacher.shape[1] != hidden))
+        {
+            throw new ArgumentException(
+                $"Model '{name}' aligns to the teacher's item table, which is [{string.Join(", ", teacher.shape)}]; it must be [{inputs.ItemCount + 1}, {hidden}]: train the teacher with the same --hidden ({hidden}).");
+        }
+        var encoder = components.SequenceEncoder(options.Backbone).Create(inputs.Backbone);
+        var model = new LlmEmbRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength,
+            embeddings.detach(), teacher?.detach().clone(), new SemanticAdapter((int)embeddings.shape[1], hidden, options.AdapterDropout), encoder, options);
+        if (teacher is null)
+        {
+            model.MarkScoringOnly(ModelInput.TeacherRun);
+        }
+        return model;
+    }
 
     /// <summary>The teacher's item table [items + 1, d] on <paramref name="device"/>.</summary>
-    internal Tensor TeacherTableOn(Device device) => _teacherTable.On(device, AdapterDType);
+    internal Tensor TeacherTableOn(Device device) => Teacher.On(device, AdapterDType);
 
-    private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;
-
-    private ISequenceEncoder Encoder => (ISequenceEncoder)backbone;
+    private FrozenTable Teacher => _teacherTable
+        ?? throw new InvalidOperationException($"Model '{GetName()}' was built without the teacher's item table (RecommenderModelInputs.TeacherItemEmbeddings), so it scores but cannot compute the alignment term.");
 
     /// <inheritdoc />
-    public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
-    {
-        using var scope = NewDisposeScope();
-        return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
-    }
+    public override RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs)
+        => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { SemanticItemEmbeddings = _semanticTable.CpuFloat32() };
+
+    private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;
 
     /// <inheritdoc />
     public override Tensor ItemRepresentations(Tensor items)
@@ -93,7 +110,7 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         {
             targets = targets.index_select(0, randperm(targets.shape[0], device: targets.device).narrow(0, 0, _alignment.MaxAlignmentItems));
         }
-        var teacher = _teacherTable.Rows(targets, AdapterDType);
+        var teacher = Teacher.Rows(targets, AdapterDType);
         var adapted = ItemRepresentations(targets);
         return SoftTargetContrastiveLoss.Compute(teacher, adapted, _alignment.Temperature).MoveToOuterDisposeScope();
     }
@@ -104,7 +121,7 @@ public sealed class LlmEmbRecommender : SequentialRecommender
         if (disposing)
         {
             _semanticTable.Dispose();
-            _teacherTable.Dispose();
+            _teacherTable?.Dispose();
         }
         base.Dispose(disposing);
     }

@@ -2,7 +2,7 @@ using LlmCfsr.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LlmCfsr.Training;
+namespace LlmCfsr.Losses;
 
 /// <summary>
 /// Draws negative items uniformly from 1..ItemCount, excluding each user's own training items, as tensors:

@@ -1,0 +1,61 @@
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// The registered names of LLM-CFSR, of the ablations of the paper and of our variant: each is
+/// <see cref="LlmCfsrModelOptions"/> with the defaults of <see cref="Registered"/>, LLM-ESR is <see cref="LlmEsrOptions"/>.
+/// </summary>
+public static class LlmCfsrVariants
+{
+    /// <summary>LLM-CFSR.</summary>
+    public const string LlmCfsr = "llm-cfsr";
+
+    /// <summary>LLM-CFSR on raw LLM embeddings.</summary>
+    public const string WithoutCft = "llm-cfsr-no-cft";
+
+    /// <summary>LLM-CFSR without the semantic view.</summary>
+    public const string WithoutSemantic = "llm-cfsr-no-semantic";
+
+    /// <summary>LLM-CFSR without the collaborative view.</summary>
+    public const string WithoutCollaborative = "llm-cfsr-no-collaborative";
+
+    /// <summary>LLM-CFSR with score-level concatenation instead of cross-attention.</summary>
+    public const string WithoutCrossAttention = "llm-cfsr-no-cross-attention";
+
+    /// <summary>LLM-CFSR with one backbone per view.</summary>
+    public const string WithoutSharing = "llm-cfsr-no-sharing";
+
+    /// <summary>LLM-CFSR with our residual + LayerNorm cross-attention (not the paper's form).</summary>
+    public const string ResidualCrossAttention = "llm-cfsr-residual-fusion";
+
+    /// <summary>
+    /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
+    /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
+    /// </summary>
+    public const string CatalogueCrossEntropy = "llm-cfsr-ce";
+
+    /// <summary>
+    /// LLM-CFSR with positions added before the cross-attention, as LLM-ESR's official code does (our variant; the
+    /// paper does not say where positions enter).
+    /// </summary>
+    public const string PositionedCrossAttention = "llm-cfsr-positioned";
+
+    /// <summary>LLM-ESR.</summary>
+    public const string LlmEsr = "llm-esr";
+
+    /// <summary>The registered fusion of views that do not attend to each other: score-level concatenation only.</summary>
+    public const string ScoreLevelFusion = "concat";
+
+    /// <summary>Every registered LLM-CFSR name with the defaults it sets on <see cref="LlmCfsrModelOptions"/> (before configuration binds).</summary>
+    public static IReadOnlyList<(string Name, Action<LlmCfsrModelOptions> Defaults)> Registered { get; } =
+    [
+        (LlmCfsr, _ => { }),
+        (WithoutCft, o => o.UseFineTunedEmbeddings = false),
+        (WithoutSemantic, o => o.SemanticView = false),
+        (WithoutCollaborative, o => o.CollaborativeView = false),
+        (WithoutCrossAttention, o => o.Fusion = ScoreLevelFusion),
+        (WithoutSharing, o => o.SharedEncoder = false),
+        (ResidualCrossAttention, o => o.ResidualFusion = true),
+        (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
+        (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
+    ];
+}

@@ -1,0 +1,18 @@
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// Options of SAID / LLMInit: the id-only model (<see cref="IdOnlyRecommender"/>) over <see cref="BackboneModelOptions.Backbone"/>
+/// whose item table starts from the PCA-reduced LLM item embeddings instead of random values.
+/// </summary>
+public sealed record LlmInitOptions : BackboneModelOptions
+{
+    /// <summary>Scaling of the PCA-reduced LLM table that initialises the item table; plain PCA by default.</summary>
+    public PcaScaling PcaScaling { get; set; } = PcaScaling.None;
+
+    /// <inheritdoc />
+    public override ModelInput Inputs => ModelInput.SemanticEmbeddings;
+
+    /// <inheritdoc />
+    public override IEnumerable<string> Validate(string section) => base.Validate(section)
+        .Concat(OptionChecks.Defined($"{section}:{nameof(PcaScaling)}", PcaScaling));
+}

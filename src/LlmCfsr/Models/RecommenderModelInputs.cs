@@ -1,0 +1,100 @@
+using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
+using LlmCfsr.Sequences;
+using TorchSharp;
+
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// What a model is built from besides its options (<see cref="RecommenderModels.Create"/>):
+/// the item count, the backbone sizes and the tensors the options declare (<see cref="RecommenderModelOptions.Inputs"/>).
+/// Item tables are float32 [items + 1, d] in item-id order with row 0 the padding id. The model keeps its own handle
+/// on a table it reads (sharing its storage, never copying it) and never disposes or changes the caller's tensors.
+/// The training-only inputs (<see cref="TeacherItemEmbeddings"/>, <see cref="UserEmbeddings"/> with
+/// <see cref="TrainingData"/>) may be left out when a trained model is rebuilt for scoring (a saved run, a bundle).
+/// <see cref="Dispose"/> disposes the tensors held here (the models keep their own handles).
+/// </summary>
+public sealed record RecommenderModelInputs : IDisposable
+{
+    /// <summary>Items (ids 1..ItemCount).</summary>
+    public required int ItemCount { get; init; }
+
+    /// <summary>Backbone sizes (hidden, layers, heads, dropout, maximum length).</summary>
+    public required SequenceEncoderSettings Backbone { get; init; }
+
+    /// <summary>The fine-tuned (CFT) LLM item embeddings [items + 1, d_llm] (<see cref="ModelInput.SemanticEmbeddings"/>).</summary>
+    public torch.Tensor? SemanticItemEmbeddings { get; init; }
+
+    /// <summary>The raw LLM item embeddings made without fine-tuning [items + 1, d_llm] (<see cref="ModelInput.RawSemanticEmbeddings"/>).</summary>
+    public torch.Tensor? RawSemanticItemEmbeddings { get; init; }
+
+    /// <summary>
+    /// The PCA reduction [items + 1, hidden] of the item embeddings the model reads, as the model made it (e.g. LLM2X's fixed
+    /// item table, saved with a bundle): used in place of computing it again. Optional.
+    /// </summary>
+    public torch.Tensor? ReducedItemEmbeddings { get; init; }
+
+    /// <summary>The teacher run's item representations [items + 1, hidden] (<see cref="ModelInput.TeacherRun"/>); training only.</summary>
+    public torch.Tensor? TeacherItemEmbeddings { get; init; }
+
+    /// <summary>LLM user embeddings of the training histories [users, d] in <see cref="TrainingData"/>'s user order (<see cref="ModelInput.UserEmbeddings"/>); training only.</summary>
+    public torch.Tensor? UserEmbeddings { get; init; }
+
+    /// <summary>The dataset the model is trained on, for inputs derived from its training sequences (LLM-ESR's neighbours); training only.</summary>
+    public PreparedDataset? TrainingData { get; init; }
+
+    /// <summary>The inputs that are only needed to train, not to score.</summary>
+    public const ModelInput TrainingOnly = ModelInput.TeacherRun | ModelInput.UserEmbeddings;
+
+    /// <summary>Which inputs are given.</summary>
+    public ModelInput Given =>
+        (SemanticItemEmbeddings is null ? ModelInput.None : ModelInput.SemanticEmbeddings)
+        | (RawSemanticItemEmbeddings is null ? ModelInput.None : ModelInput.RawSemanticEmbeddings)
+        | (TeacherItemEmbeddings is null ? ModelInput.None : ModelInput.TeacherRun)
+        | (UserEmbeddings is null || TrainingData is null ? ModelInput.None : ModelInput.UserEmbeddings);
+
+    /// <summary>
+    /// The inputs of <paramref name="dataset"/> from embedding caches (each checked against the dataset's item or user
+    /// order; <paramref name="raw"/> must not be of kind "fine-tuned"): what training and the tests build models from.
+    /// </summary>
+    public static RecommenderModelInputs From(PreparedDataset dataset, SequenceEncoderSettings backbone, ItemEmbeddingCache? semantic = null,
+        ItemEmbeddingCache? raw = null, UserEmbeddingCache? users = null, torch.Tensor? teacher = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(backbone);
+        if (raw is { Fingerprint.FineTuned: true })
+        {
+            throw new ArgumentException(
+                $"The cache of raw LLM item embeddings is of kind '{raw.Fingerprint.Kind}' (adapter '{raw.Fingerprint.Adapter}'); embed the items without an adapter.");
+        }
+        return new RecommenderModelInputs
+        {
+            ItemCount = dataset.ItemCount,
+            Backbone = backbone,
+            SemanticItemEmbeddings = semantic?.ToTensor(withPaddingRow: true),
+            RawSemanticItemEmbeddings = raw?.ToTensor(withPaddingRow: true),
+            TeacherItemEmbeddings = teacher,
+            UserEmbeddings = users?.ToTensor(),
+            TrainingData = dataset,
+        };
+    }
+
+    /// <summary>The input <paramref name="input"/> of model <paramref name="model"/>, or an error naming the property (and the training option) to set.</summary>
+    internal torch.Tensor Require(string model, ModelInput input) => input switch
+    {
+        ModelInput.SemanticEmbeddings => SemanticItemEmbeddings,
+        ModelInput.RawSemanticEmbeddings => RawSemanticItemEmbeddings,
+        ModelInput.TeacherRun => TeacherItemEmbeddings,
+        _ => TrainingData is null ? null : UserEmbeddings,
+    } ?? throw ModelInputDescriptions.Missing(model, input);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        SemanticItemEmbeddings?.Dispose();
+        RawSemanticItemEmbeddings?.Dispose();
+        ReducedItemEmbeddings?.Dispose();
+        TeacherItemEmbeddings?.Dispose();
+        UserEmbeddings?.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace LlmCfsr.Models;
+
+/// <summary>
+/// The typed options of one model class (RecBole's per-model YAML, ML.NET GenAI's config class): what the model is
+/// built from besides the sizes of <see cref="Sequences.SequenceEncoderSettings"/> and its inputs. Each registration
+/// binds its own named instance from configuration ("LlmCfsr:Models", then "LlmCfsr:Models:NAME"); a run saves the
+/// instance it trained with, as it is, in <c>run.json</c>, and a saved run or bundle is rebuilt from it.
+/// </summary>
+public abstract record RecommenderModelOptions
+{
+    /// <summary>The configuration section every model's options bind from first (settings shared by the models).</summary>
+    public const string Section = "LlmCfsr:Models";
+
+    /// <summary>The inputs beyond the item ids the model needs (item embeddings, user embeddings, a teacher run).</summary>
+    [JsonIgnore]
+    public virtual ModelInput Inputs => ModelInput.None;
+
+    /// <summary>The registered id-only model whose finished run <see cref="ModelInput.TeacherRun"/> must hold; null without a teacher.</summary>
+    [JsonIgnore]
+    public virtual string? TeacherModel => null;
+
+    /// <summary>The section of the options registered as <paramref name="name"/>: "LlmCfsr:Models:NAME".</summary>
+    public static string SectionOf(string name) => $"{Section}:{name}";
+
+    /// <summary>
+    /// The problems of these options, each naming its key under <paramref name="section"/> (e.g.
+    /// "LlmCfsr:Models:llm-esr:Neighbours must be positive (got 0)."); empty when they are valid.
+    /// </summary>
+    public virtual IEnumerable<string> Validate(string section) => [];
+}

@@ -1,0 +1,37 @@
+using LlmCfsr.Models;
+
+namespace LlmCfsr.Training;
+
+/// <summary>
+/// Checks that <see cref="TrainingOptions"/> give every input a model's options declare (<see cref="RecommenderModelOptions.Inputs"/>)
+/// before anything is loaded or trained. Messages speak the SDK's terms ("TrainingOptions.UserEmbeddingsPath"); the CLI
+/// adds its flags.
+/// </summary>
+public static class ModelInputRequirements
+{
+    /// <summary>The training option that gives each input, by <see cref="ModelInput"/> flag.</summary>
+    public static IReadOnlyDictionary<ModelInput, string> Options => ModelInputDescriptions.TrainingOptions;
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming every input <paramref name="model"/>'s <paramref name="modelOptions"/> need
+    /// that <paramref name="options"/> leave unset; <paramref name="provided"/> inputs are supplied by the caller (e.g. the
+    /// teacher run a comparison trains itself).
+    /// </summary>
+    public static void Validate(string model, RecommenderModelOptions modelOptions, TrainingOptions options, ModelInput provided = ModelInput.None)
+    {
+        ArgumentNullException.ThrowIfNull(modelOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        var given = provided
+            | (options.SemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.SemanticEmbeddings)
+            | (options.RawSemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.RawSemanticEmbeddings)
+            | (options.UserEmbeddingsPath is null ? ModelInput.None : ModelInput.UserEmbeddings)
+            | (options.TeacherRunDirectory is null ? ModelInput.None : ModelInput.TeacherRun);
+        var missing = Options.Keys.Where(input => modelOptions.Inputs.HasFlag(input) && !given.HasFlag(input)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"Model '{model}' needs {string.Join(" and ", missing.Select(input => ModelInputDescriptions.Describe(input, modelOptions.TeacherModel)))}: set "
+                + string.Join(", ", missing.Select(input => $"TrainingOptions.{Options[input]}")) + ".");
+        }
+    }
+}
