@@ -102,6 +102,51 @@ public sealed class ComparisonRunnerTests
         Assert.Equal(second, again[1].Manifest!.Options.UserEmbeddingsPath);
     }
 
+    [Fact]
+    public void AnInterruptedRunResumesWhenOnlyAnInputItsModelDoesNotDeclareChanged()
+    {
+        using var services = Fixtures.Services();
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        string first = Path.Combine(output, "users-1.safetensors");
+        string second = Path.Combine(output, "users-2.safetensors");
+        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
+        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        var options = Options(output, "sasrec");
+        options = options with { Training = options.Training with { Epochs = 3, Patience = 3 } };
+        using (var cancel = new CancellationTokenSource())
+        {
+            var stopAfterFirstEpoch = new SynchronousProgress(p =>
+            {
+                if (p.Training is { Epoch: 1, Validation: not null })
+                {
+                    cancel.Cancel();
+                }
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() => new ComparisonRunner(services).Run(
+                dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }, progress: stopAfterFirstEpoch, cancellationToken: cancel.Token));
+        }
+        var interrupted = RunManifest.Read(new RunDirectory(ComparisonRunner.RunDirectoryOf(output, "sasrec", 7)).Manifest);
+        Assert.False(interrupted.Completed);
+
+        var resumed = Assert.Single(new ComparisonRunner(services).Run(dataset, options with
+        {
+            Mode = ComparisonRunMode.Resume,
+            Training = options.Training with { UserEmbeddingsPath = second },
+        }).Runs);
+
+        // Continued, not refused and not started over: the run keeps the epoch it had and the path it recorded.
+        Assert.True(resumed.Succeeded, resumed.Error);
+        Assert.Equal((interrupted.History[0].Loss, interrupted.History[0].SequencesPerSecond), (resumed.Manifest!.History[0].Loss, resumed.Manifest.History[0].SequencesPerSecond));
+        Assert.Equal(3, resumed.Manifest.History.Count);
+        Assert.Equal(first, resumed.Manifest.Options.UserEmbeddingsPath);
+    }
+
+    private sealed class SynchronousProgress(Action<ComparisonProgress> report) : IProgress<ComparisonProgress>
+    {
+        public void Report(ComparisonProgress value) => report(value);
+    }
+
     /// <summary>A model that declares user embeddings (as LLM-ESR does) and otherwise trains an id-only SASRec.</summary>
     private sealed record UserEmbeddingsOptions : RecommenderModelOptions
     {

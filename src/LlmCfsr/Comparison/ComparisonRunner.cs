@@ -183,6 +183,18 @@ public sealed class ComparisonRunner
             bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == current;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
+            if (mode == TrainingRunMode.Resume)
+            {
+                // The interrupted run continues with the paths it recorded for the inputs its model does not read, so
+                // resuming checks it against its own options.
+                training = WithDeclaredInputsOnly(training, modelOptions.Inputs) with
+                {
+                    SemanticEmbeddingsPath = current.SemanticEmbeddingsPath ?? previous.Options.SemanticEmbeddingsPath,
+                    RawSemanticEmbeddingsPath = current.RawSemanticEmbeddingsPath ?? previous.Options.RawSemanticEmbeddingsPath,
+                    UserEmbeddingsPath = current.UserEmbeddingsPath ?? previous.Options.UserEmbeddingsPath,
+                    TeacherRunDirectory = current.TeacherRunDirectory ?? previous.Options.TeacherRunDirectory,
+                };
+            }
         }
 
         SequentialRecommender recommender;
