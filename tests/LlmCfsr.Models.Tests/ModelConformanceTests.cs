@@ -13,7 +13,7 @@ public sealed class ModelConformanceTests
     public static readonly string[] LlmEnhanced =
     [
         "llm2x", "said", "llminit", "llm-esr", "llmemb", "llm-cfsr", "llm-cfsr-no-cft", "llm-cfsr-no-semantic",
-        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion",
+        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-ce", "llm-cfsr-positioned",
     ];
 
     public static TheoryData<string, string> ModelsAndBackbones()

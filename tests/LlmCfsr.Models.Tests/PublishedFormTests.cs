@@ -58,6 +58,16 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         Assert.DoesNotContain(model.state_dict().Keys, k => k.Contains("semantic_table", StringComparison.OrdinalIgnoreCase));
         using var residual = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-residual-fusion");
         Assert.True(Assert.IsType<CrossAttentionFusion>(residual.Fusion).ResidualNorm);
+        // Positions enter inside the backbone only; our issue-19 variants change that or the loss, nothing else.
+        Assert.False(model.PositionsBeforeFusion);
+        using var positioned = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-positioned");
+        Assert.True(positioned.PositionsBeforeFusion);
+        Assert.Equal("bpr", positioned.DefaultLoss);
+        Assert.Contains(positioned.named_parameters(), p => p.name.StartsWith("fusion_positions.", StringComparison.Ordinal));
+        Assert.DoesNotContain(model.named_parameters(), p => p.name.StartsWith("fusion_positions.", StringComparison.Ordinal));
+        using var crossEntropy = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-ce");
+        Assert.Equal("ce", crossEntropy.DefaultLoss);
+        Assert.False(crossEntropy.PositionsBeforeFusion);
     }
 
     [Fact]

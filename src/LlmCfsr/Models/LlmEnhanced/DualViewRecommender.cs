@@ -25,6 +25,7 @@ public sealed class DualViewRecommender : SequentialRecommender
     private readonly SemanticAdapter? semantic_adapter;
     private readonly Embedding? collaborative_embeddings;
     private readonly nn.Module fusion;
+    private readonly FusionPositions? fusion_positions;
     private readonly nn.Module encoder;
     private readonly nn.Module? collaborative_encoder;
     private readonly UserSelfDistillation? self_distillation;
@@ -36,12 +37,14 @@ public sealed class DualViewRecommender : SequentialRecommender
     /// Creates the model. <paramref name="semanticTable"/> [items + 1, d_llm] (row 0 padding) feeds the semantic view
     /// when <paramref name="adapter"/> is given; <paramref name="collaborativeInit"/> [items + 1, d] initialises the
     /// id table of the collaborative view when given. <paramref name="collaborativeEncoder"/> is null for a shared
-    /// backbone. The model takes ownership of every module and tensor passed in.
+    /// backbone. <paramref name="positionsBeforeFusion"/> adds scaled inputs and a position table before the
+    /// sequence-level fusion (<see cref="FusionPositions"/>, our variant after LLM-ESR's official code), with
+    /// <paramref name="inputDropout"/>. The model takes ownership of every module and tensor passed in.
     /// </summary>
     internal DualViewRecommender(
         string name, int itemCount, int maxLength, Tensor? semanticTable, SemanticAdapter? adapter, Tensor? collaborativeInit,
         IFusion fusionModule, ISequenceEncoder sharedOrSemanticEncoder, ISequenceEncoder? collaborativeEncoder,
-        UserSelfDistillation? distillation, string? defaultLoss)
+        UserSelfDistillation? distillation, string? defaultLoss, bool positionsBeforeFusion = false, double inputDropout = 0)
         : base(name, itemCount, maxLength)
     {
         ArgumentNullException.ThrowIfNull(fusionModule);
@@ -64,6 +67,7 @@ public sealed class DualViewRecommender : SequentialRecommender
         }
         // Only modules are kept in fields (RegisterComponents registers module-valued fields once each).
         fusion = fusionModule.Module;
+        fusion_positions = positionsBeforeFusion ? new FusionPositions(_hiddenSize, maxLength, inputDropout) : null;
         encoder = sharedOrSemanticEncoder.Module;
         collaborative_encoder = collaborativeEncoder?.Module;
         self_distillation = distillation;
@@ -99,7 +103,8 @@ public sealed class DualViewRecommender : SequentialRecommender
             distillation = new UserSelfDistillation(data, users, esr.Neighbours, settings.MaxLength, esr.Weight);
         }
         var model = new DualViewRecommender(name, inputs.ItemCount, settings.MaxLength, semanticTable, adapter, collaborativeInit,
-            fusion, encoder, secondEncoder, distillation, design.DefaultLoss);
+            fusion, encoder, secondEncoder, distillation, design.DefaultLoss,
+            design.PositionsBeforeFusion && design.SemanticView && design.CollaborativeView, settings.Dropout);
         model._readsRawEmbeddings = !design.UseFineTunedEmbeddings;
         if (design.SelfDistillation is not null && distillation is null)
         {
@@ -198,7 +203,16 @@ public sealed class DualViewRecommender : SequentialRecommender
         // Masked positions still hold their real item (the backbone swaps in its mask embedding), so the fusion
         // must not let other positions read them: they are hidden from the keys like padding.
         var visible = maskedPositions is null ? padding : padding.logical_and(maskedPositions.logical_not());
-        var fused = Fusion.FuseSequences(ItemViews(items), visible, Direction == SequenceDirection.Causal);
+        var views = ItemViews(items);
+        if (fusion_positions is not null)
+        {
+            views = new DualView(Positioned(views.Semantic), Positioned(views.Collaborative));
+        }
+        var fused = Fusion.FuseSequences(views, visible, Direction == SequenceDirection.Causal);
+        if (fusion_positions is not null)
+        {
+            fused = new DualView(ForBackbone(fused.Semantic), ForBackbone(fused.Collaborative));
+        }
         var states = new List<Tensor>(2);
         if (fused.Semantic is not null)
         {
@@ -255,6 +269,13 @@ public sealed class DualViewRecommender : SequentialRecommender
         }
         return total.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Whether positions enter before the sequence-level fusion (our variant, <see cref="FusionPositions"/>).</summary>
+    public bool PositionsBeforeFusion => fusion_positions is not null;
+
+    private Tensor? Positioned(Tensor? view) => view is null ? null : fusion_positions!.call(view);
+
+    private Tensor? ForBackbone(Tensor? view) => view is null ? null : fusion_positions!.BackboneInput(view);
 
     /// <summary>Splits states [..., views·d] into the views present.</summary>
     private DualView SplitViews(Tensor states)

@@ -37,6 +37,15 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
     /// </summary>
     public bool ResidualFusion { get; set; }
 
+    /// <summary>
+    /// Our variant after LLM-ESR's official code: √d-scaled item vectors plus a position table shared by both views
+    /// enter the cross-attention, so a query can find the key at its own position (<see cref="FusionPositions"/>).
+    /// </summary>
+    public bool PositionsBeforeFusion { get; set; }
+
+    /// <summary>The registered ranking loss the model trains with when the training options name none: "bpr" as in the paper.</summary>
+    public string RankingLoss { get; set; } = "bpr";
+
     /// <inheritdoc />
     public override ModelInput Inputs => UseFineTunedEmbeddings ? ModelInput.SemanticEmbeddings : ModelInput.RawSemanticEmbeddings;
 
@@ -46,8 +55,9 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
         .Concat(OptionChecks.Probability($"{section}:{nameof(AdapterDropout)}", AdapterDropout))
         .Concat(OptionChecks.Positive($"{section}:{nameof(CrossAttentionHeads)}", CrossAttentionHeads))
         .Concat(OptionChecks.Defined($"{section}:{nameof(PcaScaling)}", PcaScaling))
+        .Concat(OptionChecks.Named($"{section}:{nameof(RankingLoss)}", RankingLoss, "bpr"))
         .Concat(SemanticView || CollaborativeView ? [] : [$"{section}: a dual-view model keeps the semantic view, the collaborative view, or both."]);
 
     internal DualViewDesign Design => new(UseFineTunedEmbeddings, SemanticView, CollaborativeView, SharedEncoder, Fusion, CrossAttentionHeads,
-        AdapterDropout, PcaScaling, ResidualFusion, DefaultLoss: "bpr", SelfDistillation: null);
+        AdapterDropout, PcaScaling, ResidualFusion, PositionsBeforeFusion, DefaultLoss: RankingLoss, SelfDistillation: null);
 }

@@ -27,6 +27,18 @@ public static class LlmCfsrVariants
     /// <summary>LLM-CFSR with our residual + LayerNorm cross-attention (not the paper's form).</summary>
     public const string ResidualCrossAttention = "llm-cfsr-residual-fusion";
 
+    /// <summary>
+    /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
+    /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
+    /// </summary>
+    public const string CatalogueCrossEntropy = "llm-cfsr-ce";
+
+    /// <summary>
+    /// LLM-CFSR with positions added before the cross-attention, as LLM-ESR's official code does (our variant; the
+    /// paper does not say where positions enter).
+    /// </summary>
+    public const string PositionedCrossAttention = "llm-cfsr-positioned";
+
     /// <summary>LLM-ESR.</summary>
     public const string LlmEsr = "llm-esr";
 
@@ -43,5 +55,7 @@ public static class LlmCfsrVariants
         (WithoutCrossAttention, o => o.Fusion = ScoreLevelFusion),
         (WithoutSharing, o => o.SharedEncoder = false),
         (ResidualCrossAttention, o => o.ResidualFusion = true),
+        (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
+        (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
     ];
 }
