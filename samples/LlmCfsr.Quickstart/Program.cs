@@ -105,7 +105,7 @@ Console.WriteLine($"Runs, checkpoints and metrics.json: {Path.GetFullPath(argume
 
 // 5. Serve: export the LLM-CFSR run as a self-contained bundle and load it as an application would (no dataset, no trainer).
 var bundlePath = Path.Combine(arguments.OutputFolder, "bundle");
-RecommenderBundle.Export(new RunDirectory(Path.Combine(arguments.OutputFolder, "llm-cfsr")), dataset, bundlePath);
+RecommenderBundle.Export(new RunDirectory(Path.Combine(arguments.OutputFolder, "llm-cfsr")), dataset, bundlePath, provider);
 using var bundle = RecommenderBundle.Load(bundlePath, provider);
 Console.WriteLine($"Bundle written to {Path.GetFullPath(bundlePath)} (also: llmcfsr recommend --bundle {bundlePath} --history ID,ID,...)");
 var user = dataset.Sequences.Select(s => s.Length).ToList().IndexOf(dataset.Sequences.Max(s => s.Length)) + 1;

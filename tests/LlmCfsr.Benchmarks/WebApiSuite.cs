@@ -66,7 +66,7 @@ internal sealed class WebApiSuite : IBenchmarkSuite
         {
         }
         var bundle = Path.Combine(folder, "bundle");
-        RecommenderBundle.Export(new RunDirectory(run), dataset, bundle);
+        RecommenderBundle.Export(new RunDirectory(run), dataset, bundle, provider);
         var histories = Enumerable.Range(1, dataset.UserCount)
             .Select(user => dataset.TrainingSequence(user).ToArray().Select(i => dataset.ItemSourceIds[i - 1]).ToArray())
             .ToList();

@@ -64,8 +64,13 @@ internal sealed class TinyBundle : IDisposable
         return services.BuildServiceProvider();
     }
 
-    /// <summary>Trains <paramref name="model"/> for <paramref name="epochs"/> epochs on the catalogue of <paramref name="seed"/> and exports its bundle.</summary>
-    public static TinyBundle Train(string model = "llm-cfsr", int seed = 11, int epochs = 10)
+    /// <summary>
+    /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs on the catalogue of <paramref name="seed"/> and
+    /// exports its bundle. The run gets the inputs its model reads (the item embeddings as fine-tuned or, for llm-esr,
+    /// raw, plus llm-esr's user embeddings), or with <paramref name="everyInput"/> every one of them, as a comparison
+    /// records them for every model.
+    /// </summary>
+    public static TinyBundle Train(string model = "llm-cfsr", int seed = 11, int epochs = 10, bool everyInput = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"llmcfsr-bundle-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -89,6 +94,8 @@ internal sealed class TinyBundle : IDisposable
             {
                 new ItemEmbeddingGenerator(encoder, Template).Generate(dataset, embeddingsPath);
             }
+            var usersPath = Path.Combine(folder, "user-embeddings.safetensors");
+            MeanOfHistoryItems(dataset, ItemEmbeddingCache.Load(embeddingsPath)).Save(usersPath);
             var trainer = provider.GetRequiredService<RecommenderTrainer>();
             var bundle = new TinyBundle(folder, synthetic, dataset, heldOut, model);
             using (trainer.Train(new TrainingRequest
@@ -107,13 +114,15 @@ internal sealed class TinyBundle : IDisposable
                     BatchSize = 64,
                     Seed = seed,
                     EvaluationProtocol = "sampled:20",
-                    SemanticEmbeddingsPath = model == "sasrec" ? null : embeddingsPath,
+                    SemanticEmbeddingsPath = everyInput || model is not ("sasrec" or "llm-esr") ? embeddingsPath : null,
+                    RawSemanticEmbeddingsPath = everyInput || model == "llm-esr" ? embeddingsPath : null,
+                    UserEmbeddingsPath = everyInput || model == "llm-esr" ? usersPath : null,
                 },
                 RunDirectory = bundle.RunPath,
             }))
             {
             }
-            RecommenderBundle.Export(new RunDirectory(bundle.RunPath), dataset, bundle.BundlePath);
+            RecommenderBundle.Export(new RunDirectory(bundle.RunPath), dataset, bundle.BundlePath, provider);
             return bundle;
         }
         catch
@@ -136,6 +145,26 @@ internal sealed class TinyBundle : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
+
+    /// <summary>Each user's embedding as the mean of the embeddings of the items of its training history (LLM-ESR's user input, without an encoder pass per history).</summary>
+    private static UserEmbeddingCache MeanOfHistoryItems(PreparedDataset dataset, ItemEmbeddingCache items)
+    {
+        var table = items.Values.Span;
+        int dimension = items.Dimension;
+        var values = new float[dataset.UserCount * dimension];
+        for (int user = 1; user <= dataset.UserCount; user++)
+        {
+            var history = dataset.TrainingSequence(user);
+            foreach (var item in history)
+            {
+                for (int d = 0; d < dimension; d++)
+                {
+                    values[(user - 1) * dimension + d] += table[(item - 1) * dimension + d] / history.Length;
+                }
+            }
+        }
+        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, items.Dimension, values, items.Fingerprint.Encoder, "mean-of-history-items");
+    }
 
     /// <summary><paramref name="dataset"/> without <paramref name="item"/>: removed from every sequence, later ids shifted down; users left with fewer than 3 items dropped.</summary>
     private static PreparedDataset Without(PreparedDataset dataset, int item)

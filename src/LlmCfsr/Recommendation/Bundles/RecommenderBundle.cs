@@ -64,13 +64,16 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
     /// <summary>
     /// Writes the bundle of a finished <paramref name="run"/> trained on <paramref name="dataset"/> into
     /// <paramref name="outputFolder"/> (created; an earlier bundle there is replaced), every file atomically and
-    /// <c>SHA256SUMS</c> last; the folder is locked while written. Refuses a run whose files fail their checksums,
-    /// a different dataset, and models that need inputs a bundle does not carry yet (user embeddings, a teacher run).
+    /// <c>SHA256SUMS</c> last; the folder is locked while written. The item table copied is the one the model's
+    /// recorded options declare as an input (the parts registered in <paramref name="services"/> read them), whatever
+    /// other paths the run's training options hold; inputs only training reads (user embeddings, a teacher run) are
+    /// not carried. Refuses a run whose files fail their checksums and a different dataset.
     /// </summary>
-    public static BundleManifest Export(RunDirectory run, PreparedDataset dataset, string outputFolder, AtomicFileWriter? writer = null)
+    public static BundleManifest Export(RunDirectory run, PreparedDataset dataset, string outputFolder, IServiceProvider services, AtomicFileWriter? writer = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputFolder);
         writer ??= AtomicFileWriter.Default;
         if (!run.HoldsRun)
@@ -94,18 +97,16 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             throw new ArgumentException($"{run.Manifest}: the run was trained on dataset {runManifest.Dataset.Fingerprint}, not on {dataset.Fingerprint}.");
         }
         var options = runManifest.Options;
-        if (options.UserEmbeddingsPath is not null || options.TeacherRunDirectory is not null)
-        {
-            string input = options.UserEmbeddingsPath is not null ? "LLM user embeddings (self-distillation)" : "a teacher run";
-            throw new NotSupportedException($"Model '{options.Model}' is built with {input}, which a bundle does not carry yet; export a model without it (e.g. llm-cfsr, sasrec).");
-        }
-        var (embeddingsPath, embeddingsOption) = options.SemanticEmbeddingsPath is { } fineTuned
-            ? (fineTuned, nameof(TrainingOptions.SemanticEmbeddingsPath))
-            : (options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath));
-        if (options.SemanticEmbeddingsPath is not null && options.RawSemanticEmbeddingsPath is not null)
+        var declared = TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), runManifest).Inputs;
+        if (declared.HasFlag(ModelInput.SemanticEmbeddings) && declared.HasFlag(ModelInput.RawSemanticEmbeddings))
         {
             throw new NotSupportedException($"Model '{options.Model}' reads both fine-tuned and raw item embeddings; a bundle carries one table.");
         }
+        var (embeddingsPath, embeddingsOption) = declared.HasFlag(ModelInput.SemanticEmbeddings)
+            ? (options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath))
+            : declared.HasFlag(ModelInput.RawSemanticEmbeddings)
+                ? (options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath))
+                : (null, null);
 
         using var outputLock = FolderLock.Acquire(output);
         // A bundle is complete only with its checksums: remove them first, so an interrupted export is refused on load.
@@ -120,7 +121,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         string? pcaFile = null;
         if (embeddingsPath is not null)
         {
-            EnsureUnchangedSinceTraining(runManifest, embeddingsOption, embeddingsPath);
+            EnsureUnchangedSinceTraining(runManifest, embeddingsOption!, embeddingsPath);
             var embeddings = ItemEmbeddingCache.Load(embeddingsPath);
             writer.Copy(embeddingsPath, System.IO.Path.Combine(output, BundleFiles.ItemEmbeddings));
             encoder = embeddings.Fingerprint;
