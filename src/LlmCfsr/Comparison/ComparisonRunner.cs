@@ -153,12 +153,13 @@ public sealed class ComparisonRunner
         return outcome;
     }
 
-    private static TrainingOptions WithDeclaredInputsOnly(TrainingOptions options, ModelInput declared) => options with
+    /// <summary><paramref name="options"/> with the paths of the inputs <paramref name="declared"/> leaves out taken from <paramref name="source"/>.</summary>
+    private static TrainingOptions WithUndeclaredInputsOf(TrainingOptions options, TrainingOptions source, ModelInput declared) => options with
     {
-        SemanticEmbeddingsPath = declared.HasFlag(ModelInput.SemanticEmbeddings) ? options.SemanticEmbeddingsPath : null,
-        RawSemanticEmbeddingsPath = declared.HasFlag(ModelInput.RawSemanticEmbeddings) ? options.RawSemanticEmbeddingsPath : null,
-        UserEmbeddingsPath = declared.HasFlag(ModelInput.UserEmbeddings) ? options.UserEmbeddingsPath : null,
-        TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : null,
+        SemanticEmbeddingsPath = declared.HasFlag(ModelInput.SemanticEmbeddings) ? options.SemanticEmbeddingsPath : source.SemanticEmbeddingsPath,
+        RawSemanticEmbeddingsPath = declared.HasFlag(ModelInput.RawSemanticEmbeddings) ? options.RawSemanticEmbeddingsPath : source.RawSemanticEmbeddingsPath,
+        UserEmbeddingsPath = declared.HasFlag(ModelInput.UserEmbeddings) ? options.UserEmbeddingsPath : source.UserEmbeddingsPath,
+        TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : source.TeacherRunDirectory,
     };
 
     private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RecommenderModelOptions modelOptions, RunDirectory runDirectory,
@@ -175,25 +176,18 @@ public sealed class ComparisonRunner
                 && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
             // Inputs the model does not declare are never read by it, so they do not make its training differ (an
             // id-only run stays reusable when another model of the comparison gets other embeddings).
-            var current = WithDeclaredInputsOnly(training, modelOptions.Inputs);
-            var recorded = WithDeclaredInputsOnly(previous.Options, modelOptions.Inputs) with { Device = training.Device };
-            bool sameOptions = sameInputs && recorded == current;
+            var recorded = WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs) with { Device = training.Device };
+            bool sameOptions = sameInputs && recorded == training;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
-            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == current;
+            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == training;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
             if (mode == TrainingRunMode.Resume)
             {
                 // The interrupted run continues with the paths it recorded for the inputs its model does not read, so
                 // resuming checks it against its own options.
-                training = WithDeclaredInputsOnly(training, modelOptions.Inputs) with
-                {
-                    SemanticEmbeddingsPath = current.SemanticEmbeddingsPath ?? previous.Options.SemanticEmbeddingsPath,
-                    RawSemanticEmbeddingsPath = current.RawSemanticEmbeddingsPath ?? previous.Options.RawSemanticEmbeddingsPath,
-                    UserEmbeddingsPath = current.UserEmbeddingsPath ?? previous.Options.UserEmbeddingsPath,
-                    TeacherRunDirectory = current.TeacherRunDirectory ?? previous.Options.TeacherRunDirectory,
-                };
+                training = WithUndeclaredInputsOf(training, previous.Options, modelOptions.Inputs);
             }
         }
 
