@@ -83,8 +83,8 @@ public sealed class ComparisonRunnerTests
         var dataset = CyclicDataset.Create();
         string first = Path.Combine(output, "users-1.safetensors");
         string second = Path.Combine(output, "users-2.safetensors");
-        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
-        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        TestEmbeddings.RandomUsers(dataset, seed: 1, dimension: 8).Save(first);
+        TestEmbeddings.RandomUsers(dataset, seed: 2, dimension: 8).Save(second);
         var options = Options(output, "sasrec", "user-embeddings");
         var trained = new ComparisonRunner(services).Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
         Assert.All(trained, r => Assert.True(r.Succeeded, r.Error));
@@ -110,8 +110,8 @@ public sealed class ComparisonRunnerTests
         var dataset = CyclicDataset.Create();
         string first = Path.Combine(output, "users-1.safetensors");
         string second = Path.Combine(output, "users-2.safetensors");
-        Fixtures.RandomUserEmbeddings(dataset, seed: 1).Save(first);
-        Fixtures.RandomUserEmbeddings(dataset, seed: 2).Save(second);
+        TestEmbeddings.RandomUsers(dataset, seed: 1, dimension: 8).Save(first);
+        TestEmbeddings.RandomUsers(dataset, seed: 2, dimension: 8).Save(second);
         var options = Options(output, "sasrec");
         options = options with { Training = options.Training with { Epochs = 3, Patience = 3 } };
         using (var cancel = new CancellationTokenSource())

@@ -1,7 +1,6 @@
 using LlmCfsr.Comparison;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
-using LlmCfsr.Embeddings;
 using LlmCfsr.Evaluation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,14 +59,6 @@ internal static class Fixtures
         RunDirectory = $"/runs/{model}/seed-{seed}",
         Error = error,
     };
-
-    /// <summary>Seeded Gaussian user embeddings of <paramref name="dataset"/>'s users.</summary>
-    public static UserEmbeddingCache RandomUserEmbeddings(PreparedDataset dataset, int seed, int dimension = 8)
-    {
-        var generator = new TorchSharp.torch.Generator((ulong)seed);
-        using var values = TorchSharp.torch.randn([dataset.UserCount, dimension], generator: generator);
-        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, dimension, values.data<float>().ToArray(), "random", "random");
-    }
 
     /// <summary>The SDK with SASRec and GRU4Rec and the standard losses.</summary>
     public static ServiceProvider Services(Action<ILlmCfsrBuilder>? more = null)

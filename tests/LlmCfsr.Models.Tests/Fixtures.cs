@@ -1,3 +1,4 @@
+using LlmCfsr.Testing;
 using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.DependencyInjection;
@@ -34,30 +35,11 @@ internal static class Fixtures
 
     /// <summary>Seeded Gaussian user embeddings for structural tests.</summary>
     public static UserEmbeddingCache RandomUserEmbeddings(PreparedDataset dataset, int dimension = 16, int seed = 2)
-    {
-        var generator = new Generator((ulong)seed);
-        using var values = randn([dataset.UserCount, dimension], generator: generator);
-        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, dimension, values.data<float>().ToArray(), "random", "random");
-    }
+        => TestEmbeddings.RandomUsers(dataset, seed, dimension);
 
-    /// <summary>
-    /// User embeddings as the mean of the user's training items' embeddings: the same semantic signal as the text
-    /// of the history, without running the encoder over every history text (which would dominate the test time);
-    /// the CLI test covers the text path.
-    /// </summary>
+    /// <summary>User embeddings as the mean of the user's training items' embeddings (the CLI test covers the text path).</summary>
     public static UserEmbeddingCache MeanOfHistoryItems(PreparedDataset dataset, ItemEmbeddingCache items)
-    {
-        using var scope = NewDisposeScope();
-        var table = items.ToTensor(withPaddingRow: true);
-        var rows = new float[dataset.UserCount * (long)items.Dimension];
-        for (int user = 1; user <= dataset.UserCount; user++)
-        {
-            var history = dataset.TrainingSequence(user).ToArray().Select(i => (long)i).ToArray();
-            var mean = table.index_select(0, tensor(history)).mean([0]);
-            mean.data<float>().ToArray().CopyTo(rows, (user - 1) * (long)items.Dimension);
-        }
-        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, items.Dimension, rows, items.Fingerprint.Encoder, "mean-of-history-items");
-    }
+        => TestEmbeddings.MeanOfHistoryItems(dataset, items);
 
     /// <summary>MiniLM embeddings of <paramref name="dataset"/>'s items rendered with the generic template, written to <paramref name="path"/>.</summary>
     public static ItemEmbeddingCache MiniLmItemEmbeddings(PreparedDataset dataset, string path)

@@ -5,6 +5,7 @@ using LlmCfsr.Embeddings;
 using LlmCfsr.Prompts;
 using LlmCfsr.Recommendation;
 using LlmCfsr.Sequences;
+using LlmCfsr.Testing;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -95,7 +96,7 @@ internal sealed class TinyBundle : IDisposable
                 new ItemEmbeddingGenerator(encoder, Template).Generate(dataset, embeddingsPath);
             }
             var usersPath = Path.Combine(folder, "user-embeddings.safetensors");
-            MeanOfHistoryItems(dataset, ItemEmbeddingCache.Load(embeddingsPath)).Save(usersPath);
+            TestEmbeddings.MeanOfHistoryItems(dataset, ItemEmbeddingCache.Load(embeddingsPath)).Save(usersPath);
             var trainer = provider.GetRequiredService<RecommenderTrainer>();
             var bundle = new TinyBundle(folder, synthetic, dataset, heldOut, model);
             using (trainer.Train(new TrainingRequest
@@ -145,26 +146,6 @@ internal sealed class TinyBundle : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
-
-    /// <summary>Each user's embedding as the mean of the embeddings of the items of its training history (LLM-ESR's user input, without an encoder pass per history).</summary>
-    private static UserEmbeddingCache MeanOfHistoryItems(PreparedDataset dataset, ItemEmbeddingCache items)
-    {
-        var table = items.Values.Span;
-        int dimension = items.Dimension;
-        var values = new float[dataset.UserCount * dimension];
-        for (int user = 1; user <= dataset.UserCount; user++)
-        {
-            var history = dataset.TrainingSequence(user);
-            foreach (var item in history)
-            {
-                for (int d = 0; d < dimension; d++)
-                {
-                    values[(user - 1) * dimension + d] += table[(item - 1) * dimension + d] / history.Length;
-                }
-            }
-        }
-        return new UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, items.Dimension, values, items.Fingerprint.Encoder, "mean-of-history-items");
-    }
 
     /// <summary><paramref name="dataset"/> without <paramref name="item"/>: removed from every sequence, later ids shifted down; users left with fewer than 3 items dropped.</summary>
     private static PreparedDataset Without(PreparedDataset dataset, int item)
