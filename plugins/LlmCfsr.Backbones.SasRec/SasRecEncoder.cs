@@ -61,9 +61,12 @@ public sealed class SasRecEncoder : SequenceEncoderModule
         var mask = AttentionMask(paddingMask.to(ScalarType.Bool), length, device);
         foreach (var block in blocks)
         {
-            x = block.call(x, mask) * real;
+            x = block.call(x, mask);
         }
-        return final_norm.call(x).MoveToOuterDisposeScope();
+        // Zeroing the padding rows once, after the last block, gives exactly what zeroing them after every block (as
+        // the reference implementation does) gives: real queries never attend to padding keys (their weight is
+        // exp(-inf) = 0) and a padding query attends only to itself, so no padding value reaches a real row.
+        return final_norm.call(x * real).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.Evaluation;
+using static TorchSharp.torch;
 
 namespace LlmCfsr.Data.Tests;
 
@@ -141,6 +142,42 @@ public class RankingEvaluatorTests
         Assert.Equal(one.Ranks, many.Ranks);
     }
 
+    /// <summary>
+    /// Float32 scores on the CPU take the vectorised count (80 items: rows of 81 scores, not a multiple of the
+    /// vector width, so the scalar tail runs too); float64 scores take the tensor count used off the CPU. Both must
+    /// give, for every user and split, the rank a naive loop over the definition gives: the never-interacted items
+    /// scoring at least as high as the target, with many ties (five distinct scores).
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void FullRanksEqualANaiveCountWithTies(ScalarType dtype)
+    {
+        var data = SyntheticDatasetGenerator.Generate(new SyntheticDatasetOptions { Users = 60, Items = 80, Seed = 3 }).Dataset;
+        var random = new Random(4);
+        var table = new float[81, 81];
+        for (int r = 0; r < 81; r++)
+        {
+            for (int c = 0; c < 81; c++)
+            {
+                table[r, c] = random.Next(5) - 2;
+            }
+        }
+        foreach (var split in new[] { DataSplit.Validation, DataSplit.Test })
+        {
+            var report = RankingEvaluator.Evaluate(new TableScorer(table, dtype), data, split, new EvaluationOptions { Protocol = EvaluationProtocol.Full, BatchSize = 7 });
+            var expected = report.Users.Select(user =>
+            {
+                var (history, target) = data.SplitOf(user, split);
+                int newest = history.Span[^1];
+                var seen = data.Sequences[user - 1].ToHashSet();
+                return (long)Enumerable.Range(1, 80).Count(item => !seen.Contains(item) && table[newest, item] >= table[newest, target]);
+            }).ToArray();
+            Assert.Equal(expected, report.Ranks);
+            Assert.Contains(expected, rank => rank > 0);
+        }
+    }
+
     [Fact]
     public void HistoriesAreTruncatedAndLeftPadded()
     {
@@ -202,8 +239,11 @@ public class RankingEvaluatorTests
         var data = Fixtures.TwoUsers();
         var nan = Table();
         nan[2, 4] = float.NaN;
-        var error = Assert.Throws<InvalidOperationException>(() => RankingEvaluator.Evaluate(new TableScorer(nan), data, DataSplit.Test, new EvaluationOptions { Protocol = EvaluationProtocol.Full }));
-        Assert.Contains("NaN", error.Message);
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => RankingEvaluator.Evaluate(new TableScorer(nan, dtype), data, DataSplit.Test, new EvaluationOptions { Protocol = EvaluationProtocol.Full }));
+            Assert.Contains("NaN", error.Message);
+        }
         var tooMany = Assert.Throws<ArgumentException>(() => RankingEvaluator.Evaluate(new TableScorer(Table()), data, DataSplit.Test, new EvaluationOptions { Protocol = EvaluationProtocol.Sampled(4) }));
         Assert.Contains("cannot sample 4 negatives", tooMany.Message);
         Assert.Throws<ArgumentException>(() => RankingEvaluator.Evaluate(new TableScorer(new float[4, 4]), data, DataSplit.Test, new EvaluationOptions()));

@@ -13,9 +13,10 @@ internal sealed class TableScorer : IItemScorer
     private readonly Tensor _table;
 
     /// <param name="table">[ItemCount + 1, ItemCount + 1]: row = newest history item, column = scored item.</param>
-    public TableScorer(float[,] table)
+    /// <param name="dtype">The scores' element type (float32 unless given).</param>
+    public TableScorer(float[,] table, ScalarType dtype = ScalarType.Float32)
     {
-        _table = torch.tensor(table);
+        _table = torch.tensor(table).to(dtype);
         ItemCount = table.GetLength(1) - 1;
     }
 

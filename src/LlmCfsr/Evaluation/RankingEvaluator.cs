@@ -79,10 +79,15 @@ public static class RankingEvaluator
             }
 
             var histories = tensor(historyBuffer, [batch, historyLength], device: device);
-            Tensor rank = sampler is null
-                ? FullRanks(scorer, histories, InteractedTensor(data, order.AsSpan(start, batch), device), tensor(targetBuffer, [batch, 1], device: device), itemCount)
-                : SampledRanks(scorer, histories, CandidateTensor(sampler, split, order.AsSpan(start, batch), targetBuffer, device));
-            rank.cpu().data<long>().CopyTo(batchRanks);
+            var batchUsers = order.AsSpan(start, batch);
+            if (sampler is null)
+            {
+                FullRanks(scorer, histories, Interacted(data, batchUsers), targetBuffer, itemCount, batchRanks.AsSpan(0, batch));
+            }
+            else
+            {
+                SampledRanks(scorer, histories, CandidateTensor(sampler, split, batchUsers, targetBuffer, device)).cpu().data<long>().CopyTo(batchRanks);
+            }
             for (int j = 0; j < batch; j++)
             {
                 ranks[order[start + j]] = batchRanks[j];
@@ -102,25 +107,15 @@ public static class RankingEvaluator
             .OrderBy(u => Math.Min(historyLength, data.SplitOf(u + 1, split).History.Length))
             .ToArray();
 
-    /// <summary>The distinct items of the users' whole sequences [batch, most distinct], right-padded with 0.</summary>
-    private static Tensor InteractedTensor(PreparedDataset data, ReadOnlySpan<int> batchUsers, Device device)
+    /// <summary>The distinct items of each user's whole sequence.</summary>
+    private static int[][] Interacted(PreparedDataset data, ReadOnlySpan<int> batchUsers)
     {
         var distinct = new int[batchUsers.Length][];
-        int widest = 1;
         for (int j = 0; j < batchUsers.Length; j++)
         {
             distinct[j] = data.Sequences[batchUsers[j]].Distinct().ToArray();
-            widest = Math.Max(widest, distinct[j].Length);
         }
-        var buffer = new long[batchUsers.Length * widest];
-        for (int j = 0; j < batchUsers.Length; j++)
-        {
-            for (int k = 0; k < distinct[j].Length; k++)
-            {
-                buffer[j * widest + k] = distinct[j][k];
-            }
-        }
-        return tensor(buffer, [batchUsers.Length, widest], device: device);
+        return distinct;
     }
 
     /// <summary>Candidates [batch, N + 1]: the target first, then the user's N sampled negatives.</summary>
@@ -138,21 +133,14 @@ public static class RankingEvaluator
 
     /// <summary>
     /// Pessimistic ranks against every item the user never interacted with: the items scoring at least as high as
-    /// the target over the whole catalogue (one comparison pass, no sort, no [batch, items] mask), minus those among
-    /// the user's distinct interacted items (the target among them) and padding column 0.
+    /// the target over the whole catalogue, minus those among the user's distinct interacted items (the target among
+    /// them) and padding column 0, counted without a sort or a [batch, items] mask (<see cref="FullRankCounter"/>).
     /// </summary>
-    private static Tensor FullRanks(IItemScorer scorer, Tensor histories, Tensor interacted, Tensor targets, int itemCount)
+    private static void FullRanks(IItemScorer scorer, Tensor histories, int[][] interacted, long[] targets, int itemCount, Span<long> ranks)
     {
         var scores = scorer.ScoreAll(histories);
         CheckShape(scores, histories.shape[0], itemCount + 1, nameof(IItemScorer.ScoreAll));
-        CheckNotNaN(scores, nameof(IItemScorer.ScoreAll));
-        var targetScores = scores.gather(1, targets);
-        // Counting in int32 (a row has at most items + 1 < 2^31 entries) is vectorised; libtorch's bool-to-int64
-        // sum was about ten times slower over [batch, items] in the eval benchmark.
-        var atLeast = scores.ge(targetScores).sum(1, type: ScalarType.Int32);
-        var interactedAtLeast = scores.gather(1, interacted).ge(targetScores).logical_and_(ItemIds.IsReal(interacted)).sum(1, type: ScalarType.Int32);
-        var paddingAtLeast = scores.narrow(1, 0, 1).ge(targetScores).squeeze(1).to(ScalarType.Int32);
-        return atLeast.sub_(interactedAtLeast).sub_(paddingAtLeast).to(ScalarType.Int64);
+        FullRankCounter.Count(scores, targets.AsSpan(0, ranks.Length), interacted, ranks, nameof(IItemScorer.ScoreAll));
     }
 
     private static Tensor SampledRanks(IItemScorer scorer, Tensor histories, Tensor candidates)
@@ -177,7 +165,7 @@ public static class RankingEvaluator
     {
         if (scores.isnan().any().item<bool>())
         {
-            throw new InvalidOperationException($"{method} returned NaN scores; ranks would be meaningless.");
+            throw FullRankCounter.NaNScores(method);
         }
     }
 }

@@ -1,0 +1,56 @@
+using LlmCfsr.Sequences;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LlmCfsr.Backbones.Tests.Sequences;
+
+/// <summary>
+/// The written-out attention that training with attention dropout uses (<see cref="TransformerBlock.Attention"/>)
+/// against libtorch's <c>scaled_dot_product_attention</c>, which the block used before: same outputs and same
+/// gradients for queries, keys and values within fp32 tolerance, with dropout (both draw their masks from the same
+/// seeded generator through the same call) and without, for a causal mask over left-padded rows and two heads.
+/// </summary>
+[Collection(TorchRandomStateCollection.Name)]
+public sealed class TransformerAttentionTests
+{
+    [Theory]
+    [InlineData(0.2)]
+    [InlineData(0.0)]
+    public void WrittenOutAttentionEqualsScaledDotProductAttention(double dropoutProbability)
+    {
+        const long Batch = 5, Heads = 2, Length = 7, HeadSize = 8;
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3);
+        var queries = randn([Batch, Heads, Length, HeadSize], generator: generator);
+        var keys = randn([Batch, Heads, Length, HeadSize], generator: generator);
+        var values = randn([Batch, Heads, Length, HeadSize], generator: generator);
+        var lengths = tensor(new long[] { 7, 3, 1, 5, 6 });
+        using var length = Length.ToScalar();
+        var real = arange(length).unsqueeze(0).ge(lengths.neg().add(length).unsqueeze(1));
+        var allowed = ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(real.unsqueeze(1).unsqueeze(1)).logical_or(eye(Length, dtype: ScalarType.Bool));
+        var weights = randn([Batch, Heads, Length, HeadSize], generator: generator);
+
+        (Tensor Output, Tensor[] Gradients) Run(Func<Tensor, Tensor, Tensor, Tensor> attention)
+        {
+            var (q, k, v) = (queries.detach().requires_grad_(), keys.detach().requires_grad_(), values.detach().requires_grad_());
+            manual_seed(17);
+            var output = attention(q, k, v);
+            output.mul(weights).sum().backward();
+            return (output.detach(), [q.grad!, k.grad!, v.grad!]);
+        }
+
+        var expected = Run((q, k, v) => nn.functional.scaled_dot_product_attention(q, k, v, allowed, dropoutProbability, false));
+        var actual = Run((q, k, v) => TransformerBlock.Attention(q, k, v, allowed, dropoutProbability));
+
+        Assert.True(actual.Output.allclose(expected.Output, rtol: 1e-5, atol: 1e-6), "outputs differ");
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(actual.Gradients[i].allclose(expected.Gradients[i], rtol: 1e-5, atol: 1e-5), $"gradient {i} differs");
+        }
+        if (dropoutProbability > 0)
+        {
+            // Dropout really ran: some weights were dropped, so the output differs from the one without dropout.
+            Assert.False(actual.Output.allclose(nn.functional.scaled_dot_product_attention(queries, keys, values, allowed, 0.0, false), rtol: 1e-3, atol: 1e-4));
+        }
+    }
+}
