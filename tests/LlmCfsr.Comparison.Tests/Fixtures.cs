@@ -44,7 +44,6 @@ internal static class Fixtures
         Options = new Training.TrainingOptions { Epochs = epochs, Patience = patience },
         Loss = "bce",
         Objective = Training.TrainingObjective.AllPositions,
-        Configuration = new Dictionary<string, string?>(),
         Dataset = new Training.RunDataset { Name = "d", Fingerprint = "fingerprint", Users = 4, Items = 4 },
         History = Enumerable.Range(1, epochs).Select(e => new Training.EpochRecord { Epoch = e, Loss = 1, SequencesPerSecond = 1, Validation = new Dictionary<string, double>() }).ToArray(),
         BestEpoch = bestEpoch,

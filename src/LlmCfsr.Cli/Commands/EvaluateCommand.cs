@@ -53,7 +53,7 @@ public static class EvaluateCommand
                 var dataset = PreparedDatasetStore.Load(folder);
                 var protocol = EvaluationProtocol.Parse(parseResult.GetValue(protocolOption) ?? manifest.Options.EvaluationProtocol);
                 var device = TorchDevice.Parse(parseResult.GetValue(deviceOption) ?? manifest.Options.Device);
-                using var services = TrainCommandServices.Build(manifest.Configuration);
+                using var services = TrainCommandServices.Build(manifest);
                 using var model = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), run, dataset, device);
                 var evaluation = manifest.Options.EvaluationSettings(protocol, device) with
                 {

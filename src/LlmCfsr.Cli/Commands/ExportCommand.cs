@@ -35,7 +35,7 @@ public static class ExportCommand
                 string folder = parseResult.GetValue(dataOption) ?? recorded.Dataset.Folder
                     ?? throw new ArgumentException($"{run.Manifest} records no dataset folder; pass --data.");
                 var output = Path.GetFullPath(parseResult.GetValue(outOption)!);
-                using var services = TrainCommandServices.Build(recorded.Configuration);
+                using var services = TrainCommandServices.Build(recorded);
                 var manifest = RecommenderBundle.Export(run, PreparedDatasetStore.Load(folder), output, services);
                 var size = manifest.DataFiles().Sum(file => new FileInfo(Path.Combine(output, file)).Length);
                 writer.WriteLine($"Bundle of {manifest.Model} ({manifest.ItemCount:N0} items{(manifest.Encoder is null ? "" : ", item embeddings and PCA basis for new items")}, {size / 1024.0 / 1024.0:F1} MiB) written to {output}");

@@ -39,7 +39,7 @@ public static class RecommendCommand
                 }
                 var folder = Path.GetFullPath(parseResult.GetValue(bundleOption)!);
                 var manifest = BundleManifest.Read(Path.Combine(folder, BundleManifest.FileName));
-                using var services = TrainCommandServices.Build(manifest.Run.Configuration);
+                using var services = TrainCommandServices.Build(manifest.Run);
                 using var bundle = RecommenderBundle.Load(folder, services);
                 var result = bundle.Recommend(history, k);
                 if (result.HistoryItemsUsed == 0)

@@ -1,5 +1,5 @@
 using LlmCfsr.DependencyInjection;
-using Microsoft.Extensions.Configuration;
+using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Cli.Commands;
@@ -11,20 +11,23 @@ namespace LlmCfsr.Cli.Commands;
 internal static class TrainCommandServices
 {
     /// <summary>
-    /// Builds the provider; <paramref name="configuration"/> (e.g. a run's recorded part options) binds the
-    /// parts' options, and every options type is validated.
+    /// Builds the provider with the parts' default options, or with the options <paramref name="run"/> recorded for
+    /// them; every options type is validated.
     /// </summary>
-    public static ServiceProvider Build(IReadOnlyDictionary<string, string?>? configuration = null)
+    public static ServiceProvider Build(RunManifest? run = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
-        services.AddLlmCfsr()
+        var builder = services.AddLlmCfsr()
             .AddSasRec()
             .AddGru4Rec()
             .AddBert4Rec()
             .AddStandardRankingLosses()
             .AddCrossAttentionFusion()
             .AddLlmEnhancedRecommenders();
+        if (run is not null)
+        {
+            builder.ConfigurePartsAsRecorded(run);
+        }
         var provider = services.BuildServiceProvider();
         provider.ValidateLlmCfsrOptions();
         return provider;

@@ -21,7 +21,6 @@ namespace LlmCfsr.Comparison;
 public sealed class ComparisonRunner
 {
     private readonly ComponentCatalog _catalog;
-    private readonly IReadOnlyDictionary<string, string?> _configuration;
     private readonly RecommenderTrainer _trainer;
     private readonly ILogger _logger;
 
@@ -34,7 +33,6 @@ public sealed class ComparisonRunner
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(trainer);
         _catalog = catalog;
-        _configuration = catalog.PartOptions();
         _trainer = trainer;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -186,7 +184,7 @@ public sealed class ComparisonRunner
         if (runDirectory.HoldsRun)
         {
             var previous = RunManifest.Read(runDirectory.Manifest);
-            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.ConfigurationDifferences(_configuration).Count == 0
+            bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.PartOptionDifferences(_catalog).Count == 0
                 && previous.Options.Model == training.Model
                 && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
             // Inputs the model does not declare are never read by it, so they do not make its training differ (an

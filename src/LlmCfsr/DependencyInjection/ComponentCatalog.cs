@@ -45,10 +45,13 @@ public sealed class ComponentCatalog
     public ISemanticEncoder SemanticEncoder(string name) => Resolve<ISemanticEncoder>(ComponentKind.SemanticEncoder, name);
 
     /// <summary>
-    /// The bound options of every registered part (backbones, losses, ...) as configuration keys
-    /// (<see cref="Training.ConfigurationSnapshot"/>), as a run records them.
+    /// The bound options of every registered part (backbones, losses, ...), one JSON object per options section
+    /// (<see cref="Training.PartOptionsSnapshot"/>), as a run records them.
     /// </summary>
-    internal IReadOnlyDictionary<string, string?> PartOptions() => Training.ConfigurationSnapshot.Capture(_services);
+    internal IReadOnlyDictionary<string, System.Text.Json.JsonElement> PartOptions() => Training.PartOptionsSnapshot.Capture(_services);
+
+    /// <summary>Every registered options type with the section it binds from.</summary>
+    internal IEnumerable<OptionsRegistration> OptionsRegistrations => _services.GetServices<OptionsRegistration>();
 
     /// <summary>Resolves the keyed service <typeparamref name="T"/> registered under <paramref name="name"/>.</summary>
     public T Resolve<T>(ComponentKind kind, string name) where T : class

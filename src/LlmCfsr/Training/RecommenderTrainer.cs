@@ -76,8 +76,7 @@ public sealed class RecommenderTrainer
         ModelInputRequirements.Validate(modelFactory.Name, modelOptions, options);
         var evaluation = options.EvaluationSettings();
 
-        var configuration = _catalog.PartOptions();
-        using var run = TrainingRun.Open(request, modelOptions, configuration, _catalog, _writer, _logger);
+        using var run = TrainingRun.Open(request, modelOptions, _catalog, _writer, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
         using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
@@ -92,7 +91,7 @@ public sealed class RecommenderTrainer
                 Loss = loss.Name,
                 Objective = objective,
                 ModelOptions = RecommenderModels.Serialize(modelOptions),
-                Configuration = configuration,
+                PartOptions = _catalog.PartOptions(),
                 Dataset = new RunDataset
                 {
                     Name = dataset.Name,

@@ -10,8 +10,8 @@ namespace LlmCfsr.Training;
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>The format version this code writes: 2 records <see cref="ModelOptions"/>.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>The format version this code writes: 2 records <see cref="ModelOptions"/>, 3 records <see cref="PartOptions"/> as typed options.</summary>
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>The oldest format version this code reads: 1 kept the model options among the <see cref="Configuration"/> keys ("LlmCfsr:Models:...").</summary>
     public const int OldestFormatVersion = 1;
@@ -37,8 +37,20 @@ public sealed record RunManifest
     /// </summary>
     public JsonElement? ModelOptions { get; init; }
 
-    /// <summary>Bound options of every registered part, as configuration keys (e.g. "LlmCfsr:Backbones:SasRec:LayerNormEpsilon").</summary>
-    public required IReadOnlyDictionary<string, string?> Configuration { get; init; }
+    /// <summary>
+    /// The bound options of every registered part as they were, one JSON object per options section (e.g.
+    /// "LlmCfsr:Backbones:SasRec" -> <c>{"feedForwardMultiplier": 1, "layerNormEpsilon": 1E-08, "scaleEmbeddings": true}</c>),
+    /// written like <see cref="ModelOptions"/>. Null in runs of formats 1 and 2, which recorded <see cref="Configuration"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, JsonElement>? PartOptions { get; init; }
+
+    /// <summary>
+    /// Formats 1 and 2 only: the parts' options as flat configuration keys (e.g. "LlmCfsr:Backbones:SasRec:LayerNormEpsilon");
+    /// they map to the same typed options as <see cref="PartOptions"/>. Null in runs of format 3.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string?>? Configuration { get; init; }
 
     /// <summary>The dataset.</summary>
     public required RunDataset Dataset { get; init; }
@@ -139,13 +151,17 @@ public sealed record RunManifest
     }
 
     /// <summary>
-    /// The parts' settings (e.g. a backbone's layer-norm epsilon) that differ between this run and
-    /// <paramref name="configuration"/> (<see cref="DependencyInjection.ComponentCatalog.PartOptions"/>), as "key: run value, now value"
-    /// lines; settings the run predates are not compared.
+    /// The parts' options this run recorded, per options section: <see cref="PartOptions"/>, or for formats 1 and 2 their
+    /// <see cref="Configuration"/> keys read as the options of <paramref name="registrations"/>.
     /// </summary>
-    internal IReadOnlyList<string> ConfigurationDifferences(IReadOnlyDictionary<string, string?> configuration)
-        => Configuration
-            .Where(entry => configuration.TryGetValue(entry.Key, out var current) && current != entry.Value)
-            .Select(entry => $"{entry.Key}: run {entry.Value ?? "(none)"}, now {configuration[entry.Key] ?? "(none)"}")
-            .ToList();
+    internal IReadOnlyDictionary<string, JsonElement> RecordedPartOptions(IEnumerable<DependencyInjection.OptionsRegistration> registrations)
+        => PartOptions ?? PartOptionsSnapshot.FromConfigurationKeys(Configuration ?? new Dictionary<string, string?>(), registrations);
+
+    /// <summary>
+    /// The parts' settings (e.g. a backbone's layer-norm epsilon) that differ between this run and the parts registered
+    /// in <paramref name="catalog"/>, as "Section:Property: run value, now value" lines; settings the run predates are
+    /// not compared.
+    /// </summary>
+    internal IReadOnlyList<string> PartOptionDifferences(DependencyInjection.ComponentCatalog catalog)
+        => PartOptionsSnapshot.Differences(RecordedPartOptions(catalog.OptionsRegistrations), catalog.PartOptions());
 }

@@ -89,7 +89,7 @@ public static class TrainedRun
         {
             foreach (var section in new[] { RecommenderModelOptions.Section, typeSection })
             {
-                if (manifest.Configuration.TryGetValue($"{section}:{property.Name}", out var text) && text is not null)
+                if (manifest.Configuration is { } keys && keys.TryGetValue($"{section}:{property.Name}", out var text) && text is not null)
                 {
                     var type = property.PropertyType;
                     property.SetValue(options, type.IsEnum ? Enum.Parse(type, text) : Convert.ChangeType(text, type, CultureInfo.InvariantCulture));

@@ -44,14 +44,14 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
     /// <exception cref="ArgumentException">The directory holds another run, or a resume does not match it.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged; the message names the file.</exception>
     /// <exception cref="IOException">Another process is writing the directory; the message names its PID.</exception>
-    public static TrainingRun Open(TrainingRequest request, RecommenderModelOptions modelOptions, IReadOnlyDictionary<string, string?> configuration,
+    public static TrainingRun Open(TrainingRequest request, RecommenderModelOptions modelOptions,
         ComponentCatalog catalog, AtomicFileWriter writer, ILogger logger)
     {
         var run = new RunDirectory(request.RunDirectory);
         var folderLock = FolderLock.Acquire(run.Path);
         try
         {
-            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, modelOptions, configuration, catalog), logger);
+            return new TrainingRun(run, writer, folderLock, PrepareDirectory(run, request, modelOptions, catalog), logger);
         }
         catch
         {
@@ -130,7 +130,7 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
 
     /// <summary>Applies <see cref="TrainingRequest.Mode"/>; returns the checkpoint to resume from, or null to start afresh.</summary>
     private static TrainingCheckpoint? PrepareDirectory(RunDirectory run, TrainingRequest request, RecommenderModelOptions modelOptions,
-        IReadOnlyDictionary<string, string?> configuration, ComponentCatalog catalog)
+        ComponentCatalog catalog)
     {
         var dataset = request.Dataset;
         if (request.Mode == TrainingRunMode.Resume && !run.HoldsRun)
@@ -156,7 +156,7 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
                     }
                     var differences = previous.OptionDifferences(request.Options)
                         .Concat(RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(catalog, previous), modelOptions))
-                        .Concat(previous.ConfigurationDifferences(configuration)).ToList();
+                        .Concat(previous.PartOptionDifferences(catalog)).ToList();
                     if (differences.Count > 0)
                     {
                         throw new ArgumentException($"{run.Manifest}: the run was started with other options; resume it with the same ones ({string.Join("; ", differences)}).");

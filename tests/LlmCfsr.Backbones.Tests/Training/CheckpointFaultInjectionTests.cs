@@ -193,7 +193,7 @@ public sealed class CheckpointFaultInjectionTests
 
         // A part's setting is part of the run too: resuming with another backbone setting is refused by name.
         error = Assert.Throws<ArgumentException>(() => Train(directory, TrainingRunMode.Resume, backbone: o => o.ScaleEmbeddings = false));
-        Assert.Contains(":ScaleEmbeddings: run True, now False", error.Message);
+        Assert.Contains("LlmCfsr:Backbones:SasRec:ScaleEmbeddings: run true, now false", error.Message);
     }
 
     private static void Truncate(string path)

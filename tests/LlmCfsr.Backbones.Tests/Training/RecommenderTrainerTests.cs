@@ -152,8 +152,8 @@ public sealed class RecommenderTrainerTests
         Assert.Equal("bpr", manifest.Loss);
         Assert.Equal(TrainingObjective.AllPositions, manifest.Objective);
         Assert.Equal(Data.Fingerprint, manifest.Dataset.Fingerprint);
-        Assert.Equal("1", manifest.Configuration["LlmCfsr:Backbones:SasRec:FeedForwardMultiplier"]);
-        Assert.Equal("1", manifest.Configuration["LlmCfsr:Losses:BprNegatives"]);
+        Assert.Equal(1, manifest.PartOptions!["LlmCfsr:Backbones:SasRec"].GetProperty("feedForwardMultiplier").GetInt32());
+        Assert.Equal(1, manifest.PartOptions["LlmCfsr:Losses"].GetProperty("bprNegatives").GetInt32());
         Assert.Single(manifest.History);
     }
 

@@ -176,7 +176,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             throw new InvalidDataException($"{manifestPath} is missing: {folder} is not a model bundle.");
         }
         var manifest = BundleManifest.Read(manifestPath);
-        var differences = manifest.Run.ConfigurationDifferences(services.GetRequiredService<ComponentCatalog>().PartOptions());
+        var differences = manifest.Run.PartOptionDifferences(services.GetRequiredService<ComponentCatalog>());
         if (differences.Count > 0)
         {
             throw new ArgumentException($"{manifestPath}: the registered parts are configured differently from the bundle's model ({string.Join("; ", differences)}); configure them as recorded.");
@@ -346,7 +346,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         string? text = run.ModelOptions is { ValueKind: System.Text.Json.JsonValueKind.Object } options
             && options.TryGetProperty("pcaScaling", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
             ? value.GetString()
-            : run.Configuration.GetValueOrDefault($"{RecommenderModelOptions.Section}:{nameof(LlmCfsrModelOptions.PcaScaling)}");
+            : run.Configuration?.GetValueOrDefault($"{RecommenderModelOptions.Section}:{nameof(LlmCfsrModelOptions.PcaScaling)}");
         return Enum.TryParse<PcaScaling>(text, out var scaling) ? scaling : PcaScaling.None;
     }
 
