@@ -47,14 +47,7 @@ public sealed class EncoderCommandTests
     public void Finetune_writes_a_peft_adapter_that_the_encoder_loads()
     {
         var root = TestModels.TempFolder();
-        var data = Path.Combine(root, "data");
-        var items = new[] { ("Stapler", "Swingline"), ("Pen", "Bic"), ("Paper", "Hammermill"), ("Tape", "Scotch"), ("Folder", "Smead") };
-        PreparedDatasetStore.Save(new PreparedDataset(
-            "office",
-            new[] { "u1", "u2" },
-            items.Select((_, i) => $"i{i + 1}").ToArray(),
-            new[] { new[] { 1, 2, 3 }, new[] { 3, 4, 5 } },
-            items.Select(i => new ItemAttributes(new[] { KeyValuePair.Create("title", i.Item1), KeyValuePair.Create("brand", i.Item2) })).ToArray()), data);
+        var data = SaveTinyOffice(root);
         var adapter = Path.Combine(root, "adapter");
 
         var (code, output, error) = Run("finetune", "--encoder", "llama2", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
