@@ -24,9 +24,7 @@ namespace LlmCfsr.Encoders.Decoder;
 public static class ContrastiveFineTuner
 {
     private const double MaxLogitScale = 100.0; // CLIP's clamp on 1/τ.
-    private const string StateFile = "trainer_state.json";
-    private const string OptimizerFile = "optimizer.bin";
-    private static readonly IReadOnlyList<string> CheckpointFiles = [.. PeftAdapter.Files, OptimizerFile, StateFile];
+    private static readonly IReadOnlyList<string> CheckpointFiles = FineTuningLoop.CheckpointFiles(PeftAdapter.Files);
 
     /// <summary>Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train.</summary>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
@@ -65,7 +63,6 @@ public static class ContrastiveFineTuner
         }
 
         var plan = new MicroBatchPlan(encoder, items, eligible, template, views, options);
-        int totalSteps = plan.TotalSteps;
         using var logScale = new Parameter(torch.tensor(Math.Log(1.0 / options.InitialTemperature), dtype: ScalarType.Float32, device: encoder.Device));
         using var optimizer = torch.optim.AdamW(new[]
         {
@@ -74,68 +71,11 @@ public static class ContrastiveFineTuner
             new AdamW.ParamGroup(new[] { logScale }, new AdamW.Options { LearningRate = options.EffectiveTemperatureLearningRate, weight_decay = 0 }),
         }, lr: options.LearningRate);
 
-        var losses = new List<double>(totalSteps);
-        int resumedFrom = options.Resume && options.CheckpointFolder is not null
-            ? TryResume(options.CheckpointFolder, Fingerprint(encoder, plan, views, options), encoder, optimizer, logScale, losses)
-            : 0;
-        var clock = Stopwatch.StartNew();
-        int itemsThisRun = 0;
-        int step = resumedFrom;
-        encoder.SetTraining(true);
-        try
-        {
-            while (step < totalSteps)
-            {
-                optimizer.zero_grad();
-                var microBatches = plan.MicroBatchesOfStep(step);
-                double stepLoss = 0;
-                foreach (var micro in microBatches)
-                {
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        // Weights and optimizer are still at the end of the last finished step: save exactly that.
-                        if (options.CheckpointFolder is not null && step > resumedFrom)
-                        {
-                            WriteCheckpoint(options.CheckpointFolder, step, encoder, plan, views, options, optimizer, logScale, losses);
-                        }
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-                    using var scope = torch.NewDisposeScope();
-                    // LoRA and base dropout draw from a seed fixed by the micro-batch, so a resumed run repeats them.
-                    torch.manual_seed(options.Seed * 1_000_003L + micro);
-                    var tokens = plan.Tokens(micro);
-                    var embeddings = LengthSortedEmbedding.Embed(encoder, tokens.SelectMany(v => v).ToList());
-                    if (options.Similarity == ContrastiveSimilarity.Cosine || encoder.NormalizesEmbeddings)
-                    {
-                        embeddings = nn.functional.normalize(embeddings, p: 2, dim: -1);
-                    }
-                    var perView = embeddings.split(tokens[0].Count, dim: 0);
-                    using var maxScale = MaxLogitScale.ToScalar();
-                    using var shareOfStep = (1.0 / microBatches.Count).ToScalar();
-                    var scale = logScale.exp().clamp_max(maxScale);
-                    var loss = ContrastiveLoss.Of(options.Objective, perView, scale);
-                    loss.mul(shareOfStep).backward();
-                    stepLoss += loss.item<float>() / microBatches.Count;
-                    itemsThisRun += tokens[0].Count;
-                }
-                optimizer.step();
-                step++;
-                losses.Add(stepLoss);
-                string? checkpoint = null;
-                if (options.CheckpointFolder is not null && (step == totalSteps || (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0)))
-                {
-                    checkpoint = WriteCheckpoint(options.CheckpointFolder, step, encoder, plan, views, options, optimizer, logScale, losses);
-                }
-                double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                double stepsPerSecond = (step - resumedFrom) / seconds;
-                progress?.Report(new ContrastiveTrainingProgress(step, totalSteps, plan.EpochOfStep(step - 1) + 1, stepLoss, Temperature(logScale),
-                    itemsThisRun / seconds, TimeSpan.FromSeconds((totalSteps - step) / stepsPerSecond), checkpoint));
-            }
-        }
-        finally
-        {
-            encoder.SetTraining(false);
-        }
+        var losses = new List<double>(plan.TotalSteps);
+        var task = new Task(encoder, plan, options, logScale, Fingerprint(encoder, plan, views, options));
+        int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
+            step => progress?.Report(new ContrastiveTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, Temperature(logScale), step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
+            cancellationToken);
         long count = trainable.Sum(p => p.numel()) + 1;
         return new ContrastiveFineTuningResult(losses, Temperature(logScale), count, eligible.Length, resumedFrom);
     }
@@ -148,112 +88,11 @@ public static class ContrastiveFineTuner
     public static void SaveAdapter(ITrainableTextEncoder encoder, string folder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        WriteCheckedFolder(folder, PeftAdapter.Files, encoder.SaveLoraAdapter);
+        FineTuningLoop.WriteCheckedFolder(folder, PeftAdapter.Files, encoder.SaveLoraAdapter);
     }
 
     /// <summary>The newest complete checkpoint folder under <paramref name="folder"/>, or null.</summary>
-    public static string? LatestCheckpoint(string folder)
-    {
-        if (!Directory.Exists(folder))
-        {
-            return null;
-        }
-        return Directory.GetDirectories(folder, "checkpoint-*")
-            .Select(d => (Path: d, Step: int.TryParse(Path.GetFileName(d)["checkpoint-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : -1))
-            .Where(c => c.Step > 0 && IsComplete(c.Path))
-            .OrderByDescending(c => c.Step)
-            .Select(c => c.Path)
-            .FirstOrDefault();
-    }
-
-    private static string WriteCheckpoint(string root, int step, ITrainableTextEncoder encoder, MicroBatchPlan plan, AttributeViewOptions views,
-        ContrastiveFineTuningOptions options, AdamW optimizer, Parameter logScale, IReadOnlyList<double> losses)
-    {
-        var folder = Path.Combine(root, $"checkpoint-{step}");
-        WriteCheckedFolder(folder, CheckpointFiles, target =>
-        {
-            encoder.SaveLoraAdapter(target);
-            AtomicFileWriter.Default.Write(Path.Combine(target, OptimizerFile), stream =>
-            {
-                using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-                optimizer.save_state_dict(writer);
-            });
-            var state = new JsonObject
-            {
-                ["step"] = step,
-                ["log_logit_scale"] = logScale.item<float>(),
-                ["losses"] = new JsonArray(losses.Select(l => (JsonNode)JsonValue.Create(l)!).ToArray()),
-                ["fingerprint"] = Fingerprint(encoder, plan, views, options),
-            };
-            AtomicFileWriter.Default.WriteAllText(Path.Combine(target, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        });
-        return folder;
-    }
-
-    /// <summary>
-    /// Writes the files of a folder so that it is either complete or recognisably not: the old manifest goes first,
-    /// every file is written atomically by <paramref name="write"/>, and the checksum manifest comes last.
-    /// </summary>
-    private static void WriteCheckedFolder(string folder, IReadOnlyList<string> files, Action<string> write)
-    {
-        Directory.CreateDirectory(folder);
-        File.Delete(ChecksumManifest.PathIn(folder));
-        write(folder);
-        ChecksumManifest.Write(AtomicFileWriter.Default, folder, files);
-    }
-
-    /// <summary>Whether <paramref name="folder"/> holds a complete checkpoint: its manifest lists every file and all match.</summary>
-    private static bool IsComplete(string folder)
-    {
-        try
-        {
-            ChecksumManifest.Verify(folder, CheckpointFiles);
-            return ChecksumManifest.Read(folder).Count == CheckpointFiles.Count;
-        }
-        catch (InvalidDataException)
-        {
-            return false;
-        }
-    }
-
-    private static int TryResume(string root, string fingerprint, ITrainableTextEncoder encoder, AdamW optimizer, Parameter logScale, List<double> losses)
-    {
-        var latest = LatestCheckpoint(root);
-        if (latest is null)
-        {
-            return 0;
-        }
-        var statePath = Path.Combine(latest, StateFile);
-        var state = JsonNode.Parse(File.ReadAllText(statePath)) as JsonObject ?? throw new InvalidDataException($"{statePath}: expected a JSON object.");
-        var saved = state["fingerprint"]?.GetValue<string>();
-        if (saved != fingerprint)
-        {
-            throw new InvalidOperationException(
-                $"{statePath}: the checkpoint was written with other settings ({saved}) than this run ({fingerprint}); use another output folder or the same settings.");
-        }
-        var expected = encoder.LoraParameters().ToDictionary(p => p.Name, p => p.Parameter);
-        using (torch.no_grad())
-        using (var scope = torch.NewDisposeScope())
-        {
-            foreach (var (key, tensor) in TorchSharp.PyBridge.Safetensors.LoadStateDict(Path.Combine(latest, PeftAdapter.WeightsFile)))
-            {
-                var name = key.StartsWith(PeftAdapter.KeyPrefix, StringComparison.Ordinal) ? key[PeftAdapter.KeyPrefix.Length..] : key;
-                if (!expected.TryGetValue(name, out var parameter) || !parameter.shape.SequenceEqual(tensor.shape))
-                {
-                    throw new InvalidDataException($"{latest}: adapter tensor '{key}' does not match the encoder's LoRA parameters.");
-                }
-                parameter.copy_(tensor);
-            }
-            logScale.copy_(torch.tensor(state["log_logit_scale"]!.GetValue<float>()));
-        }
-        using (var stream = File.OpenRead(Path.Combine(latest, OptimizerFile)))
-        using (var reader = new BinaryReader(stream))
-        {
-            optimizer.load_state_dict(reader);
-        }
-        losses.AddRange(state["losses"]!.AsArray().Select(l => l!.GetValue<double>()));
-        return state["step"]!.GetValue<int>();
-    }
+    public static string? LatestCheckpoint(string folder) => FineTuningLoop.LatestCheckpoint(folder, CheckpointFiles);
 
     private static string Fingerprint(ITrainableTextEncoder encoder, MicroBatchPlan plan, AttributeViewOptions views, ContrastiveFineTuningOptions o)
         => string.Create(CultureInfo.InvariantCulture,
@@ -262,4 +101,47 @@ public static class ContrastiveFineTuner
             + $"|lr={o.LearningRate} temperature-lr={o.EffectiveTemperatureLearningRate} wd={o.WeightDecay} tau0={o.InitialTemperature}|{o.Objective} {o.Similarity}|max-tokens={o.MaxTokens}|seed={o.Seed}");
 
     private static double Temperature(Tensor logScale) => 1.0 / Math.Min(Math.Exp(logScale.item<float>()), MaxLogitScale);
+
+    /// <summary>CFT as the shared loop runs it: the micro-batches of the plan, the LoRA adapter and the temperature.</summary>
+    private sealed class Task(ITrainableTextEncoder encoder, MicroBatchPlan plan, ContrastiveFineTuningOptions options, Parameter logScale, string fingerprint)
+        : FineTuningLoop.ITask
+    {
+        public int TotalSteps => plan.TotalSteps;
+
+        public string Fingerprint => fingerprint;
+
+        public IReadOnlyList<string> WeightFiles => PeftAdapter.Files;
+
+        public IReadOnlyList<int> MicroBatchesOfStep(int step) => plan.MicroBatchesOfStep(step);
+
+        public int EpochOfStep(int step) => plan.EpochOfStep(step);
+
+        public (Tensor Loss, int Items) MicroBatchLoss(int micro)
+        {
+            var tokens = plan.Tokens(micro);
+            var embeddings = LengthSortedEmbedding.Embed(encoder, tokens.SelectMany(v => v).ToList());
+            if (options.Similarity == ContrastiveSimilarity.Cosine || encoder.NormalizesEmbeddings)
+            {
+                embeddings = nn.functional.normalize(embeddings, p: 2, dim: -1);
+            }
+            var perView = embeddings.split(tokens[0].Count, dim: 0);
+            using var maxScale = MaxLogitScale.ToScalar();
+            var scale = logScale.exp().clamp_max(maxScale);
+            return (ContrastiveLoss.Of(options.Objective, perView, scale), tokens[0].Count);
+        }
+
+        public void SetTraining(bool training) => encoder.SetTraining(training);
+
+        public void SaveWeights(string folder) => encoder.SaveLoraAdapter(folder);
+
+        public void LoadWeights(string folder) => PeftAdapter.LoadWeightsInto(encoder, folder);
+
+        public void WriteState(JsonObject state) => state["log_logit_scale"] = logScale.item<float>();
+
+        public void ReadState(JsonObject state)
+        {
+            using var noGrad = torch.no_grad();
+            logScale.copy_(torch.tensor(state["log_logit_scale"]!.GetValue<float>()));
+        }
+    }
 }

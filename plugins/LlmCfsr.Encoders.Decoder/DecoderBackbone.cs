@@ -45,9 +45,22 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Forward(Tensor inputIds, Tensor attentionMask, KeyValueCache? cache)
     {
         using var scope = torch.NewDisposeScope();
-        long length = inputIds.shape[1];
+        return ForwardEmbeddings(_tokenEmbedding.call(inputIds), attentionMask, cache).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The token embeddings of <paramref name="inputIds"/> [batch, length, hidden], in the weight dtype.</summary>
+    public Tensor TokenEmbeddings(Tensor inputIds) => _tokenEmbedding.call(inputIds);
+
+    /// <summary>
+    /// Like <see cref="Forward"/> from input embeddings [batch, length, hidden] instead of ids (Hugging Face's
+    /// <c>inputs_embeds</c>): soft tokens that are no row of the vocabulary enter the model here.
+    /// </summary>
+    public Tensor ForwardEmbeddings(Tensor inputEmbeddings, Tensor attentionMask, KeyValueCache? cache)
+    {
+        using var scope = torch.NewDisposeScope();
+        long length = inputEmbeddings.shape[1];
         long past = cache?.Length ?? 0;
-        var device = inputIds.device;
+        var device = inputEmbeddings.device;
         // Query at absolute position past + i sees keys 0..past + i that are not padding.
         using var first = past.ToScalar();
         using var end = (past + length).ToScalar();
@@ -58,7 +71,7 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keys);
         var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), blocked);
         var (cos, sin) = _rotary.Tables(past, length, device);
-        var hidden = _tokenEmbedding.call(inputIds);
+        var hidden = inputEmbeddings;
         int index = 0;
         foreach (var layer in _layers)
         {

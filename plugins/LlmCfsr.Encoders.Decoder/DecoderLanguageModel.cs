@@ -95,6 +95,21 @@ public sealed class DecoderLanguageModel : LoraAdaptableModel
         return Project(HiddenStates(inputIds, attentionMask)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The input embeddings of <paramref name="inputIds"/> [batch, length, hidden], in the weight dtype.</summary>
+    public Tensor TokenEmbeddings(Tensor inputIds) => _backbone.TokenEmbeddings(inputIds.to(Device));
+
+    /// <summary>
+    /// Next-token logits [batch, length, vocab] in float32 from input embeddings [batch, length, hidden] (Hugging Face's
+    /// <c>inputs_embeds</c>): vectors that are no token, such as SAID's soft item tokens, can stand among token embeddings.
+    /// </summary>
+    /// <param name="inputEmbeddings">[batch, length, hidden] in the weight dtype, right-padded.</param>
+    /// <param name="attentionMask">[batch, length]: 1 for positions, 0 for padding.</param>
+    public Tensor LogitsFromEmbeddings(Tensor inputEmbeddings, Tensor attentionMask)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Project(_backbone.ForwardEmbeddings(inputEmbeddings.to(Device), attentionMask.to(Device), null)).MoveToOuterDisposeScope();
+    }
+
     private Tensor Project(Tensor hidden)
         => (_outputHead is null ? nn.functional.linear(hidden, _backbone.EmbeddingWeight) : _outputHead.call(hidden)).to(ScalarType.Float32);
 

@@ -19,6 +19,9 @@ public sealed class DecoderTrainableEncoder : ITrainableTextEncoder
         _pooling = pooling;
     }
 
+    /// <summary>The wrapped tokenizer (its BOS and EOS ids frame SAID's texts).</summary>
+    internal IDecoderTokenizer Tokenizer => _tokenizer;
+
     /// <summary>The wrapped model.</summary>
     public DecoderLanguageModel Model { get; }
 

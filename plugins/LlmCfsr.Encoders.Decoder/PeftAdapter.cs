@@ -71,6 +71,13 @@ internal static class PeftAdapter
             throw new FileNotFoundException($"LoRA adapter folder '{folder}' has no {Path.GetFileName(path)}.", path);
         }
         lm.AddLora(ReadSettings(configPath, lm.LoraTargetModules));
+        LoadWeightsInto(lm, folder);
+    }
+
+    /// <summary>Copies the adapter weights saved in <paramref name="folder"/> into <paramref name="lm"/>'s LoRA parameters, which must match them exactly.</summary>
+    public static void LoadWeightsInto(ILoraAdaptable lm, string folder)
+    {
+        var weightsPath = Path.Combine(folder, WeightsFile);
         var expected = lm.LoraParameters().ToDictionary(p => p.Name, p => p.Parameter);
         var loaded = new HashSet<string>();
         var problems = new List<string>();

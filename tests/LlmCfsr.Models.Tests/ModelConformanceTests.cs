@@ -79,6 +79,7 @@ public sealed class ModelConformanceTests
     [InlineData("llm-cfsr-no-cft", "TrainingOptions.RawSemanticEmbeddingsPath")]
     [InlineData("llm-esr", "TrainingOptions.RawSemanticEmbeddingsPath")]
     [InlineData("llmemb", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("said", "TrainingOptions.SemanticEmbeddingsPath")]
     public void AModelWithoutItsEmbeddingsFailsNamingTheOption(string name, string option)
     {
         using var services = TestServices.Build();
@@ -143,9 +144,9 @@ public sealed class ModelConformanceTests
         using var llmemb = RecommenderModels.Create(catalog, "llmemb", context);
         Assert.Contains("RecommenderModelInputs.TeacherItemEmbeddings", Assert.Throws<InvalidOperationException>(() => llmemb.ComputeLoss(batch, loss, negatives)).Message);
         Assert.Contains("TrainingOptions.TeacherRunDirectory", llmemb.MissingTrainingInput);
-        // SAID's embeddings only initialise its id table, which a trained model's weights replace.
-        using var said = RecommenderModels.Create(catalog, "said", RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone));
-        Assert.Contains("TrainingOptions.SemanticEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => said.ComputeLoss(batch, loss, negatives)).Message);
+        // LLMInit's embeddings only initialise its id table, which a trained model's weights replace.
+        using var llmInit = RecommenderModels.Create(catalog, "llminit", RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone));
+        Assert.Contains("TrainingOptions.SemanticEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => llmInit.ComputeLoss(batch, loss, negatives)).Message);
         using var wrongTeacher = context with { TeacherItemEmbeddings = randn(Fixtures.Small.ItemCount + 1, 4) };
         var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, "llmemb", wrongTeacher));
         Assert.Contains("same --hidden (8)", error.Message);

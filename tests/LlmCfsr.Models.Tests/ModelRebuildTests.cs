@@ -15,6 +15,7 @@ public sealed class ModelRebuildTests
     [Theory]
     [InlineData("sasrec")]
     [InlineData("said")]
+    [InlineData("llminit")]
     [InlineData("llm2x")]
     [InlineData("llm-cfsr")]
     [InlineData("llm-cfsr-no-cft")]

@@ -28,6 +28,7 @@ public sealed class LlmEnhancedRecommenderTests
     [InlineData("llm-cfsr-no-sharing")]
     [InlineData("llm2x")]
     [InlineData("said")]
+    [InlineData("llminit")]
     public void TopKEqualsTheModelsOwnScores(string name)
     {
         var services = new ServiceCollection();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
 using LlmCfsr.Prompts;
@@ -11,12 +12,17 @@ namespace LlmCfsr.Cli.Commands;
 /// <summary>
 /// <c>llmcfsr finetune --encoder bert|llama2|qwen25 --model DIR_OR_minilm --data PREPARED_DIR --out ADAPTER_DIR</c>:
 /// contrastive fine-tuning (CFT) of a LoRA adapter on the items of a prepared dataset, with resumable checkpoints in
-/// <c>OUT/checkpoints</c>; saves a PEFT adapter into OUT. Ctrl+C saves the last finished step; the same command continues.
+/// <c>OUT/checkpoints</c>; saves a PEFT adapter into OUT. With <c>--objective said</c>, SAID's stage 1 on a decoder LLM
+/// instead: saves the learned item embeddings as <c>OUT/item_embeddings.safetensors</c> (kind "said-stage1", the input of
+/// model <c>said</c>). Ctrl+C saves the last finished step; the same command continues.
 /// </summary>
 public static class FinetuneCommand
 {
     /// <summary>The initial temperature of LLMEmb's SCFT (official code).</summary>
     private const double LlmEmbInitialTemperature = 3.0;
+
+    /// <summary>The file SAID's stage 1 writes its item embeddings to, inside OUT.</summary>
+    public const string SaidEmbeddingsFile = "item_embeddings.safetensors";
 
     private static readonly Dictionary<string, string> FamilyOfEncoder = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -40,27 +46,30 @@ public static class FinetuneCommand
         var dropProbability = new Option<double>("--drop-prob") { Description = "Probability r of dropping each attribute in a view.", DefaultValueFactory = _ => 0.2 };
         var views = new Option<int>("--views") { Description = "Views K per item.", DefaultValueFactory = _ => 2 };
         var shuffle = new Option<bool>("--shuffle") { Description = "Shuffle the kept attributes of each view (LLMEmb)." };
-        var objective = new Option<string>("--objective") { Description = "paper (LLM-CFSR's CFT loss), infonce (standard InfoNCE), supcon (supervised contrastive) or scft (LLMEmb's SCFT: shuffle-and-drop view pairs, soft-target loss).", DefaultValueFactory = _ => "paper" };
-        objective.AcceptOnlyFromAmong("paper", "infonce", "supcon", "scft");
+        var objective = new Option<string>("--objective") { Description = "paper (LLM-CFSR's CFT loss), infonce (standard InfoNCE), supcon (supervised contrastive), scft (LLMEmb's SCFT: shuffle-and-drop view pairs, soft-target loss) or said (SAID's stage 1: item-id embeddings through a projector to soft tokens a frozen decoder LLM must continue with the item's text; writes OUT/item_embeddings.safetensors).", DefaultValueFactory = _ => "paper" };
+        objective.AcceptOnlyFromAmong("paper", "infonce", "supcon", "scft", "said");
+        var softTokens = new Option<int>("--soft-tokens") { Description = "said: soft tokens per item the projector makes.", DefaultValueFactory = _ => 1 };
+        var itemDimension = new Option<int>("--item-dim") { Description = "said: size of an item-id embedding (0 = the LLM's hidden size).", DefaultValueFactory = _ => 0 };
+        var saidLora = new Option<bool>("--said-lora") { Description = "said: also train a LoRA adapter on the decoder (--lora-*); by default the decoder is frozen." };
         var similarity = new Option<string>("--similarity") { Description = "dot (inner product, the paper's) or cosine.", DefaultValueFactory = _ => "dot" };
         similarity.AcceptOnlyFromAmong("dot", "cosine");
         var template = new Option<string?>("--template") { Description = "Prompt template: beauty, fashion, yelp or generic (default: from the dataset name)." };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the items.", DefaultValueFactory = _ => 1 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Stop after N optimizer steps (0 = all epochs)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Most items per micro-batch.", DefaultValueFactory = _ => 32 };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Most items per micro-batch (default 32; 8 for said)." };
         var tokenBudget = new Option<int>("--token-budget") { Description = "Most padded tokens per micro-batch over all views (0 = no limit)." };
         var accumulation = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step.", DefaultValueFactory = _ => 1 };
-        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate of the LoRA weights.", DefaultValueFactory = _ => 1e-4 };
+        var learningRate = new Option<double?>("--lr") { Description = "AdamW learning rate of the LoRA weights (default 1e-4); for said, of the id table, projector and any LoRA weights (default 2e-4)." };
         var temperatureLearningRate = new Option<double?>("--temperature-lr") { Description = "AdamW learning rate of the temperature (default: --lr)." };
         var temperature = new Option<double?>("--temperature") { Description = "Initial (learnable) temperature (default 0.07; 3 for scft, as LLMEmb)." };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "Longest view in tokens.", DefaultValueFactory = _ => 128 };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Longest view in tokens (default 128); for said, longest item text (default 196)." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a resumable checkpoint every N steps (0 = only at the end and on Ctrl+C).", DefaultValueFactory = _ => 50 };
         var restart = new Option<bool>("--restart") { Description = "Ignore checkpoints in OUT/checkpoints and start over." };
         var seed = new Option<int>("--seed") { Description = "Seed of LoRA initialisation, item order, views and dropout.", DefaultValueFactory = _ => 42 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "Base weight dtype: float32, float16 or bfloat16.", DefaultValueFactory = _ => "float32" };
-        var command = new Command("finetune", "Contrastive fine-tuning (CFT) of a LoRA adapter on item texts; saves a PEFT-compatible adapter.");
-        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, similarity, template, epochs, maxSteps, batchSize, tokenBudget, accumulation, learningRate, temperatureLearningRate, temperature, maxTokens, checkpointEvery, restart, seed, device, dtype })
+        var command = new Command("finetune", "Contrastive fine-tuning (CFT) of a LoRA adapter on item texts (saves a PEFT-compatible adapter), or SAID's stage 1 (--objective said: saves item embeddings).");
+        foreach (var option in new Option[] { encoder, model, data, output, rank, alpha, dropout, targets, dropProbability, views, shuffle, objective, softTokens, itemDimension, saidLora, similarity, template, epochs, maxSteps, batchSize, tokenBudget, accumulation, learningRate, temperatureLearningRate, temperature, maxTokens, checkpointEvery, restart, seed, device, dtype })
         {
             command.Options.Add(option);
         }
@@ -83,19 +92,42 @@ public static class FinetuneCommand
                 {
                     throw new ArgumentException($"--encoder {requested} expects a {FamilyOfEncoder[requested]} model, but '{modelPath}' is a {trainable.Family} model.");
                 }
+                bool said = parseResult.GetValue(objective) == "said";
                 torch.manual_seed(parseResult.GetValue(seed));
-                trainable.AddLora(new LoraSettings
+                if (!said || parseResult.GetValue(saidLora))
                 {
+                    trainable.AddLora(new LoraSettings
+                    {
                     Rank = parseResult.GetValue(rank),
                     Alpha = parseResult.GetValue(alpha),
                     Dropout = parseResult.GetValue(dropout),
                     TargetModules = parseResult.GetValue(targets) is { } list
                         ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                         : trainable.LoraTargetModules,
-                });
+                    });
+                }
                 if (parseResult.GetValue(restart) && Directory.Exists(checkpoints))
                 {
                     Directory.Delete(checkpoints, recursive: true);
+                }
+                if (said)
+                {
+                    var saidOptions = new SaidFineTuningOptions
+                    {
+                        SoftTokens = parseResult.GetValue(softTokens),
+                        ItemDimension = parseResult.GetValue(itemDimension),
+                        Epochs = parseResult.GetValue(epochs),
+                        MaxSteps = parseResult.GetValue(maxSteps),
+                        BatchSize = parseResult.GetValue(batchSize) ?? 8,
+                        TokenBudget = parseResult.GetValue(tokenBudget),
+                        GradientAccumulationSteps = parseResult.GetValue(accumulation),
+                        LearningRate = parseResult.GetValue(learningRate) ?? 2e-4,
+                        MaxTokens = parseResult.GetValue(maxTokens) ?? 196,
+                        Seed = parseResult.GetValue(seed),
+                        CheckpointEvery = parseResult.GetValue(checkpointEvery),
+                        CheckpointFolder = checkpoints,
+                    };
+                    return Task.FromResult(RunSaid(trainable, dataset, prompt, saidOptions, outFolder, writer, cancellationToken));
                 }
                 var contrastiveObjective = parseResult.GetValue(objective) switch
                 {
@@ -108,13 +140,13 @@ public static class FinetuneCommand
                 {
                     Epochs = parseResult.GetValue(epochs),
                     MaxSteps = parseResult.GetValue(maxSteps),
-                    BatchSize = parseResult.GetValue(batchSize),
+                    BatchSize = parseResult.GetValue(batchSize) ?? 32,
                     TokenBudget = parseResult.GetValue(tokenBudget),
                     GradientAccumulationSteps = parseResult.GetValue(accumulation),
-                    LearningRate = parseResult.GetValue(learningRate),
+                    LearningRate = parseResult.GetValue(learningRate) ?? 1e-4,
                     TemperatureLearningRate = parseResult.GetValue(temperatureLearningRate),
                     InitialTemperature = parseResult.GetValue(temperature) ?? (contrastiveObjective == ContrastiveObjective.Scft ? LlmEmbInitialTemperature : 0.07),
-                    MaxTokens = parseResult.GetValue(maxTokens),
+                    MaxTokens = parseResult.GetValue(maxTokens) ?? 128,
                     Objective = contrastiveObjective,
                     Similarity = parseResult.GetValue(similarity) == "cosine" ? ContrastiveSimilarity.Cosine : ContrastiveSimilarity.InnerProduct,
                     Seed = parseResult.GetValue(seed),
@@ -144,20 +176,64 @@ public static class FinetuneCommand
         return command;
     }
 
-    /// <summary>Prints a progress line at most every ten seconds, plus the last step and every checkpoint.</summary>
-    private sealed class ThrottledProgress(TextWriter writer) : IProgress<ContrastiveTrainingProgress>
+    /// <summary>SAID's stage 1: trains the item embeddings and writes them, with their provenance, as OUT/item_embeddings.safetensors.</summary>
+    private static int RunSaid(ITrainableTextEncoder trainable, PreparedDataset dataset, ItemPromptTemplate prompt, SaidFineTuningOptions options, string outFolder,
+        TextWriter writer, CancellationToken cancellationToken)
+    {
+        var fingerprint = SaidFineTuner.CacheFingerprint(trainable, prompt, options);
+        writer.WriteLine($"SAID stage 1 with {trainable.BaseModelName} ({trainable.Family}, decoder {(trainable.Lora is null ? "frozen" : $"frozen + LoRA r={trainable.Lora.Rank}")}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.SoftTokens} soft token(s), {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} positions" : "")} x {options.GradientAccumulationSteps} per step, lr {options.LearningRate}");
+        var progress = new ThrottledSaidProgress(writer);
+        var result = SaidFineTuner.Train(trainable, dataset.ItemAttributes, prompt, options, progress, cancellationToken);
+        Directory.CreateDirectory(outFolder);
+        var path = Path.Combine(outFolder, SaidEmbeddingsFile);
+        new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, result.Dimension, result.ItemEmbeddings, fingerprint, dataset.Fingerprint).Save(path);
+        writer.WriteLine($"Saved SAID item embeddings ({dataset.ItemCount} x {result.Dimension}, kind {fingerprint.Kind}) to {path}{(result.ResumedFromStep > 0 ? $" (resumed from step {result.ResumedFromStep})" : "")}: {result.TrainableParameters} trained parameters, {result.ItemsUsed} items with text, loss {result.Losses[0]:F4} -> {result.Losses[^1]:F4}.");
+        return 0;
+    }
+
+    /// <summary>Prints a SAID progress line at most every ten seconds, plus the last step and every checkpoint.</summary>
+    private sealed class ThrottledSaidProgress(TextWriter writer) : IProgress<SaidTrainingProgress>
+    {
+        private readonly StepThrottle _throttle = new();
+
+        public void Report(SaidTrainingProgress p)
+        {
+            if (_throttle.ShouldPrint(p.Step == p.TotalSteps || p.CheckpointPath is not null))
+            {
+                writer.WriteLine($"step {p.Step}/{p.TotalSteps}  epoch {p.Epoch}  loss {p.Loss:F4}  {p.ItemsPerSecond:F1} items/s  ETA {p.Remaining:hh\\:mm\\:ss}{(p.CheckpointPath is null ? "" : $"  checkpoint {p.CheckpointPath}")}");
+            }
+        }
+    }
+
+    /// <summary>Whether a progress line is due: always for a forced one, else at most every ten seconds.</summary>
+    private sealed class StepThrottle
     {
         private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private TimeSpan _last = TimeSpan.MinValue;
 
+        public bool ShouldPrint(bool force)
+        {
+            if (!force && _last != TimeSpan.MinValue && _clock.Elapsed - _last < Interval)
+            {
+                return false;
+            }
+            _last = _clock.Elapsed;
+            return true;
+        }
+    }
+
+    /// <summary>Prints a progress line at most every ten seconds, plus the last step and every checkpoint.</summary>
+    private sealed class ThrottledProgress(TextWriter writer) : IProgress<ContrastiveTrainingProgress>
+    {
+        private readonly StepThrottle _throttle = new();
+
         public void Report(ContrastiveTrainingProgress p)
         {
-            if (p.Step != p.TotalSteps && p.CheckpointPath is null && _last != TimeSpan.MinValue && _clock.Elapsed - _last < Interval)
+            if (!_throttle.ShouldPrint(p.Step == p.TotalSteps || p.CheckpointPath is not null))
             {
                 return;
             }
-            _last = _clock.Elapsed;
             writer.WriteLine($"step {p.Step}/{p.TotalSteps}  epoch {p.Epoch}  loss {p.Loss:F4}  temperature {p.Temperature:F4}  {p.ItemsPerSecond:F1} items/s  ETA {p.Remaining:hh\\:mm\\:ss}{(p.CheckpointPath is null ? "" : $"  checkpoint {p.CheckpointPath}")}");
         }
     }

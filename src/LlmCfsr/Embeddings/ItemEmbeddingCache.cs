@@ -144,14 +144,15 @@ public sealed class ItemEmbeddingCache
             throw new InvalidDataException($"{path}: metadata fields 'pooling' ('{metadata.GetValueOrDefault("pooling")}') or 'normalized' ('{metadata.GetValueOrDefault("normalized")}') are not valid.");
         }
         var kind = Field("kind");
-        if (kind is not (ItemEmbeddingFingerprint.RawKind or ItemEmbeddingFingerprint.FineTunedKind))
+        if (kind is not (ItemEmbeddingFingerprint.RawKind or ItemEmbeddingFingerprint.FineTunedKind or ItemEmbeddingFingerprint.SaidStage1Kind))
         {
-            throw new InvalidDataException($"{path}: metadata field 'kind' is '{kind}'; expected '{ItemEmbeddingFingerprint.RawKind}' or '{ItemEmbeddingFingerprint.FineTunedKind}'.");
+            throw new InvalidDataException($"{path}: metadata field 'kind' is '{kind}'; expected '{ItemEmbeddingFingerprint.RawKind}', '{ItemEmbeddingFingerprint.FineTunedKind}' or '{ItemEmbeddingFingerprint.SaidStage1Kind}'.");
         }
         var fingerprint = new ItemEmbeddingFingerprint(Field("encoder"), Field("model"), pooling, Field("prompt_template"), normalized)
         {
             Adapter = Field("adapter"),
-            FineTuned = kind == ItemEmbeddingFingerprint.FineTunedKind,
+            FineTuned = kind != ItemEmbeddingFingerprint.RawKind,
+            SaidStage1 = kind == ItemEmbeddingFingerprint.SaidStage1Kind,
         };
         return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart) {
             DatasetFingerprint = Field("dataset_fingerprint"),

@@ -23,14 +23,23 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
     /// <summary>The kind of embeddings made by an encoder that was not fine-tuned.</summary>
     public const string RawKind = "raw";
 
+    /// <summary>The kind of SAID's stage-1 item embeddings (an id table trained to make a decoder LLM generate each item's text).</summary>
+    public const string SaidStage1Kind = "said-stage1";
+
     /// <summary>The adapter applied to the encoder's weights (<see cref="ISemanticEncoder.Adapter"/>), or "none".</summary>
     public string Adapter { get; init; } = "none";
 
     /// <summary>Whether the encoder was fine-tuned on the items (<see cref="ISemanticEncoder.IsFineTuned"/>).</summary>
     public bool FineTuned { get; init; }
 
-    /// <summary><see cref="FineTunedKind"/> or <see cref="RawKind"/>.</summary>
-    public string Kind => FineTuned ? FineTunedKind : RawKind;
+    /// <summary>
+    /// Whether these are SAID's stage-1 embeddings (<see cref="SaidStage1Kind"/>): learned item-id embeddings, not an
+    /// encoder's pooled text embeddings; they also count as <see cref="FineTuned"/>, so no model takes them for raw ones.
+    /// </summary>
+    public bool SaidStage1 { get; init; }
+
+    /// <summary><see cref="SaidStage1Kind"/>, <see cref="FineTunedKind"/> or <see cref="RawKind"/>.</summary>
+    public string Kind => SaidStage1 ? SaidStage1Kind : FineTuned ? FineTunedKind : RawKind;
 
     /// <summary>The fingerprint of embeddings <paramref name="encoder"/> makes from <paramref name="template"/>'s texts.</summary>
     public static ItemEmbeddingFingerprint Of(ISemanticEncoder encoder, ItemPromptTemplate template, bool normalized)
@@ -61,7 +70,7 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
         {
             differences.Add($"adapter '{Adapter}' vs '{other.Adapter}'");
         }
-        if (FineTuned != other.FineTuned)
+        if (Kind != other.Kind)
         {
             differences.Add($"kind '{Kind}' vs '{other.Kind}'");
         }

@@ -39,7 +39,7 @@ public sealed class IdOnlyRecommender : SingleViewRecommender
     }
 
     /// <summary>
-    /// SAID / LLMInit: the id-only model over <see cref="BackboneModelOptions.Backbone"/> whose item table starts from the
+    /// LLMInit: the id-only model over <see cref="BackboneModelOptions.Backbone"/> whose item table starts from the
     /// PCA-reduced fine-tuned LLM item embeddings instead of random values, then is fine-tuned with the rest of the model.
     /// Without the embeddings (a trained model rebuilt for scoring, whose weights replace the table) it is built but cannot train.
     /// </summary>

@@ -30,6 +30,13 @@ public abstract record RecommenderModelOptions
     [JsonIgnore]
     public virtual string? TeacherModel => null;
 
+    /// <summary>
+    /// The kind of item-embedding cache <see cref="ModelInput.SemanticEmbeddings"/> must be (its metadata field 'kind', e.g.
+    /// "said-stage1"); null: any kind. Checked against the file before training, so a model never reads embeddings it was not made for.
+    /// </summary>
+    [JsonIgnore]
+    public virtual string? SemanticEmbeddingsKind => null;
+
     /// <summary>The section of the options registered as <paramref name="name"/>: "LlmCfsr:Models:NAME".</summary>
     public static string SectionOf(string name) => $"{Section}:{name}";
 

@@ -1,3 +1,4 @@
+using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
 
 namespace LlmCfsr.Training;
@@ -16,7 +17,8 @@ public static class ModelInputRequirements
     /// Throws <see cref="ArgumentException"/> when the backbone sizes the options and the model's options make together do not
     /// fit (heads that do not divide the hidden size), or naming every input <paramref name="model"/>'s <paramref name="modelOptions"/> need
     /// that <paramref name="options"/> leave unset; <paramref name="provided"/> inputs are supplied by the caller (e.g. the
-    /// teacher run a comparison trains itself).
+    /// teacher run a comparison trains itself); throws <see cref="InvalidDataException"/> naming the file when the item embeddings
+    /// given are not of the kind the model reads (<see cref="RecommenderModelOptions.SemanticEmbeddingsKind"/>).
     /// </summary>
     public static void Validate(string model, RecommenderModelOptions modelOptions, TrainingOptions options, ModelInput provided = ModelInput.None)
     {
@@ -34,6 +36,13 @@ public static class ModelInputRequirements
             throw new ArgumentException(
                 $"Model '{model}' needs {string.Join(" and ", missing.Select(input => ModelInputDescriptions.Describe(input, modelOptions.TeacherModel)))}: set "
                 + string.Join(", ", missing.Select(input => $"TrainingOptions.{Options[input]}")) + ".");
+        }
+        if (modelOptions.SemanticEmbeddingsKind is { } kind && options.SemanticEmbeddingsPath is { } path
+            && ItemEmbeddingCache.ReadInfo(path).Fingerprint.Kind is var actual && actual != kind)
+        {
+            throw new InvalidDataException(
+                $"{path}: metadata field 'kind' is '{actual}' but model '{model}' reads only item embeddings of kind '{kind}' (TrainingOptions.SemanticEmbeddingsPath)"
+                + (kind == ItemEmbeddingFingerprint.SaidStage1Kind ? "; make them with 'llmcfsr finetune --objective said'." : "."));
         }
     }
 }

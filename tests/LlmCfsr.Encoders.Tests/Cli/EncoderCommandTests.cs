@@ -1,6 +1,8 @@
 using System.CommandLine;
 using LlmCfsr.Cli;
+using LlmCfsr.Cli.Commands;
 using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders;
 using LlmCfsr.Encoders.Bert;
 using LlmCfsr.Encoders.Decoder;
@@ -45,14 +47,7 @@ public sealed class EncoderCommandTests
     public void Finetune_writes_a_peft_adapter_that_the_encoder_loads()
     {
         var root = TestModels.TempFolder();
-        var data = Path.Combine(root, "data");
-        var items = new[] { ("Stapler", "Swingline"), ("Pen", "Bic"), ("Paper", "Hammermill"), ("Tape", "Scotch"), ("Folder", "Smead") };
-        PreparedDatasetStore.Save(new PreparedDataset(
-            "office",
-            new[] { "u1", "u2" },
-            items.Select((_, i) => $"i{i + 1}").ToArray(),
-            new[] { new[] { 1, 2, 3 }, new[] { 3, 4, 5 } },
-            items.Select(i => new ItemAttributes(new[] { KeyValuePair.Create("title", i.Item1), KeyValuePair.Create("brand", i.Item2) })).ToArray()), data);
+        var data = SaveTinyOffice(root);
         var adapter = Path.Combine(root, "adapter");
 
         var (code, output, error) = Run("finetune", "--encoder", "llama2", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
@@ -105,6 +100,57 @@ public sealed class EncoderCommandTests
             "--epochs", "2", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "16", "--lr", "1e-2", "--checkpoint-every", "1");
         Assert.True(again.Code == 0, again.Error + again.Output);
         Assert.Contains("resumed from step 2", again.Output);
+    }
+
+    [Fact]
+    public void Finetune_said_writes_said_stage_one_item_embeddings_for_every_item()
+    {
+        var root = TestModels.TempFolder();
+        var data = SaveTinyOffice(root);
+        var output = Path.Combine(root, "said");
+
+        var (code, text, error) = Run("finetune", "--objective", "said", "--model", TestModels.Stories260K, "--data", data, "--out", output,
+            "--epochs", "2", "--batch-size", "4", "--item-dim", "8", "--max-tokens", "32", "--lr", "1e-2");
+
+        Assert.True(code == 0, error + text);
+        Assert.Contains("decoder frozen", text);
+        var cache = ItemEmbeddingCache.Load(Path.Combine(output, FinetuneCommand.SaidEmbeddingsFile));
+        Assert.Equal(ItemEmbeddingFingerprint.SaidStage1Kind, cache.Fingerprint.Kind);
+        Assert.Equal(new[] { "i1", "i2", "i3", "i4", "i5" }, cache.ItemOrder);
+        Assert.Equal(8, cache.Dimension);
+        Assert.StartsWith("said-stage1|llama|", cache.Fingerprint.Encoder);
+        Assert.True(File.Exists(Path.Combine(output, "checkpoints", "checkpoint-4", "said_projector.safetensors")));
+    }
+
+    [Theory]
+    [InlineData("minilm", "needs a decoder LLM")]
+    [InlineData(null, "SAID needs SoftTokens >= 1 (got 0)")]
+    public void Finetune_said_with_bad_input_fails_in_one_line(string? model, string message)
+    {
+        var root = TestModels.TempFolder();
+        var data = SaveTinyOffice(root);
+
+        var (code, text, error) = Run("finetune", "--objective", "said", "--model", model ?? TestModels.Stories260K, "--data", data, "--out", Path.Combine(root, "said"),
+            "--soft-tokens", model is null ? "0" : "1");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(message, error);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("Saved", text);
+    }
+
+    private static string SaveTinyOffice(string root)
+    {
+        var data = Path.Combine(root, "data");
+        var items = new[] { ("Stapler", "Swingline"), ("Pen", "Bic"), ("Paper", "Hammermill"), ("Tape", "Scotch"), ("Folder", "Smead") };
+        PreparedDatasetStore.Save(new PreparedDataset(
+            "office",
+            new[] { "u1", "u2" },
+            items.Select((_, i) => $"i{i + 1}").ToArray(),
+            new[] { new[] { 1, 2, 3 }, new[] { 3, 4, 5 } },
+            items.Select(i => new ItemAttributes(new[] { KeyValuePair.Create("title", i.Item1), KeyValuePair.Create("brand", i.Item2) })).ToArray()), data);
+        return data;
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

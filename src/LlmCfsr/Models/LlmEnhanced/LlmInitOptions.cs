@@ -1,7 +1,7 @@
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// Options of SAID / LLMInit: the id-only model (<see cref="IdOnlyRecommender"/>) over <see cref="BackboneModelOptions.Backbone"/>
+/// Options of LLMInit: the id-only model (<see cref="IdOnlyRecommender"/>) over <see cref="BackboneModelOptions.Backbone"/>
 /// whose item table starts from the PCA-reduced LLM item embeddings instead of random values.
 /// </summary>
 public sealed record LlmInitOptions : BackboneModelOptions
