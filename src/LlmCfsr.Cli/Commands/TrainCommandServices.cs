@@ -24,7 +24,8 @@ internal static class TrainCommandServices
             .AddBert4Rec()
             .AddStandardRankingLosses()
             .AddCrossAttentionFusion()
-            .AddLlmEnhancedRecommenders();
+            .AddLlmEnhancedRecommenders()
+            .AddLongTailRecommenders();
         var provider = services.BuildServiceProvider();
         provider.ValidateLlmCfsrOptions();
         return provider;
