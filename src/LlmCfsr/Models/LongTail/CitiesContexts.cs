@@ -53,7 +53,7 @@ internal sealed class CitiesContexts : IDisposable
     /// <summary>Keeps a copy of <paramref name="table"/> (the teacher's item table) as the inference network's input and target.</summary>
     public void KeepPretrainedTable(Tensor table) => _pretrained = new FrozenTable(table.detach().clone());
 
-    private static IEnumerable<(int Item, long[] Row)> ContextsOf(int[] sequence, int window)
+    internal static IEnumerable<(int Item, long[] Row)> ContextsOf(int[] sequence, int window)
     {
         for (int p = 0; p < sequence.Length; p++)
         {

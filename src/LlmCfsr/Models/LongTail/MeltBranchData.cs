@@ -66,7 +66,7 @@ internal sealed class MeltBranchData : IDisposable
 
     public ItemContexts Contexts { get; }
 
-    private static IEnumerable<(int Item, long[] Row)> ContextsOf(int[] sequence, int width)
+    internal static IEnumerable<(int Item, long[] Row)> ContextsOf(int[] sequence, int width)
     {
         for (int p = 0; p < sequence.Length; p++)
         {

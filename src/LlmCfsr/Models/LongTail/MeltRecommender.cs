@@ -161,8 +161,7 @@ public sealed class MeltRecommender : SingleViewRecommender
         var recent = full.mul(columns.ge(kept.neg().add(width)).to(ScalarType.Int64));
         var fullStates = LastStates(full);
         var recentStates = LastStates(recent);
-        double span = Math.Max(1.0, MaxLength - data.UserThreshold - 1);
-        var weights = tensor(slice.Select(k => (float)Math.Abs(Math.Sin((Math.PI / 2 * _progress) + (Math.PI / (2 * span) * (data.HeadUserLengths[k] - data.UserThreshold - 1))))).ToArray(), device: device)
+        var weights = tensor(slice.Select(k => (float)MeltCurriculum.UserWeight(_progress, data.HeadUserLengths[k], data.UserThreshold, MaxLength)).ToArray(), device: device)
             .to(fullStates.dtype).unsqueeze(1);
         return weights.mul(user_transfer!.call(recentStates).sub(fullStates).square()).mean().MoveToOuterDisposeScope();
     }
@@ -189,8 +188,7 @@ public sealed class MeltRecommender : SingleViewRecommender
                 rows.Add(data.Contexts.Offsets[item] + pick);
                 owners.Add(k);
             }
-            double limit = data.ItemThreshold + 50;
-            weights[k] = (float)Math.Abs(Math.Sin((Math.PI / 2 * _progress) + (Math.PI / 100 * (Math.Min(limit, data.Occurrences[item]) - (data.ItemThreshold + 1)))));
+            weights[k] = (float)MeltCurriculum.ItemWeight(_progress, data.Occurrences[item], data.ItemThreshold);
         }
         var states = LastStates(data.Contexts.Select(tensor(rows.ToArray()), device));
         if (user_transfer is not null)
