@@ -66,7 +66,19 @@ internal static class Fixtures
         var settings = backbone ?? TinyBackbone;
         var catalog = services.GetRequiredService<ComponentCatalog>();
         using var inputs = RecommenderModelInputs.From(Small, settings, semantic ?? RandomItemEmbeddings(Small), raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
-            RandomUserEmbeddings(Small), randn(Small.ItemCount + 1, settings.HiddenSize));
+            RandomUserEmbeddings(Small), randn(Small.ItemCount + 1, settings.HiddenSize)) with { TeacherWeights = TeacherWeights(catalog, name, settings) };
         return RecommenderModels.Create(catalog, name, inputs);
+    }
+
+    /// <summary>The weights of a freshly built teacher of the model registered as <paramref name="name"/> (null when it has none), on <see cref="Small"/>.</summary>
+    public static Dictionary<string, Tensor>? TeacherWeights(ComponentCatalog catalog, string name, SequenceEncoderSettings settings)
+    {
+        if (catalog.RecommenderModel(name).Options.TeacherModel is not { } teacherName)
+        {
+            return null;
+        }
+        using var inputs = RecommenderModelInputs.From(Small, settings);
+        using var teacher = RecommenderModels.Create(catalog, teacherName, inputs);
+        return teacher.state_dict().ToDictionary(weight => weight.Key, weight => weight.Value.detach().clone());
     }
 }

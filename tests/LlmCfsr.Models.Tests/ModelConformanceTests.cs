@@ -16,13 +16,16 @@ public sealed class ModelConformanceTests
         "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-ce", "llm-cfsr-positioned",
     ];
 
+    /// <summary>The long-tail baselines that start from a trained id-only teacher.</summary>
+    public static readonly string[] LongTail = ["cities", "melt"];
+
     public static TheoryData<string, string> ModelsAndBackbones()
     {
         var data = new TheoryData<string, string>();
         foreach (var backbone in new[] { "sasrec", "gru4rec", "bert4rec" })
         {
             data.Add(backbone, backbone);
-            foreach (var model in LlmEnhanced)
+            foreach (var model in LlmEnhanced.Concat(LongTail))
             {
                 data.Add(model, backbone);
             }
@@ -35,7 +38,7 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build();
         var names = services.GetRequiredService<ComponentCatalog>().Names(ComponentKind.Model);
-        Assert.Equal(new[] { "bert4rec", "gru4rec", "sasrec" }.Concat(LlmEnhanced).Order(StringComparer.Ordinal), names);
+        Assert.Equal(new[] { "bert4rec", "gru4rec", "sasrec" }.Concat(LlmEnhanced).Concat(LongTail).Order(StringComparer.Ordinal), names);
     }
 
     [Theory]

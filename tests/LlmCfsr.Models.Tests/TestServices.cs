@@ -18,6 +18,7 @@ internal static class TestServices
             .AddStandardRankingLosses()
             .AddCrossAttentionFusion()
             .AddLlmEnhancedRecommenders()
+            .AddLongTailRecommenders()
             .AddMiniLmEncoder();
         return services.BuildServiceProvider();
     }

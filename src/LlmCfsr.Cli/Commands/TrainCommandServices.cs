@@ -23,7 +23,8 @@ internal static class TrainCommandServices
             .AddBert4Rec()
             .AddStandardRankingLosses()
             .AddCrossAttentionFusion()
-            .AddLlmEnhancedRecommenders();
+            .AddLlmEnhancedRecommenders()
+            .AddLongTailRecommenders();
         if (run is not null)
         {
             builder.ConfigurePartsAsRecorded(run);

@@ -37,6 +37,12 @@ public sealed record RecommenderModelInputs : IDisposable
     /// <summary>The teacher run's item representations [items + 1, hidden] (<see cref="ModelInput.TeacherRun"/>); training only.</summary>
     public torch.Tensor? TeacherItemEmbeddings { get; init; }
 
+    /// <summary>
+    /// The teacher run's parameters and buffers by name (<see cref="ModelInput.TeacherRun"/>), for a model that starts from the
+    /// whole trained teacher (MELT, CITIES) rather than its item table; training only.
+    /// </summary>
+    public IReadOnlyDictionary<string, torch.Tensor>? TeacherWeights { get; init; }
+
     /// <summary>LLM user embeddings of the training histories [users, d] in <see cref="TrainingData"/>'s user order (<see cref="ModelInput.UserEmbeddings"/>); training only.</summary>
     public torch.Tensor? UserEmbeddings { get; init; }
 
@@ -95,6 +101,10 @@ public sealed record RecommenderModelInputs : IDisposable
         RawSemanticItemEmbeddings?.Dispose();
         ReducedItemEmbeddings?.Dispose();
         TeacherItemEmbeddings?.Dispose();
+        foreach (var weight in TeacherWeights?.Values ?? [])
+        {
+            weight.Dispose();
+        }
         UserEmbeddings?.Dispose();
     }
 }

@@ -42,6 +42,22 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     public virtual string? DefaultLoss => null;
 
     /// <summary>
+    /// Called by the trainer before the steps of <paramref name="epoch"/>, which then switches the model to training mode:
+    /// for a method whose schedule depends on the epoch (MELT's curriculum and its tail-item refresh). Does nothing by default.
+    /// </summary>
+    public virtual void OnEpochStarting(TrainingEpoch epoch)
+    {
+    }
+
+    /// <summary>
+    /// Called by the trainer after the steps of <paramref name="epoch"/>, before the model is switched to evaluation mode and
+    /// validated: for a method that derives weights from what it trained (CITIES's inferred tail-item embeddings). Does nothing by default.
+    /// </summary>
+    public virtual void OnEpochTrained(TrainingEpoch epoch)
+    {
+    }
+
+    /// <summary>
     /// <paramref name="inputs"/> with the frozen tables this model reads but does not keep in its weights filled in (e.g. the
     /// LLM item table of a semantic view, LLM2X's reduced table), on the CPU, sharing the model's storage: with the model's
     /// options and weights they rebuild it for scoring (<see cref="RecommenderModels.Create"/>) without the dataset or the
@@ -170,7 +186,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     /// positions from the newest column and never attend to padding, so the states of real positions do not change,
     /// and short histories padded to a long window are not encoded at the window's width.
     /// </summary>
-    private static Tensor TrimPadding(Tensor items)
+    protected static Tensor TrimPadding(Tensor items)
     {
         long length = items.shape[1];
         var columnHasItem = ItemIds.IsReal(items).any(0);

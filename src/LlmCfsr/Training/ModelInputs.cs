@@ -41,6 +41,7 @@ internal static class ModelInputs
             records.Add(Record(nameof(TrainingOptions.UserEmbeddingsPath), userPath, users.Fingerprint, userPath));
         }
         Tensor? teacher = null;
+        Dictionary<string, Tensor>? teacherWeights = null;
         if (options.TeacherRunDirectory is { } teacherPath && !forScoring)
         {
             var run = new RunDirectory(teacherPath);
@@ -59,10 +60,11 @@ internal static class ModelInputs
                 using var end = (dataset.ItemCount + 1).ToScalar();
                 using var ids = arange(end, dtype: ScalarType.Int64);
                 teacher = teacherModel.ItemRepresentations(ids).detach().clone();
+                teacherWeights = teacherModel.state_dict().ToDictionary(weight => weight.Key, weight => weight.Value.detach().clone());
             }
             records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));
         }
-        return (RecommenderModelInputs.From(dataset, options.BackboneFor(model), semantic, raw, users, teacher), records);
+        return (RecommenderModelInputs.From(dataset, options.BackboneFor(model), semantic, raw, users, teacher) with { TeacherWeights = teacherWeights }, records);
     }
 
     private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records, bool requireRaw)

@@ -189,7 +189,10 @@ public sealed class RecommenderTrainer
                 // epoch makes a resumed run draw what the uninterrupted run drew.
                 torch.cuda.manual_seed_all(options.Seed + epoch);
             }
+            var schedule = new TrainingEpoch { Number = epoch, Count = options.Epochs, Steps = windows.StepsPerEpoch(options.BatchSize) };
+            model.OnEpochStarting(schedule);
             var (meanLoss, throughput) = RunEpoch(model, optimizer, loss, objective, windows, negatives, options, epoch, device, progress, cancellationToken);
+            model.OnEpochTrained(schedule);
             model.eval();
             var validation = RankingEvaluator.Evaluate(model, dataset, DataSplit.Validation, evaluation, cancellationToken);
             var metrics = validation.Groups[EvaluationGroupNames.Overall].Metrics;
