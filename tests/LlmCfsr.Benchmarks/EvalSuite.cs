@@ -32,7 +32,7 @@ internal sealed class EvalSuite : IBenchmarkSuite
         var catalog = services.GetRequiredService<ComponentCatalog>();
         manual_seed(42);
         var options = new TrainingOptions { Model = "sasrec", MaxLength = 50, HiddenSize = 64 };
-        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone);
+        using var inputs = RecommenderModelInputs.From(dataset, options.BackboneFor(new IdOnlyModelOptions()));
         using var model = RecommenderModels.Create(catalog, "sasrec", inputs);
         model.eval();
         var figures = new List<BenchmarkFigure>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Benchmarks;
@@ -33,7 +34,7 @@ internal sealed class MemorySuite : IBenchmarkSuite
         try
         {
             using var services = BenchmarkServices.Build();
-            var result = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = dataset, Options = options, RunDirectory = directory }, progress);
+            var result = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = dataset, Options = options, RunDirectory = directory }, progress);
             result.Model.Dispose();
         }
         finally

@@ -90,7 +90,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
                 long b = batch.Items.shape[0], length = batch.Items.shape[1];
                 long targets = ItemIds.IsReal(batch.Targets).sum().item<long>();
                 long real = ItemIds.IsReal(batch.Items).sum().item<long>();
-                flops += !counted ? 0 : TrainingFlops.Step(options.Model, b, length, targets, real, options.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
+                flops += !counted ? 0 : TrainingFlops.Step(options.Model, b, length, targets, real, loop.Backbone.HiddenSize, options.Layers, loop.Loss.NegativeSamples,
                     dataset.ItemCount, BenchmarkWorkload.LlmEmbeddingSize);
                 width += length;
                 sequences += b;

@@ -23,13 +23,17 @@ internal sealed class TrainingStepLoop : IDisposable
     private readonly TrainingOptions _options;
     private readonly IReadOnlyList<Tensor> _batches;
 
+    /// <summary>The backbone sizes of the model: the options' where set, else the model's own.</summary>
+    public SequenceEncoderSettings Backbone { get; }
+
     public TrainingStepLoop(PreparedDataset dataset, ItemEmbeddingCache? embeddings, IServiceProvider services, ComponentCatalog catalog, TrainingOptions options,
         UserEmbeddingCache? users = null)
     {
         _options = options;
         manual_seed(options.Seed);
         // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
-        using var inputs = RecommenderModelInputs.From(dataset, options.Backbone, embeddings, raw: embeddings, users: users);
+        Backbone = options.BackboneFor(catalog.RecommenderModel(options.Model).Options);
+        using var inputs = RecommenderModelInputs.From(dataset, Backbone, embeddings, raw: embeddings, users: users);
         _model = RecommenderModels.Create(catalog, options.Model, inputs);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
         Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;

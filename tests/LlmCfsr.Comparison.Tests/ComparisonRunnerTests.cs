@@ -1,8 +1,9 @@
-using LlmCfsr.Testing;
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
+using LlmCfsr.Testing;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Comparison.Tests;
 
@@ -21,7 +22,7 @@ public sealed class ComparisonRunnerTests
     public void AModelWhoseFactoryThrowsIsRecordedAndTheNextModelStillTrains()
     {
         using var services = Fixtures.Services(b => AddThrowing(b));
-        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
+        var result = services.GetRequiredService<ComparisonRunner>().Run(CyclicDataset.Create(), Options(Fixtures.TempFolder(), "broken", "gru4rec"));
         Assert.Equal(["broken", "gru4rec"], result.Runs.Select(r => r.Model));
         Assert.False(result.Runs[0].Succeeded);
         Assert.Equal("InvalidOperationException: the factory failed on purpose", result.Runs[0].Error);
@@ -41,7 +42,7 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // "llmemb" comes first: its teacher is trained before it and then reused as the compared "sasrec" run.
-        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(), Options(output, "llmemb", "sasrec"));
+        var result = services.GetRequiredService<ComparisonRunner>().Run(CyclicDataset.Create(), Options(output, "llmemb", "sasrec"));
         Assert.All(result.Runs, r => Assert.True(r.Succeeded, r.Error));
         string teacher = ComparisonRunner.RunDirectoryOf(output, "sasrec", 7);
         Assert.Equal(teacher, result.Runs[0].Manifest!.Options.TeacherRunDirectory);
@@ -57,7 +58,7 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services();
         var output = Fixtures.TempFolder();
         var dataset = CyclicDataset.Create();
-        var first = Assert.Single(new ComparisonRunner(services).Run(dataset, Options(output, "sasrec")).Runs);
+        var first = Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, Options(output, "sasrec")).Runs);
         Assert.True(first.Succeeded, first.Error);
         string weights = Path.Combine(first.RunDirectory, "model.safetensors");
         var trainedAt = File.GetLastWriteTimeUtc(weights);
@@ -65,7 +66,7 @@ public sealed class ComparisonRunnerTests
         var threshold = LongTailOptions.Parse("threshold:5,6");
         var options = Options(output, "sasrec") with { Mode = ComparisonRunMode.Resume };
         options = options with { Training = options.Training with { LongTail = threshold } };
-        var second = Assert.Single(new ComparisonRunner(services).Run(dataset, options).Runs);
+        var second = Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, options).Runs);
 
         // Groups split only the test reports, so the run is not retrained: same weights, same overall figures.
         Assert.True(second.Reused, second.Error);
@@ -86,10 +87,10 @@ public sealed class ComparisonRunnerTests
         TestEmbeddings.RandomUsers(dataset, seed: 1, dimension: 8).Save(first);
         TestEmbeddings.RandomUsers(dataset, seed: 2, dimension: 8).Save(second);
         var options = Options(output, "sasrec", "user-embeddings");
-        var trained = new ComparisonRunner(services).Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
+        var trained = services.GetRequiredService<ComparisonRunner>().Run(dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }).Runs;
         Assert.All(trained, r => Assert.True(r.Succeeded, r.Error));
 
-        var again = new ComparisonRunner(services).Run(dataset, options with
+        var again = services.GetRequiredService<ComparisonRunner>().Run(dataset, options with
         {
             Mode = ComparisonRunMode.Resume,
             Training = options.Training with { UserEmbeddingsPath = second },
@@ -123,13 +124,13 @@ public sealed class ComparisonRunnerTests
                     cancel.Cancel();
                 }
             });
-            Assert.ThrowsAny<OperationCanceledException>(() => new ComparisonRunner(services).Run(
+            Assert.ThrowsAny<OperationCanceledException>(() => services.GetRequiredService<ComparisonRunner>().Run(
                 dataset, options with { Training = options.Training with { UserEmbeddingsPath = first } }, progress: stopAfterFirstEpoch, cancellationToken: cancel.Token));
         }
         var interrupted = RunManifest.Read(new RunDirectory(ComparisonRunner.RunDirectoryOf(output, "sasrec", 7)).Manifest);
         Assert.False(interrupted.Completed);
 
-        var resumed = Assert.Single(new ComparisonRunner(services).Run(dataset, options with
+        var resumed = Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, options with
         {
             Mode = ComparisonRunMode.Resume,
             Training = options.Training with { UserEmbeddingsPath = second },
@@ -166,7 +167,7 @@ public sealed class ComparisonRunnerTests
         using var services = Fixtures.Services(b => AddTeacherChecking(b));
         var output = Fixtures.TempFolder();
         // A protocol with more negatives than the catalogue has items fails the teacher at validation.
-        var result = new ComparisonRunner(services).Run(CyclicDataset.Create(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
+        var result = services.GetRequiredService<ComparisonRunner>().Run(CyclicDataset.Create(items: 40), Options(output, "llmemb") with { Protocols = ["sampled:500"] });
         var run = Assert.Single(result.Runs);
         Assert.False(run.Succeeded);
         Assert.StartsWith("InvalidOperationException: its teacher sasrec (seed 7) failed: ", run.Error);
@@ -197,7 +198,7 @@ public sealed class ComparisonRunnerTests
     public void InvalidOptionsAreRejectedBeforeTraining()
     {
         using var services = Fixtures.Services();
-        var runner = new ComparisonRunner(services);
+        var runner = services.GetRequiredService<ComparisonRunner>();
         var output = Fixtures.TempFolder();
         Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(CyclicDataset.Create(), Options(output, "sasrec", "SASRec"))).Message);
         Assert.Contains("listed twice", Assert.Throws<ArgumentException>(() => runner.Run(CyclicDataset.Create(), Options(output, "sasrec") with { Protocols = ["full", "FULL"] })).Message);

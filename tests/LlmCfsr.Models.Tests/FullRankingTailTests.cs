@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -49,7 +50,7 @@ public sealed class FullRankingTailTests(ITestOutputHelper output)
             var embeddings = Path.Combine(folder, "items.safetensors");
             TopicVectors(synthetic, noise: 3.0).Save(embeddings);
             using var services = TestServices.Build();
-            var trainer = new RecommenderTrainer(services);
+            var trainer = services.GetRequiredService<RecommenderTrainer>();
             var overall = new Dictionary<string, double>();
             var tail = new Dictionary<string, double>();
             foreach (var model in new[] { "sasrec", "llm-cfsr" })

@@ -3,6 +3,7 @@ using LlmCfsr.Data.Synthetic;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Training;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace LlmCfsr.Models.Tests;
@@ -50,7 +51,7 @@ public sealed class LongTailTests(ITestOutputHelper output)
 
         var tail = new Dictionary<string, double>();
         using var services = TestServices.Build();
-        var trainer = new RecommenderTrainer(services);
+        var trainer = services.GetRequiredService<RecommenderTrainer>();
         foreach (var model in new[] { "sasrec", "said", "llm-esr", "llm-cfsr", "llm-cfsr-residual-fusion" })
         {
             using var result = trainer.Train(new TrainingRequest

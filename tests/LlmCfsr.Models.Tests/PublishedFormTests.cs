@@ -51,7 +51,9 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         Assert.False(fusion.ResidualNorm);
         Assert.Equal("bpr", model.DefaultLoss);
         Assert.Equal(1, services.GetRequiredService<ComponentCatalog>().RankingLoss("bpr").NegativeSamples);
-        Assert.Equal(64, new TrainingOptions { Model = "llm-cfsr" }.HiddenSize);
+        // d = 64 and 4 heads in the shared SASRec encoder, unless the training options set other sizes.
+        var backbone = new TrainingOptions { Model = "llm-cfsr" }.BackboneFor(services.GetRequiredService<ComponentCatalog>().RecommenderModel("llm-cfsr").Options);
+        Assert.Equal((64, 4), (backbone.HiddenSize, backbone.Heads));
         // Trainable: adapter, id table, fusion, backbone; the LLM table is frozen (no parameter, not saved).
         Assert.Equal(["collaborative_embeddings", "encoder", "fusion", "semantic_adapter"],
             model.named_parameters().Select(p => p.name.Split('.')[0]).Distinct().Order(StringComparer.Ordinal));

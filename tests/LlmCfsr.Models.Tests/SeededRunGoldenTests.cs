@@ -56,7 +56,7 @@ public sealed class SeededRunGoldenTests
                 UserEmbeddingsPath = model == "llm-esr" ? users : null,
                 TeacherRunDirectory = model == "llmemb" ? Path.Combine(folder, "sasrec") : null,
             };
-            using var result = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = Path.Combine(folder, model) });
+            using var result = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = Path.Combine(folder, model) });
             var losses = result.Manifest.History.Select(h => h.Loss).ToArray();
             Assert.Equal(expected.Losses.Length, losses.Length);
             for (int epoch = 0; epoch < losses.Length; epoch++)
@@ -75,7 +75,7 @@ public sealed class SeededRunGoldenTests
         var options = Tiny("sasrec");
         // Train seeds torch, then builds the model: a caller that does the same fits the same numbers.
         manual_seed(options.Seed);
-        var encoder = services.GetRequiredService<ComponentCatalog>().SequenceEncoder("sasrec").Create(options.Backbone);
+        var encoder = services.GetRequiredService<ComponentCatalog>().SequenceEncoder("sasrec").Create(options.BackboneFor(new IdOnlyModelOptions()));
         using var model = new IdOnlyRecommender("sasrec", Fixtures.Small.ItemCount, options.MaxLength, encoder);
         var fit = services.GetRequiredService<RecommenderTrainer>().Fit(model, Fixtures.Small, options);
         Assert.Equal("bce", fit.Loss);

@@ -47,16 +47,16 @@ public sealed class TrainerInputsTests
         using var cancel = new CancellationTokenSource();
         var stopAfterFirstEpoch = new CancelAtEpochEnd(cancel);
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run }, stopAfterFirstEpoch, cancel.Token));
+            services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run }, stopAfterFirstEpoch, cancel.Token));
         var recorded = RunManifest.Read(new RunDirectory(run).Manifest);
         Assert.Equal(new Llm2XOptions(), TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), recorded));
 
-        var error = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
         {
             Dataset = Fixtures.Small, Options = options, RunDirectory = run, Mode = TrainingRunMode.Resume, ModelOptions = new Llm2XOptions { Backbone = "gru4rec" },
         }));
         Assert.Contains("modelOptions.backbone: run \"sasrec\", now \"gru4rec\"", error.Message);
-        using var resumed = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run, Mode = TrainingRunMode.Resume });
+        using var resumed = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Fixtures.Small, Options = options, RunDirectory = run, Mode = TrainingRunMode.Resume });
         Assert.True(resumed.Manifest.Completed);
     }
 
@@ -67,7 +67,7 @@ public sealed class TrainerInputsTests
         var embeddings = WriteEmbeddings(Fixtures.Small, folder);
         using var services = TestServices.Build();
         var run = Path.Combine(folder, "run");
-        using var result = new RecommenderTrainer(services).Train(new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings), RunDirectory = run });
+        using var result = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings), RunDirectory = run });
         Assert.Equal("bpr", result.Manifest.Loss);
         var manifest = RunManifest.Read(new RunDirectory(run).Manifest);
         var input = Assert.Single(manifest.Inputs);
@@ -94,12 +94,12 @@ public sealed class TrainerInputsTests
         var shuffled = new PreparedDataset(other.Name, other.UserSourceIds, other.ItemSourceIds.Reverse().ToArray(), other.Sequences, other.ItemAttributes);
         var embeddings = WriteEmbeddings(shuffled, folder);
         using var services = TestServices.Build();
-        var error = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(
+        var error = Assert.Throws<InvalidDataException>(() => services.GetRequiredService<RecommenderTrainer>().Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings), RunDirectory = Path.Combine(folder, "run") }));
         Assert.Contains(embeddings, error.Message);
         Assert.Contains("item order differs", error.Message);
 
-        var missing = Assert.Throws<ArgumentException>(() => new RecommenderTrainer(services).Train(
+        var missing = Assert.Throws<ArgumentException>(() => services.GetRequiredService<RecommenderTrainer>().Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm2x", null), RunDirectory = Path.Combine(folder, "run2") }));
         Assert.Contains("set TrainingOptions.SemanticEmbeddingsPath", missing.Message);
         Assert.False(Directory.Exists(Path.Combine(folder, "run2")), "Inputs are checked before the run directory is created.");
@@ -112,7 +112,7 @@ public sealed class TrainerInputsTests
         var fineTuned = Path.Combine(folder, "cft.safetensors");
         Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true).Save(fineTuned);
         using var services = TestServices.Build();
-        var kind = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        var kind = Assert.Throws<InvalidDataException>(() => services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
         {
             Dataset = Fixtures.Small,
             Options = Tiny("llm-cfsr-no-cft", fineTuned) with { RawSemanticEmbeddingsPath = fineTuned },
@@ -127,7 +127,7 @@ public sealed class TrainerInputsTests
         var other = new PreparedDataset(small.Name, small.UserSourceIds, small.ItemSourceIds, small.Sequences.Select(s => s.Reverse().ToArray()).ToArray(), small.ItemAttributes);
         var elsewhere = Path.Combine(folder, "other.safetensors");
         Fixtures.RandomItemEmbeddings(other).Save(elsewhere);
-        var dataset = Assert.Throws<InvalidDataException>(() => new RecommenderTrainer(services).Train(new TrainingRequest
+        var dataset = Assert.Throws<InvalidDataException>(() => services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
         {
             Dataset = small,
             Options = Tiny("llm-cfsr", elsewhere),
@@ -149,7 +149,7 @@ public sealed class TrainerInputsTests
         GC.Collect();
         var counts = new List<(bool EpochEnd, long Count)>();
         var progress = new Progress(counts);
-        using var result = new RecommenderTrainer(services).Train(
+        using var result = services.GetRequiredService<RecommenderTrainer>().Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm-cfsr", embeddings) with { Epochs = 3 }, RunDirectory = Path.Combine(folder, "run") }, progress);
         // The first step creates the optimizer's moments and the gradients; afterwards every step and every epoch
         // (validation included) releases what it creates. Step reports hold one more tensor than epoch-end reports:

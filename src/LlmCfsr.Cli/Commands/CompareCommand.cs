@@ -66,7 +66,7 @@ public static class CompareCommand
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
-                var runner = new ComparisonRunner(services);
+                var runner = services.GetRequiredService<ComparisonRunner>();
                 writer.WriteLine($"Comparing {string.Join(", ", options.Models)} with seeds {string.Join(", ", options.Seeds)} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items), protocols {string.Join(", ", options.Protocols)}.");
                 ComparisonResult result;
                 try

@@ -72,7 +72,7 @@ public static class TrainCommand
                     Dataset = dataset, DatasetFolder = folder, Options = options, ModelOptions = modelOptions.GetValueOrDefault(modelName),
                     RunDirectory = parseResult.GetValue(output)!, Mode = mode,
                 };
-                var trainer = new RecommenderTrainer(services);
+                var trainer = services.GetRequiredService<RecommenderTrainer>();
                 writer.WriteLine($"Training {options.Model} on '{dataset.Name}' ({dataset.UserCount} users, {dataset.ItemCount} items) on {options.Device}.");
                 TrainingResult result;
                 try

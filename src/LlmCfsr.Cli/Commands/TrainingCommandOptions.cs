@@ -44,11 +44,11 @@ internal sealed class TrainingCommandOptions
 
     public Option<int> MaxLength { get; } = new("--max-len") { Description = "Longest window of newest items.", DefaultValueFactory = _ => Defaults.MaxLength };
 
-    public Option<int> Hidden { get; } = new("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => Defaults.HiddenSize };
+    public Option<int?> Hidden { get; } = new("--hidden") { Description = "Hidden size (default: the model's, 64)." };
 
     public Option<int> Layers { get; } = new("--layers") { Description = "Blocks or recurrent layers.", DefaultValueFactory = _ => Defaults.Layers };
 
-    public Option<int> Heads { get; } = new("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => Defaults.Heads };
+    public Option<int?> Heads { get; } = new("--heads") { Description = "Attention heads of the backbone (default: the model's: 1 for the id-only models, 4 for llm-cfsr and its ablations as in the paper)." };
 
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout probability.", DefaultValueFactory = _ => Defaults.Dropout };
 
@@ -87,9 +87,9 @@ internal sealed class TrainingCommandOptions
             Optimizer = EvaluationCommandOptions.Pick(parseResult, Optimizer, basis.Optimizer),
             GradientClipNorm = EvaluationCommandOptions.Pick(parseResult, Clip, basis.GradientClipNorm),
             MaxLength = EvaluationCommandOptions.Pick(parseResult, MaxLength, basis.MaxLength),
-            HiddenSize = EvaluationCommandOptions.Pick(parseResult, Hidden, basis.HiddenSize),
+            HiddenSize = parseResult.GetValue(Hidden) ?? basis.HiddenSize,
             Layers = EvaluationCommandOptions.Pick(parseResult, Layers, basis.Layers),
-            Heads = EvaluationCommandOptions.Pick(parseResult, Heads, basis.Heads),
+            Heads = parseResult.GetValue(Heads) ?? basis.Heads,
             Dropout = EvaluationCommandOptions.Pick(parseResult, Dropout, basis.Dropout),
             Device = EvaluationCommandOptions.Pick(parseResult, Device, basis.Device)!,
             EvaluationSeed = parseResult.GetValue(EvaluationSeed) ?? basis.EvaluationSeed,

@@ -3,7 +3,6 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
 using LlmCfsr.Training;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,14 +25,18 @@ public sealed class ComparisonRunner
     private readonly RecommenderTrainer _trainer;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the runner over the registered parts (models, backbones, losses).</summary>
-    public ComparisonRunner(IServiceProvider services, ILoggerFactory? loggers = null)
+    /// <summary>
+    /// Creates the runner over the parts registered in <paramref name="catalog"/> (models, backbones, losses), training
+    /// with <paramref name="trainer"/>. <c>services.AddLlmCfsr()</c> registers it: resolve it from the provider.
+    /// </summary>
+    public ComparisonRunner(ComponentCatalog catalog, RecommenderTrainer trainer, ILogger<ComparisonRunner>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        _catalog = services.GetRequiredService<ComponentCatalog>();
-        _configuration = ConfigurationSnapshot.Capture(services);
-        _trainer = new RecommenderTrainer(services, loggers?.CreateLogger<RecommenderTrainer>());
-        _logger = (ILogger?)loggers?.CreateLogger<ComparisonRunner>() ?? NullLogger.Instance;
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(trainer);
+        _catalog = catalog;
+        _configuration = catalog.PartOptions();
+        _trainer = trainer;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>The run directory of <paramref name="model"/> with <paramref name="seed"/> inside <paramref name="reportDirectory"/>.</summary>
@@ -60,6 +63,7 @@ public sealed class ComparisonRunner
             throw new ArgumentException($"{options.OutputDirectory} already holds runs; choose another directory or resume it (completed runs with the same options are reused).");
         }
         var protocols = options.Protocols.Select(EvaluationProtocol.Parse).ToArray();
+        // Each training restores torch's default generator, and loading a reused run's model leaves it as it was.
         var finished = new Dictionary<(string Model, int Seed), ComparisonRun>();
         var runs = new List<ComparisonRun>();
         int total = options.Models.Count * options.Seeds.Count;
@@ -101,7 +105,7 @@ public sealed class ComparisonRunner
         }
         TorchDevice.Parse(options.Training.Device);
         // So only the given files are checked here.
-        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, dataset, _catalog);
+        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, ModelOptionsOf(options.Models[0], options), dataset, _catalog);
         inputs.Dispose();
     }
 

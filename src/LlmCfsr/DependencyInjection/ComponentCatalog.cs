@@ -44,6 +44,12 @@ public sealed class ComponentCatalog
     /// <summary>The semantic encoder registered as <paramref name="name"/> (weights still unloaded).</summary>
     public ISemanticEncoder SemanticEncoder(string name) => Resolve<ISemanticEncoder>(ComponentKind.SemanticEncoder, name);
 
+    /// <summary>
+    /// The bound options of every registered part (backbones, losses, ...) as configuration keys
+    /// (<see cref="Training.ConfigurationSnapshot"/>), as a run records them.
+    /// </summary>
+    internal IReadOnlyDictionary<string, string?> PartOptions() => Training.ConfigurationSnapshot.Capture(_services);
+
     /// <summary>Resolves the keyed service <typeparamref name="T"/> registered under <paramref name="name"/>.</summary>
     public T Resolve<T>(ComponentKind kind, string name) where T : class
     {

@@ -8,8 +8,8 @@ namespace LlmCfsr.DependencyInjection;
 public static class LlmCfsrServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the SDK core: the options, the <see cref="ComponentCatalog"/> of named parts and the
-    /// <see cref="RecommenderTrainer"/>. Settings bind from the "LlmCfsr" configuration section (when an
+    /// Registers the SDK core: the options, the <see cref="ComponentCatalog"/> of named parts, the
+    /// <see cref="RecommenderTrainer"/> and the <see cref="Comparison.ComparisonRunner"/>. Settings bind from the "LlmCfsr" configuration section (when an
     /// <c>IConfiguration</c> is registered), then <paramref name="configure"/> runs. Add parts with the
     /// extension methods on the returned builder (all in this namespace), e.g.
     /// <c>.AddSasRec().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec")</c>.
@@ -24,6 +24,7 @@ public static class LlmCfsrServiceCollectionExtensions
         builder.AddValidatedOptions<LlmCfsrOptions, LlmCfsrOptionsValidator>(LlmCfsrBuilderExtensions.RootSection, configure);
         services.TryAddSingleton<ComponentCatalog>();
         services.TryAddTransient<RecommenderTrainer>();
+        services.TryAddTransient<Comparison.ComparisonRunner>();
         return builder;
     }
 }

@@ -7,12 +7,6 @@ public abstract record BackboneModelOptions : RecommenderModelOptions
     public string Backbone { get; set; } = "sasrec";
 
     /// <inheritdoc />
-    public override IEnumerable<string> Validate(string section)
-    {
-        if (string.IsNullOrWhiteSpace(Backbone))
-        {
-            yield return $"{section}:{nameof(Backbone)} must name a registered backbone (e.g. 'sasrec').";
-        }
-    }
-
+    public override IEnumerable<string> Validate(string section) => base.Validate(section)
+        .Concat(OptionChecks.Named($"{section}:{nameof(Backbone)}", Backbone, "sasrec"));
 }

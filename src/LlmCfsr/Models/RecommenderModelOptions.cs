@@ -4,7 +4,7 @@ namespace LlmCfsr.Models;
 
 /// <summary>
 /// The typed options of one model class (RecBole's per-model YAML, ML.NET GenAI's config class): what the model is
-/// built from besides the sizes of <see cref="Sequences.SequenceEncoderSettings"/> and its inputs. Each registration
+/// built from besides the training sizes of <see cref="Sequences.SequenceEncoderSettings"/> and its inputs. Each registration
 /// binds its own named instance from configuration ("LlmCfsr:Models", then "LlmCfsr:Models:NAME"); a run saves the
 /// instance it trained with, as it is, in <c>run.json</c>, and a saved run or bundle is rebuilt from it.
 /// </summary>
@@ -12,6 +12,15 @@ public abstract record RecommenderModelOptions
 {
     /// <summary>The configuration section every model's options bind from first (settings shared by the models).</summary>
     public const string Section = "LlmCfsr:Models";
+
+    /// <summary>Embedding and hidden size of the model's backbone (64), unless the training options set one (<c>--hidden</c>).</summary>
+    public int HiddenSize { get; set; } = 64;
+
+    /// <summary>
+    /// Attention heads of the model's backbone, unless the training options set them (<c>--heads</c>): 1 (SASRec's and
+    /// BERT4Rec's reference settings); LLM-CFSR and its ablations set 4, as in the paper.
+    /// </summary>
+    public int Heads { get; set; } = 1;
 
     /// <summary>The inputs beyond the item ids the model needs (item embeddings, user embeddings, a teacher run).</summary>
     [JsonIgnore]
@@ -28,5 +37,8 @@ public abstract record RecommenderModelOptions
     /// The problems of these options, each naming its key under <paramref name="section"/> (e.g.
     /// "LlmCfsr:Models:llm-esr:Neighbours must be positive (got 0)."); empty when they are valid.
     /// </summary>
-    public virtual IEnumerable<string> Validate(string section) => [];
+    public virtual IEnumerable<string> Validate(string section)
+        => OptionChecks.Positive($"{section}:{nameof(HiddenSize)}", HiddenSize)
+            .Concat(OptionChecks.Positive($"{section}:{nameof(Heads)}", Heads))
+            .Concat(Heads > 0 && HiddenSize % Heads != 0 ? [$"{section}:{nameof(Heads)} must divide {nameof(HiddenSize)} {HiddenSize} (got {Heads})."] : []);
 }

@@ -10,7 +10,7 @@ namespace LlmCfsr.Training;
 /// run records its full configuration and <c>llmcfsr evaluate</c> rebuilds the model with the same settings by
 /// adding them back as configuration.
 /// </summary>
-public static class ConfigurationSnapshot
+internal static class ConfigurationSnapshot
 {
     /// <summary>Section path + ":" + property -> invariant text, for every simple property of every registered options type but the root one.</summary>
     public static IReadOnlyDictionary<string, string?> Capture(IServiceProvider services)

@@ -13,7 +13,8 @@ public static class ModelInputRequirements
     public static IReadOnlyDictionary<ModelInput, string> Options => ModelInputDescriptions.TrainingOptions;
 
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> naming every input <paramref name="model"/>'s <paramref name="modelOptions"/> need
+    /// Throws <see cref="ArgumentException"/> when the backbone sizes the options and the model's options make together do not
+    /// fit (heads that do not divide the hidden size), or naming every input <paramref name="model"/>'s <paramref name="modelOptions"/> need
     /// that <paramref name="options"/> leave unset; <paramref name="provided"/> inputs are supplied by the caller (e.g. the
     /// teacher run a comparison trains itself).
     /// </summary>
@@ -21,6 +22,7 @@ public static class ModelInputRequirements
     {
         ArgumentNullException.ThrowIfNull(modelOptions);
         ArgumentNullException.ThrowIfNull(options);
+        options.BackboneFor(modelOptions).Validate();
         var given = provided
             | (options.SemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.SemanticEmbeddings)
             | (options.RawSemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.RawSemanticEmbeddings)

@@ -17,11 +17,12 @@ namespace LlmCfsr.Training;
 internal static class ModelInputs
 {
     /// <summary>
-    /// The inputs for training (every path the options give) or, with <paramref name="forScoring"/>, for rebuilding a trained
+    /// The inputs of the model <paramref name="model"/> configures (its backbone sizes: <see cref="TrainingOptions.BackboneFor"/>)
+    /// for training (every path the options give) or, with <paramref name="forScoring"/>, for rebuilding a trained
     /// model (the inputs only training needs, <see cref="RecommenderModelInputs.TrainingOnly"/>, are not loaded).
     /// </summary>
     public static (RecommenderModelInputs Inputs, IReadOnlyList<ModelInputRecord> Records) Load(
-        TrainingOptions options, PreparedDataset dataset, ComponentCatalog catalog, bool forScoring = false)
+        TrainingOptions options, RecommenderModelOptions model, PreparedDataset dataset, ComponentCatalog catalog, bool forScoring = false)
     {
         var records = new List<ModelInputRecord>();
         var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records, requireRaw: false);
@@ -52,7 +53,7 @@ internal static class ModelInputs
             {
                 throw new ArgumentException($"{run.Manifest}: the teacher run is not finished; complete it (--resume) before using it as a teacher.");
             }
-            using var teacherModel = TrainedRun.LoadBestModel(catalog, run, dataset, CPU);
+            using var teacherModel = TrainedRun.LoadBestModelDrawingFromTheGenerator(catalog, run, dataset, CPU);
             using (no_grad())
             {
                 using var end = (dataset.ItemCount + 1).ToScalar();
@@ -61,7 +62,7 @@ internal static class ModelInputs
             }
             records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));
         }
-        return (RecommenderModelInputs.From(dataset, options.Backbone, semantic, raw, users, teacher), records);
+        return (RecommenderModelInputs.From(dataset, options.BackboneFor(model), semantic, raw, users, teacher), records);
     }
 
     private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records, bool requireRaw)

@@ -7,7 +7,6 @@ using LlmCfsr.Models;
 using LlmCfsr.Runtime;
 using LlmCfsr.Sequences;
 using LlmCfsr.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -32,21 +31,26 @@ namespace LlmCfsr.Training;
 public sealed class RecommenderTrainer
 {
     private const string SelectionMetric = "NDCG@10";
-    private readonly IServiceProvider _services;
     private readonly ComponentCatalog _catalog;
+    private readonly AtomicFileWriter _writer;
     private readonly ILogger<RecommenderTrainer> _logger;
     private readonly int _threads;
 
-    /// <summary>Creates the trainer over the registered parts.</summary>
-    public RecommenderTrainer(IServiceProvider services, ILogger<RecommenderTrainer>? logger = null)
+    /// <summary>
+    /// Creates the trainer over the parts registered in <paramref name="catalog"/>, with the SDK settings
+    /// <paramref name="options"/> (<see cref="LlmCfsrOptions.Threads"/>; default: automatic), the file writer
+    /// <paramref name="writer"/> (default <see cref="AtomicFileWriter.Default"/>) and <paramref name="logger"/>.
+    /// <c>services.AddLlmCfsr()</c> registers it: resolve it from the provider.
+    /// </summary>
+    public RecommenderTrainer(ComponentCatalog catalog, IOptions<LlmCfsrOptions>? options = null, AtomicFileWriter? writer = null, ILogger<RecommenderTrainer>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        _services = services;
-        _catalog = services.GetRequiredService<ComponentCatalog>();
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        _writer = writer ?? AtomicFileWriter.Default;
         _logger = logger ?? NullLogger<RecommenderTrainer>.Instance;
         // LlmCfsrOptions.Threads (0 = not set): a fit runs with TorchThreadPolicy's count, and the process's previous
         // count is restored afterwards.
-        _threads = services.GetService<IOptions<LlmCfsrOptions>>()?.Value.Threads ?? 0;
+        _threads = options?.Value.Threads ?? 0;
     }
 
     /// <summary>
@@ -72,8 +76,8 @@ public sealed class RecommenderTrainer
         ModelInputRequirements.Validate(modelFactory.Name, modelOptions, options);
         var evaluation = options.EvaluationSettings();
 
-        var configuration = ConfigurationSnapshot.Capture(_services);
-        using var run = TrainingRun.Open(request, modelOptions, configuration, _catalog, _services.GetService<AtomicFileWriter>() ?? AtomicFileWriter.Default, _logger);
+        var configuration = _catalog.PartOptions();
+        using var run = TrainingRun.Open(request, modelOptions, configuration, _catalog, _writer, _logger);
         using var threads = TorchThreadPolicy.Use(_threads);
         using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
@@ -111,6 +115,19 @@ public sealed class RecommenderTrainer
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Train"/> on a thread-pool thread, so a host (a web request, a UI) does not block its own thread on the
+    /// CPU-bound training; the same result, progress reports and cancellation (a token cancelled before the start gives a
+    /// cancelled task, one cancelled during training stops after the current step with the last epoch's checkpoint kept).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Train"/>.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public Task<TrainingResult> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Task.Run(() => Train(request, progress, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -217,7 +234,7 @@ public sealed class RecommenderTrainer
     private static (SequentialRecommender Model, IReadOnlyList<ModelInputRecord> Inputs) CreateModel(
         IRecommenderModelFactory factory, RecommenderModelOptions modelOptions, PreparedDataset dataset, TrainingOptions options, ComponentCatalog catalog)
     {
-        var (inputs, records) = ModelInputs.Load(options, dataset, catalog);
+        var (inputs, records) = ModelInputs.Load(options, modelOptions, dataset, catalog);
         // Models keep their own handles on the tables they read; the teacher table is only needed while the model is built.
         using (inputs)
         {

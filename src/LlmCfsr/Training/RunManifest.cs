@@ -140,7 +140,7 @@ public sealed record RunManifest
 
     /// <summary>
     /// The parts' settings (e.g. a backbone's layer-norm epsilon) that differ between this run and
-    /// <paramref name="configuration"/> (<see cref="ConfigurationSnapshot.Capture"/>), as "key: run value, now value"
+    /// <paramref name="configuration"/> (<see cref="DependencyInjection.ComponentCatalog.PartOptions"/>), as "key: run value, now value"
     /// lines; settings the run predates are not compared.
     /// </summary>
     internal IReadOnlyList<string> ConfigurationDifferences(IReadOnlyDictionary<string, string?> configuration)

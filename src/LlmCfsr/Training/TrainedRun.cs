@@ -14,9 +14,21 @@ public static class TrainedRun
     /// name, checked against <paramref name="dataset"/> (which must have the recorded fingerprint), with the parts registered
     /// in <paramref name="catalog"/>; checks the run's files against their checksums, loads the best weights, moves the model to
     /// <paramref name="device"/> and switches it to evaluation mode. Inputs only training needs (teacher run, user
-    /// embeddings) are not loaded. The caller disposes the model.
+    /// embeddings) are not loaded. torch's default generator, from which the fresh parameters draw, is left as it was.
+    /// The caller disposes the model.
     /// </summary>
     public static SequentialRecommender LoadBestModel(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device)
+    {
+        using var generator = DefaultGeneratorState.Save();
+        return LoadBestModelDrawingFromTheGenerator(catalog, run, dataset, device);
+    }
+
+    /// <summary>
+    /// <see cref="LoadBestModel"/> without restoring torch's default generator: a training run loads its teacher this way
+    /// after seeding, so the teacher's fresh parameters take their draws from the run's seeded sequence, as every run
+    /// recorded so far did (restoring would move the student's initialisation and change its seeded results).
+    /// </summary>
+    internal static SequentialRecommender LoadBestModelDrawingFromTheGenerator(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(run);
@@ -36,7 +48,7 @@ public static class TrainedRun
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
         }
         var options = ModelOptions(catalog, manifest);
-        var (inputs, _) = ModelInputs.Load(manifest.Options, dataset, catalog, forScoring: true);
+        var (inputs, _) = ModelInputs.Load(manifest.Options, options, dataset, catalog, forScoring: true);
         using (inputs)
         {
             var model = RecommenderModels.Create(catalog, manifest.Options.Model, inputs, options);

@@ -1,6 +1,6 @@
-using System.Text.Json.Serialization;
 using LlmCfsr.Data;
 using LlmCfsr.Evaluation;
+using LlmCfsr.Models;
 using LlmCfsr.Sequences;
 
 namespace LlmCfsr.Training;
@@ -47,14 +47,17 @@ public sealed record TrainingOptions
     /// <summary>Longest window (newest items) the model sees.</summary>
     public int MaxLength { get; init; } = 50;
 
-    /// <summary>Embedding and hidden size.</summary>
-    public int HiddenSize { get; init; } = 64;
+    /// <summary>Embedding and hidden size; null (default) takes the model's (<see cref="RecommenderModelOptions.HiddenSize"/>: 64).</summary>
+    public int? HiddenSize { get; init; }
 
     /// <summary>Backbone blocks or recurrent layers.</summary>
     public int Layers { get; init; } = 2;
 
-    /// <summary>Attention heads.</summary>
-    public int Heads { get; init; } = 1;
+    /// <summary>
+    /// Attention heads of the backbone; null (default) takes the model's (<see cref="RecommenderModelOptions.Heads"/>: 1 for
+    /// the id-only models, 4 for LLM-CFSR and its ablations as in the paper).
+    /// </summary>
+    public int? Heads { get; init; }
 
     /// <summary>Dropout probability.</summary>
     public double Dropout { get; init; } = 0.2;
@@ -104,16 +107,22 @@ public sealed record TrainingOptions
     /// <summary>LLM-ESR's user embeddings of the training histories (<c>llmcfsr embed --users</c>).</summary>
     public string? UserEmbeddingsPath { get; init; }
 
-    /// <summary>The backbone sizes these options ask for.</summary>
-    [JsonIgnore]
-    public SequenceEncoderSettings Backbone => new()
+    /// <summary>
+    /// The backbone sizes these options ask of <paramref name="model"/>: <see cref="HiddenSize"/> and <see cref="Heads"/> where
+    /// set, else the model's own.
+    /// </summary>
+    public SequenceEncoderSettings BackboneFor(RecommenderModelOptions model)
     {
-        HiddenSize = HiddenSize,
-        MaxLength = MaxLength,
-        Layers = Layers,
-        Heads = Heads,
-        Dropout = Dropout,
-    };
+        ArgumentNullException.ThrowIfNull(model);
+        return new()
+        {
+            HiddenSize = HiddenSize ?? model.HiddenSize,
+            MaxLength = MaxLength,
+            Layers = Layers,
+            Heads = Heads ?? model.Heads,
+            Dropout = Dropout,
+        };
+    }
 
     /// <summary>
     /// The evaluation settings of this run: <paramref name="protocol"/> (default: <see cref="EvaluationProtocol"/>),
@@ -158,9 +167,13 @@ public sealed record TrainingOptions
         Require(LongTail is not null, "LongTail must be set (e.g. new LongTailOptions() for the Pareto groups).");
         LongTail!.Validate();
         Require(TorchDevice.IsValid(Device), $"Device '{Device}' is not a device: use 'cpu', 'cuda' or 'cuda:N'.");
+        Require(HiddenSize is null or > 0, $"HiddenSize must be positive or left unset (got {HiddenSize}).");
+        Require(Heads is null or > 0, $"Heads must be positive or left unset (got {Heads}).");
+        Require(HiddenSize is null || Heads is null || HiddenSize % Heads == 0, $"Heads must divide HiddenSize {HiddenSize} (got {Heads}).");
+        Require(Layers > 0, $"Layers must be positive (got {Layers}).");
+        Require(Dropout >= 0 && Dropout < 1, $"Dropout must be in [0, 1) (got {Dropout}).");
         try
         {
-            Backbone.Validate();
             _ = Evaluation.EvaluationProtocol.Parse(EvaluationProtocol);
         }
         catch (FormatException e)

@@ -49,7 +49,7 @@ public sealed class CheckpointFaultInjectionTests
             services.AddSingleton(writer);
         }
         using var provider = services.BuildServiceProvider();
-        return new RecommenderTrainer(provider).Train(new TrainingRequest { Dataset = Data, Options = options ?? Options, RunDirectory = directory, Mode = mode });
+        return provider.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest { Dataset = Data, Options = options ?? Options, RunDirectory = directory, Mode = mode });
     }
 
     private static AtomicFileWriter CrashingBefore(string pathPart) => new(path =>

@@ -32,7 +32,7 @@ public sealed class RecommenderTrainerTests
     private static TrainingResult Train(TrainingOptions options, string directory, TrainingRunMode mode = TrainingRunMode.New, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         using var services = TestServices.Build();
-        return new RecommenderTrainer(services).Train(
+        return services.GetRequiredService<RecommenderTrainer>().Train(
             new TrainingRequest { Dataset = Data, Options = options, RunDirectory = directory, Mode = mode }, progress, cancellationToken);
     }
 

@@ -7,6 +7,9 @@ namespace LlmCfsr.Models;
 /// </summary>
 public sealed record LlmCfsrModelOptions : BackboneModelOptions
 {
+    /// <summary>The paper's settings: d = 64 and 4 heads in the shared SASRec encoder.</summary>
+    public LlmCfsrModelOptions() => Heads = 4;
+
     /// <summary>The registered sequence-level fusion through which the views attend to each other: "cross-attention" (the paper's form) or "concat" (score-level concatenation only).</summary>
     public string Fusion { get; set; } = "cross-attention";
 

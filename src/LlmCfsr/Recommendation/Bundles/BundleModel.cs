@@ -11,18 +11,22 @@ internal static class BundleModel
     /// <summary>
     /// Creates the model of <paramref name="manifest"/> with fresh parameters on the CPU (the caller loads the weights)
     /// from its saved options and <paramref name="embeddings"/> (null for id-only models): no dataset, no training input.
+    /// torch's default generator is left as it was.
     /// </summary>
     public static SequentialRecommender Create(BundleManifest manifest, ItemEmbeddingCache? embeddings, ComponentCatalog catalog)
     {
         bool raw = manifest.ItemEmbeddingsOption == nameof(TrainingOptions.RawSemanticEmbeddingsPath);
         var table = embeddings?.ToTensor(withPaddingRow: true);
+        var options = TrainedRun.ModelOptions(catalog, manifest.Run);
+        // The fresh parameters draw from torch's default generator: loading a bundle hands the caller's generator back as it found it.
+        using var generator = DefaultGeneratorState.Save();
         using var inputs = new RecommenderModelInputs
         {
             ItemCount = manifest.ItemCount,
-            Backbone = manifest.Run.Options.Backbone,
+            Backbone = manifest.Run.Options.BackboneFor(options),
             SemanticItemEmbeddings = raw ? null : table,
             RawSemanticItemEmbeddings = raw ? table : null,
         };
-        return RecommenderModels.Create(catalog, manifest.Model, inputs, TrainedRun.ModelOptions(catalog, manifest.Run));
+        return RecommenderModels.Create(catalog, manifest.Model, inputs, options);
     }
 }

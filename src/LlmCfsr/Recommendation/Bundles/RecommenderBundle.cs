@@ -97,7 +97,8 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             throw new ArgumentException($"{run.Manifest}: the run was trained on dataset {runManifest.Dataset.Fingerprint}, not on {dataset.Fingerprint}.");
         }
         var options = runManifest.Options;
-        var declared = TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), runManifest).Inputs;
+        var modelOptions = TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), runManifest);
+        var declared = modelOptions.Inputs;
         if (declared.HasFlag(ModelInput.SemanticEmbeddings) && declared.HasFlag(ModelInput.RawSemanticEmbeddings))
         {
             throw new NotSupportedException($"Model '{options.Model}' reads both fine-tuned and raw item embeddings; a bundle carries one table.");
@@ -125,7 +126,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             var embeddings = ItemEmbeddingCache.Load(embeddingsPath);
             writer.Copy(embeddingsPath, System.IO.Path.Combine(output, BundleFiles.ItemEmbeddings));
             encoder = embeddings.Fingerprint;
-            int dimensions = options.Backbone.HiddenSize;
+            int dimensions = options.BackboneFor(modelOptions).HiddenSize;
             if (dimensions <= Math.Min(embeddings.ItemCount, embeddings.Dimension))
             {
                 var scaling = RecordedPcaScaling(runManifest);
@@ -175,7 +176,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             throw new InvalidDataException($"{manifestPath} is missing: {folder} is not a model bundle.");
         }
         var manifest = BundleManifest.Read(manifestPath);
-        var differences = manifest.Run.ConfigurationDifferences(ConfigurationSnapshot.Capture(services));
+        var differences = manifest.Run.ConfigurationDifferences(services.GetRequiredService<ComponentCatalog>().PartOptions());
         if (differences.Count > 0)
         {
             throw new ArgumentException($"{manifestPath}: the registered parts are configured differently from the bundle's model ({string.Join("; ", differences)}); configure them as recorded.");
