@@ -104,6 +104,26 @@ public sealed class ComparisonRunnerTests
     }
 
     [Fact]
+    public void ACompletedRunWithExplicitBackboneSizesIsReusedByARequestThatLeavesThemToTheModel()
+    {
+        using var services = Fixtures.Services(builder => builder.Services.Configure<IdOnlyModelOptions>("sasrec", o => { o.HiddenSize = 8; o.Heads = 2; }));
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        var options = Options(output, "sasrec");
+        Assert.True(Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, options).Runs).Succeeded);
+
+        // The first run recorded HiddenSize 8 and Heads 2 explicitly; the model's own defaults are the same values.
+        var unset = options with { Mode = ComparisonRunMode.Resume, Training = options.Training with { HiddenSize = null, Heads = null } };
+        Assert.True(Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, unset).Runs).Reused);
+
+        // Other sizes are another model: trained again.
+        var wider = options with { Mode = ComparisonRunMode.Resume, Training = options.Training with { Heads = 4 } };
+        var retrained = Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, wider).Runs);
+        Assert.True(retrained.Succeeded, retrained.Error);
+        Assert.False(retrained.Reused);
+    }
+
+    [Fact]
     public void AnInterruptedRunResumesWhenOnlyAnInputItsModelDoesNotDeclareChanged()
     {
         using var services = Fixtures.Services();

@@ -166,6 +166,17 @@ public sealed class ComparisonRunner
         TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : source.TeacherRunDirectory,
     };
 
+    /// <summary>
+    /// <paramref name="options"/> with the backbone sizes it gives <paramref name="model"/> written out: a run that
+    /// recorded them explicitly (every run before they became optional overrides) and a request that leaves them to
+    /// the model's defaults ask for the same model when the values agree.
+    /// </summary>
+    private static TrainingOptions WithBackboneSizesOf(TrainingOptions options, RecommenderModelOptions model)
+    {
+        var backbone = options.BackboneFor(model);
+        return options with { HiddenSize = backbone.HiddenSize, Heads = backbone.Heads };
+    }
+
     private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RecommenderModelOptions modelOptions, RunDirectory runDirectory,
         PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
@@ -180,18 +191,23 @@ public sealed class ComparisonRunner
                 && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
             // Inputs the model does not declare are never read by it, so they do not make its training differ (an
             // id-only run stays reusable when another model of the comparison gets other embeddings).
-            var recorded = WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs) with { Device = training.Device };
-            bool sameOptions = sameInputs && recorded == training;
+            var recorded = WithBackboneSizesOf(WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs), modelOptions) with { Device = training.Device };
+            var requested = WithBackboneSizesOf(training, modelOptions);
+            bool sameOptions = sameInputs && recorded == requested;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
-            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == training;
+            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == requested;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
             if (mode == TrainingRunMode.Resume)
             {
                 // The interrupted run continues with the paths it recorded for the inputs its model does not read, so
                 // resuming checks it against its own options.
-                training = WithUndeclaredInputsOf(training, previous.Options, modelOptions.Inputs);
+                training = WithUndeclaredInputsOf(training, previous.Options, modelOptions.Inputs) with
+                {
+                    HiddenSize = previous.Options.HiddenSize,
+                    Heads = previous.Options.Heads,
+                };
             }
         }
 
