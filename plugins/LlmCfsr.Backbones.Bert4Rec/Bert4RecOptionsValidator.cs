@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.Bert4Rec;
 
 /// <summary>Validates <see cref="Bert4RecOptions"/>.</summary>
-public sealed class Bert4RecOptionsValidator : IValidateOptions<Bert4RecOptions>
+internal sealed class Bert4RecOptionsValidator : IValidateOptions<Bert4RecOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, Bert4RecOptions options)

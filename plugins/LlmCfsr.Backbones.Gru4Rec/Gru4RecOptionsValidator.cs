@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.Gru4Rec;
 
 /// <summary>Validates <see cref="Gru4RecOptions"/>.</summary>
-public sealed class Gru4RecOptionsValidator : IValidateOptions<Gru4RecOptions>
+internal sealed class Gru4RecOptionsValidator : IValidateOptions<Gru4RecOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, Gru4RecOptions options)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.SasRec;
 
 /// <summary>Validates <see cref="SasRecOptions"/>.</summary>
-public sealed class SasRecOptionsValidator : IValidateOptions<SasRecOptions>
+internal sealed class SasRecOptionsValidator : IValidateOptions<SasRecOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SasRecOptions options)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Encoders.Bert;
 
 /// <summary>Validates <see cref="BertEncoderOptions"/> with messages naming the configuration key.</summary>
-public sealed class BertEncoderOptionsValidator : IValidateOptions<BertEncoderOptions>
+internal sealed class BertEncoderOptionsValidator : IValidateOptions<BertEncoderOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, BertEncoderOptions options)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Encoders.MiniLM;
 
 /// <summary>Validates <see cref="MiniLmEncoderOptions"/> with messages naming the configuration key.</summary>
-public sealed class MiniLmEncoderOptionsValidator : IValidateOptions<MiniLmEncoderOptions>
+internal sealed class MiniLmEncoderOptionsValidator : IValidateOptions<MiniLmEncoderOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MiniLmEncoderOptions options)

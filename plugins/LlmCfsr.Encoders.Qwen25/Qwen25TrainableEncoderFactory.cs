@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Encoders.Qwen25;
 
 /// <summary>Opens Hugging Face Qwen2 / Qwen2.5 folders (model_type qwen2, byte-level BPE tokenizer.json) for contrastive fine-tuning.</summary>
-public sealed class Qwen25TrainableEncoderFactory : ITrainableTextEncoderFactory
+internal sealed class Qwen25TrainableEncoderFactory : ITrainableTextEncoderFactory
 {
     /// <inheritdoc />
     public string Family => "qwen2";

@@ -1,7 +1,7 @@
 namespace LlmCfsr.Fusion.CrossAttention;
 
 /// <summary>Creates <see cref="ConcatenationFusion"/> modules; registered as "concat".</summary>
-public sealed class ConcatenationFusionFactory : IFusionFactory
+internal sealed class ConcatenationFusionFactory : IFusionFactory
 {
     /// <summary>The registration name.</summary>
     public const string RegisteredName = "concat";

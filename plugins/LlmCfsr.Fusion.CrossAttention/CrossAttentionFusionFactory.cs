@@ -1,7 +1,7 @@
 namespace LlmCfsr.Fusion.CrossAttention;
 
 /// <summary>Creates <see cref="CrossAttentionFusion"/> modules; registered as "cross-attention".</summary>
-public sealed class CrossAttentionFusionFactory : IFusionFactory
+internal sealed class CrossAttentionFusionFactory : IFusionFactory
 {
     /// <summary>The registration name.</summary>
     public const string RegisteredName = "cross-attention";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.ItemIndex.USearch;
 
 /// <summary>Checks <see cref="USearchItemIndexOptions"/>, naming the configuration key of each bad value.</summary>
-public sealed class USearchItemIndexOptionsValidator : IValidateOptions<USearchItemIndexOptions>
+internal sealed class USearchItemIndexOptionsValidator : IValidateOptions<USearchItemIndexOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, USearchItemIndexOptions options)

@@ -3,8 +3,11 @@ using System.Text;
 
 namespace LlmCfsr.Packaging.Tests;
 
-/// <summary>Runs <c>dotnet</c> (or bash) in a folder with its own package folder, and returns what it printed.</summary>
-internal sealed class DotnetCommand(string packagesFolder)
+/// <summary>
+/// Runs <c>dotnet</c> (or bash) in a folder with its own package folder and the given extra environment variables,
+/// and returns what it printed.
+/// </summary>
+internal sealed class DotnetCommand(string packagesFolder, IReadOnlyDictionary<string, string>? environment = null)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
@@ -35,6 +38,10 @@ internal sealed class DotnetCommand(string packagesFolder)
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         if (Path.IsPathRooted(Dotnet))
         {
             // The README's commands call plain `dotnet`: make it the same one that runs these tests.

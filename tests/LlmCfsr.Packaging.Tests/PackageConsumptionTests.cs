@@ -106,7 +106,12 @@ public sealed class PackageConsumptionTests(PackageFeed feed) : IClassFixture<Pa
             Assert.Equal(hasAssembly, File.Exists(feed.SymbolPackagePath(id)));
             if (hasAssembly)
             {
-                Assert.NotNull(metadata.Element(ns + "repository")?.Attribute("commit"));
+                var repository = metadata.Element(ns + "repository");
+                Assert.NotNull(repository?.Attribute("commit"));
+                string repositoryUrl = (string?)repository?.Attribute("url") ?? "";
+                Assert.Equal(feed.TestRemoteUrl ?? repositoryUrl, repositoryUrl);
+                Assert.StartsWith("https://", repositoryUrl);
+                Assert.Equal(repositoryUrl.EndsWith(".git", StringComparison.Ordinal) ? repositoryUrl[..^".git".Length] : repositoryUrl, metadata.Element(ns + "projectUrl")?.Value);
             }
         }
 

@@ -33,7 +33,7 @@ public sealed class PackageFeed : IDisposable
               </Target>
             </Project>
             """);
-        Command.Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
+        new DotnetCommand(Packages, RepositoryRemote()).Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
 
         var machinePackages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         new XDocument(new XElement("configuration",
@@ -42,6 +42,12 @@ public sealed class PackageFeed : IDisposable
             .Save(Path.Combine(Root, "nuget.config"));
         Directory.CreateDirectory(Path.Combine(Root, "apps"));
     }
+
+    /// <summary>
+    /// In a clone without an <c>origin</c> remote, the remote the pack reads from a user-level git configuration
+    /// written for it (SourceLink reads both), which the packages must name as their repository; otherwise null.
+    /// </summary>
+    public string? TestRemoteUrl { get; private set; }
 
     /// <summary>The temporary folder; consumer projects go in <c>apps/</c> below it, beside its nuget.config.</summary>
     public string Root { get; }
@@ -73,6 +79,18 @@ public sealed class PackageFeed : IDisposable
         using var archive = ZipFile.OpenRead(PackagePath(id));
         using var stream = archive.Entries.Single(e => e.FullName == $"{id}.nuspec").Open();
         return XElement.Load(stream);
+    }
+
+    private Dictionary<string, string> RepositoryRemote()
+    {
+        if (Command.Run(BuildInfo.RepositoryRoot, "git", "config", "--get", "remote.origin.url").Output.Trim().Length > 0)
+        {
+            return [];
+        }
+        TestRemoteUrl = "https://github.com/llmcfsr-packaging-test/LlmCfsr.git";
+        var gitConfig = Directory.CreateDirectory(Path.Combine(Root, "xdg", "git")).FullName;
+        File.WriteAllText(Path.Combine(gitConfig, "config"), $"[remote \"origin\"]\n\turl = {TestRemoteUrl}\n");
+        return new() { ["XDG_CONFIG_HOME"] = Path.GetDirectoryName(gitConfig)! };
     }
 
     public void Dispose()

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LlmCfsr.DependencyInjection;
 
 /// <summary>The builder <c>AddLlmCfsr</c> returns; plugins extend <see cref="ILlmCfsrBuilder"/>.</summary>
-public sealed class LlmCfsrBuilder : ILlmCfsrBuilder
+internal sealed class LlmCfsrBuilder : ILlmCfsrBuilder
 {
     internal LlmCfsrBuilder(IServiceCollection services) => Services = services;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.DependencyInjection;
 
 /// <summary>Validates <see cref="LlmCfsrOptions"/>: the thread count.</summary>
-public sealed class LlmCfsrOptionsValidator : IValidateOptions<LlmCfsrOptions>
+internal sealed class LlmCfsrOptionsValidator : IValidateOptions<LlmCfsrOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, LlmCfsrOptions options)

@@ -4,7 +4,7 @@ namespace LlmCfsr.Evaluation;
 /// Student's t distribution via the regularized incomplete beta function:
 /// P(|T| &gt;= t) = I_{v/(v+t²)}(v/2, 1/2) for v degrees of freedom.
 /// </summary>
-public static class StudentTDistribution
+internal static class StudentTDistribution
 {
     /// <summary>P(T &lt;= t) for <paramref name="degreesOfFreedom"/> &gt; 0.</summary>
     public static double Cdf(double t, double degreesOfFreedom)

@@ -8,7 +8,7 @@ namespace LlmCfsr.Losses;
 /// "bce", SASRec's objective: per row -log sigma(s+) - sum_k log(1 - sigma(s-_k)), averaged over rows. With one
 /// negative this is exactly the reference implementation's positive plus negative binary cross-entropy.
 /// </summary>
-public sealed class BinaryCrossEntropyLoss : IRankingLoss
+internal sealed class BinaryCrossEntropyLoss : IRankingLoss
 {
     /// <summary>Creates the loss with the configured negative count.</summary>
     public BinaryCrossEntropyLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.BceNegatives;

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Losses;
 
 /// <summary>"bpr", Bayesian personalised ranking: mean over rows and negatives of -log sigma(s+ - s-_k).</summary>
-public sealed class BprLoss : IRankingLoss
+internal sealed class BprLoss : IRankingLoss
 {
     /// <summary>Creates the loss with the configured negative count.</summary>
     public BprLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.BprNegatives;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Losses;
 
 /// <summary>Validates <see cref="RankingLossOptions"/>: every negative count is positive.</summary>
-public sealed class RankingLossOptionsValidator : IValidateOptions<RankingLossOptions>
+internal sealed class RankingLossOptionsValidator : IValidateOptions<RankingLossOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RankingLossOptions options)

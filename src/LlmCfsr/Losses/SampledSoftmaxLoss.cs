@@ -9,7 +9,7 @@ namespace LlmCfsr.Losses;
 /// -s+ + log(exp(s+) + sum_k exp(s-_k)), averaged over rows. Negatives are drawn uniformly, so the log-Q
 /// correction is the same constant for every candidate and cancels.
 /// </summary>
-public sealed class SampledSoftmaxLoss : IRankingLoss
+internal sealed class SampledSoftmaxLoss : IRankingLoss
 {
     /// <summary>Creates the loss with the configured negative count.</summary>
     public SampledSoftmaxLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.SampledSoftmaxNegatives;

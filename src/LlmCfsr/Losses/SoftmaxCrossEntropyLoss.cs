@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Losses;
 
 /// <summary>"ce": softmax cross-entropy over the whole catalogue, mean over rows of -log softmax(logits)[target].</summary>
-public sealed class SoftmaxCrossEntropyLoss : IRankingLoss
+internal sealed class SoftmaxCrossEntropyLoss : IRankingLoss
 {
     /// <inheritdoc />
     public string Name => "ce";

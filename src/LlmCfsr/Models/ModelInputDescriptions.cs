@@ -5,7 +5,7 @@ namespace LlmCfsr.Models;
 /// <see cref="RecommenderModelInputs"/> property when a model is built, the training option (by name, so the models do not
 /// depend on the trainer) when it is trained.
 /// </summary>
-public static class ModelInputDescriptions
+internal static class ModelInputDescriptions
 {
     /// <summary>The <c>TrainingOptions</c> property that gives each input when training.</summary>
     public static IReadOnlyDictionary<ModelInput, string> TrainingOptions { get; } = new Dictionary<ModelInput, string>

@@ -4,7 +4,7 @@ namespace LlmCfsr.Models;
 
 /// <summary>A registered model made of its configured options and a creation function (<c>builder.AddRecommenderModel</c>).</summary>
 /// <typeparam name="TOptions">The model's options.</typeparam>
-public sealed class RecommenderModelFactory<TOptions> : IRecommenderModelFactory
+internal sealed class RecommenderModelFactory<TOptions> : IRecommenderModelFactory
     where TOptions : RecommenderModelOptions
 {
     private readonly Func<TOptions, RecommenderModelInputs, ComponentCatalog, SequentialRecommender> _create;

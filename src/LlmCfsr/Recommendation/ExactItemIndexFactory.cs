@@ -1,7 +1,7 @@
 namespace LlmCfsr.Recommendation;
 
 /// <summary>Builds <see cref="ExactItemIndex"/>es; registered as "exact" by <c>AddExactItemIndex()</c>.</summary>
-public sealed class ExactItemIndexFactory : IItemIndexFactory
+internal sealed class ExactItemIndexFactory : IItemIndexFactory
 {
     /// <inheritdoc />
     public string Name => ExactItemIndex.IndexName;

@@ -7,7 +7,7 @@ namespace LlmCfsr.Representations;
 /// Principal component analysis of embedding tables, used to initialise collaborative id embeddings from
 /// LLM embeddings (LLM-CFSR, LLM-ESR, SAID/LLMInit) and to reduce them to fixed inputs (LLM2X).
 /// </summary>
-public static class PrincipalComponents
+internal static class PrincipalComponents
 {
     /// <summary>
     /// Projects the rows of <paramref name="embeddings"/> [n, D] onto their top <paramref name="dimensions"/>
