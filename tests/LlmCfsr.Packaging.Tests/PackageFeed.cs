@@ -20,6 +20,7 @@ public sealed class PackageFeed : IDisposable
         Version = $"0.1.0.{(long)(DateTime.UtcNow - new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds}";
         Command = new DotnetCommand(Packages);
 
+        var remote = RepositoryRemote();
         var traversal = Path.Combine(Root, "pack.proj");
         File.WriteAllText(traversal, $"""
             <Project>
@@ -29,11 +30,11 @@ public sealed class PackageFeed : IDisposable
               </ItemGroup>
               <Target Name="Pack">
                 <MSBuild Projects="@(PackedProject)" Targets="Pack"
-                         Properties="NoBuild=true;Configuration={BuildInfo.Configuration};Version={Version};PackageOutputPath={Feed}" />
+                         Properties="NoBuild=true;Configuration={BuildInfo.Configuration};Version={Version};PackageOutputPath={Feed}{(remote.RepositoryUrl is null ? "" : $";RepositoryUrl={remote.RepositoryUrl}")}" />
               </Target>
             </Project>
             """);
-        new DotnetCommand(Packages, RepositoryRemote()).Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
+        new DotnetCommand(Packages, remote.Environment).Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
 
         var machinePackages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         new XDocument(new XElement("configuration",
@@ -44,8 +45,8 @@ public sealed class PackageFeed : IDisposable
     }
 
     /// <summary>
-    /// In a clone without an <c>origin</c> remote, the remote the pack reads from a user-level git configuration
-    /// written for it (SourceLink reads both), which the packages must name as their repository; otherwise null.
+    /// In a clone without an <c>origin</c> remote, or whose <c>origin</c> is a local path (a clone of a clone, as CI
+    /// makes), the repository URL given to the pack, which the packages must name as their repository; otherwise null.
     /// </summary>
     public string? TestRemoteUrl { get; private set; }
 
@@ -81,16 +82,26 @@ public sealed class PackageFeed : IDisposable
         return XElement.Load(stream);
     }
 
-    private Dictionary<string, string> RepositoryRemote()
+    /// <summary>
+    /// What the pack needs to know the repository: nothing when <c>origin</c> is a network URL (SourceLink reads it);
+    /// without a remote, a user-level git configuration naming a test remote (SourceLink reads that too); when
+    /// <c>origin</c> is a local path, which SourceLink does not turn into a URL, the test URL as a global property.
+    /// </summary>
+    private (Dictionary<string, string> Environment, string? RepositoryUrl) RepositoryRemote()
     {
-        if (Command.Run(BuildInfo.RepositoryRoot, "git", "config", "--get", "remote.origin.url").Output.Trim().Length > 0)
+        string origin = Command.Run(BuildInfo.RepositoryRoot, "git", "config", "--get", "remote.origin.url").Output.Trim();
+        if (origin.Contains("://", StringComparison.Ordinal) || origin.StartsWith("git@", StringComparison.Ordinal))
         {
-            return [];
+            return ([], null);
         }
         TestRemoteUrl = "https://github.com/llmcfsr-packaging-test/LlmCfsr.git";
+        if (origin.Length > 0)
+        {
+            return ([], TestRemoteUrl);
+        }
         var gitConfig = Directory.CreateDirectory(Path.Combine(Root, "xdg", "git")).FullName;
         File.WriteAllText(Path.Combine(gitConfig, "config"), $"[remote \"origin\"]\n\turl = {TestRemoteUrl}\n");
-        return new() { ["XDG_CONFIG_HOME"] = Path.GetDirectoryName(gitConfig)! };
+        return (new() { ["XDG_CONFIG_HOME"] = Path.GetDirectoryName(gitConfig)! }, null);
     }
 
     public void Dispose()
