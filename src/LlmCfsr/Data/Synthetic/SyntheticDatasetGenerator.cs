@@ -102,6 +102,30 @@ public static class SyntheticDatasetGenerator
             return topicItems[topic][index < 0 ? ~index : index];
         }
 
+        // Sequential patterns (off by default, so the default datasets keep their random stream): each topic's items, in random
+        // order, form groups of PatternSize items that mix popular and rare ones; an item's pattern is the group it is in.
+        var itemPattern = options.PatternSize > 0 ? Patterns(topicItems, options.PatternSize, random, itemCount) : null;
+
+        // An unseen item of the pattern of the user's last item, drawn proportionally to popularity; 0 when all of it is seen.
+        int PickInPattern(int[] pattern, HashSet<int> seen)
+        {
+            var open = pattern.Where(item => !seen.Contains(item)).ToArray();
+            if (open.Length == 0)
+            {
+                return 0;
+            }
+            double draw = random.NextDouble() * open.Sum(item => weight[item]);
+            foreach (int item in open)
+            {
+                draw -= weight[item];
+                if (draw <= 0)
+                {
+                    return item;
+                }
+            }
+            return open[^1];
+        }
+
         var sequences = new List<int[]>(options.Users);
         var userIds = new List<string>(options.Users);
         int longest = Math.Min(options.MaxSequenceLength, itemCount);
@@ -114,6 +138,13 @@ public static class SyntheticDatasetGenerator
             var seen = new HashSet<int>();
             while (sequence.Count < length)
             {
+                if (itemPattern is not null && sequence.Count > 0 && random.NextDouble() < options.PatternProbability
+                    && PickInPattern(itemPattern[sequence[^1]], seen) is > 0 and int next)
+                {
+                    seen.Add(next);
+                    sequence.Add(next);
+                    continue;
+                }
                 int item = PickItem(topic);
                 for (int attempt = 0; attempt < 20 && seen.Contains(item); attempt++)
                 {
@@ -138,6 +169,24 @@ public static class SyntheticDatasetGenerator
 
         var dataset = new PreparedDataset($"synthetic-{options.Seed.ToString(CultureInfo.InvariantCulture)}", userIds, itemIds, sequences, attributes);
         return new SyntheticDataset(dataset, itemTopic, topicWords);
+    }
+
+    /// <summary>Each item's pattern (index = item id): the topic's items shuffled and cut into groups of <paramref name="size"/>.</summary>
+    private static int[][] Patterns(int[][] topicItems, int size, Random random, int itemCount)
+    {
+        var patterns = new int[itemCount + 1][];
+        patterns[0] = [];
+        foreach (var items in topicItems)
+        {
+            foreach (var pattern in items.OrderBy(_ => random.Next()).Chunk(size))
+            {
+                foreach (int item in pattern)
+                {
+                    patterns[item] = pattern;
+                }
+            }
+        }
+        return patterns;
     }
 
     private static string Capitalize(string word) => char.ToUpperInvariant(word[0]) + word[1..];
