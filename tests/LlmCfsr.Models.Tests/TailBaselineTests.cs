@@ -183,5 +183,9 @@ public sealed class TailBaselineTests
         // NumPy: np.quantile([1, 2, 3, 4, 5], 0.8) = 4.2, np.quantile([3, 1], 0.78) = 2.56.
         Assert.Equal(4.2, TrainingPopularity.Quantile([5, 1, 4, 2, 3], 0.8), 12);
         Assert.Equal(2.56, TrainingPopularity.Quantile([3, 1], 0.78), 12);
+        // The user branch's recent windows: NumPy's randint(1, T_U) gives 1..4 for T_U = 5 and for T_U = 5.4 (int(5.4) = 5).
+        Assert.Equal(4, MeltBranchData.RecentWindowLimit(5));
+        Assert.Equal(4, MeltBranchData.RecentWindowLimit(5.4));
+        Assert.Equal(1, MeltBranchData.RecentWindowLimit(1.5));
     }
 }

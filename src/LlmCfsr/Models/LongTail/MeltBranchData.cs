@@ -47,6 +47,9 @@ internal sealed class MeltBranchData : IDisposable
 
     public int[] HeadUsers { get; }
 
+    /// <summary>The user branch shows a head user a random recent window of 1..this many items: <see cref="RecentWindowLimit"/> of T_U.</summary>
+    public int LongestRecentWindow => RecentWindowLimit(UserThreshold);
+
     /// <summary>Real items in each head user's window (its training length, at most the maximum length).</summary>
     public int[] HeadUserLengths { get; }
 
@@ -65,6 +68,12 @@ internal sealed class MeltBranchData : IDisposable
     public int[] TailItems { get; }
 
     public ItemContexts Contexts { get; }
+
+    /// <summary>
+    /// The longest recent window of the user branch for the tail-user threshold <paramref name="userThreshold"/>: the official
+    /// NumPy randint(1, T_U) truncates a fractional T_U, so windows are 1..⌊T_U⌋ − 1 items (at least 1).
+    /// </summary>
+    internal static int RecentWindowLimit(double userThreshold) => Math.Max(1, (int)Math.Floor(userThreshold) - 1);
 
     internal static IEnumerable<(int Item, long[] Row)> ContextsOf(int[] sequence, int width)
     {

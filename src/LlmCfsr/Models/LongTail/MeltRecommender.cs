@@ -153,9 +153,7 @@ public sealed class MeltRecommender : SingleViewRecommender
         var data = _data!;
         using var scope = NewDisposeScope();
         var full = data.HeadUserWindows.index_select(0, tensor(slice.Select(k => (long)k).ToArray())).to(device);
-        // A random recent window of 1..T_U−1 items (NumPy's randint(1, T_U)).
-        long high = Math.Max(2, (long)Math.Ceiling(data.UserThreshold));
-        var kept = randint(1, high, [slice.Length, 1], dtype: ScalarType.Int64).to(device);
+        var kept = randint(1, data.LongestRecentWindow + 1, [slice.Length, 1], dtype: ScalarType.Int64).to(device);
         using var width = MaxLength.ToScalar();
         var columns = arange(width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
         var recent = full.mul(columns.ge(kept.neg().add(width)).to(ScalarType.Int64));
