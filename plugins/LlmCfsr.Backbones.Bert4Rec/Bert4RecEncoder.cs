@@ -11,7 +11,7 @@ namespace LlmCfsr.Backbones.Bert4Rec;
 /// blocks. Every real position attends to every real position; padding is never attended to. A model
 /// predicts the next item by appending a masked position after the history.
 /// </summary>
-public sealed class Bert4RecEncoder : SequenceEncoderModule
+internal sealed class Bert4RecEncoder : SequenceEncoderModule
 {
     private readonly Parameter mask_embedding;
     private readonly Embedding positions;

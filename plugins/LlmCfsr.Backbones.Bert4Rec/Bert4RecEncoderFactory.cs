@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.Bert4Rec;
 
 /// <summary>Creates <see cref="Bert4RecEncoder"/> backbones; registered as "bert4rec".</summary>
-public sealed class Bert4RecEncoderFactory : ISequenceEncoderFactory
+internal sealed class Bert4RecEncoderFactory : ISequenceEncoderFactory
 {
     private readonly IOptions<Bert4RecOptions> _options;
 

@@ -10,7 +10,7 @@ namespace LlmCfsr.Backbones.Gru4Rec;
 /// linear projection back to the hidden size. Left-padded rows are shifted to the front and packed, so the
 /// recurrence starts at each user's first real item and padding never touches the state.
 /// </summary>
-public sealed class Gru4RecEncoder : SequenceEncoderModule
+internal sealed class Gru4RecEncoder : SequenceEncoderModule
 {
     private readonly Dropout embedding_dropout;
     private readonly GRU gru;

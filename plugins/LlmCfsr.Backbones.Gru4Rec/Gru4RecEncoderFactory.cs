@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.Gru4Rec;
 
 /// <summary>Creates <see cref="Gru4RecEncoder"/> backbones; registered as "gru4rec".</summary>
-public sealed class Gru4RecEncoderFactory : ISequenceEncoderFactory
+internal sealed class Gru4RecEncoderFactory : ISequenceEncoderFactory
 {
     private readonly IOptions<Gru4RecOptions> _options;
 

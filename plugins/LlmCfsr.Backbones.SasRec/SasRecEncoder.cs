@@ -10,7 +10,7 @@ namespace LlmCfsr.Backbones.SasRec;
 /// embeddings, dropout, stacked causal self-attention blocks and a final layer norm. A position attends to
 /// itself and earlier real items only; padding never influences real positions.
 /// </summary>
-public sealed class SasRecEncoder : SequenceEncoderModule
+internal sealed class SasRecEncoder : SequenceEncoderModule
 {
     private readonly Embedding positions;
     private readonly Dropout input_dropout;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.Backbones.SasRec;
 
 /// <summary>Creates <see cref="SasRecEncoder"/> backbones; registered as "sasrec".</summary>
-public sealed class SasRecEncoderFactory : ISequenceEncoderFactory
+internal sealed class SasRecEncoderFactory : ISequenceEncoderFactory
 {
     private readonly IOptions<SasRecOptions> _options;
 

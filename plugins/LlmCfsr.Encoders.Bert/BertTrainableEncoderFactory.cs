@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Encoders.Bert;
 
 /// <summary>Opens Hugging Face BERT folders (model_type bert) or the packaged all-MiniLM-L6-v2 (<c>minilm</c>) for contrastive fine-tuning.</summary>
-public sealed class BertTrainableEncoderFactory : ITrainableTextEncoderFactory
+internal sealed class BertTrainableEncoderFactory : ITrainableTextEncoderFactory
 {
     /// <inheritdoc />
     public string Family => "bert";

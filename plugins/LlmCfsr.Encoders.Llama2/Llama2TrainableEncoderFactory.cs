@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Encoders.Llama2;
 
 /// <summary>Opens Hugging Face LLaMA folders (model_type llama, SentencePiece tokenizer.model) for contrastive fine-tuning.</summary>
-public sealed class Llama2TrainableEncoderFactory : ITrainableTextEncoderFactory
+internal sealed class Llama2TrainableEncoderFactory : ITrainableTextEncoderFactory
 {
     /// <inheritdoc />
     public string Family => "llama";

@@ -8,7 +8,7 @@ namespace LlmCfsr.Fusion.CrossAttention;
 /// The "without cross-attention" fusion: the two sequences pass through unchanged and the views meet only
 /// at the score, by concatenation: score = [e_se ; e_co] · [u_se ; u_co]. Has no parameters.
 /// </summary>
-public sealed class ConcatenationFusion : nn.Module, IFusion
+internal sealed class ConcatenationFusion : nn.Module, IFusion
 {
     /// <summary>Creates the fusion.</summary>
     public ConcatenationFusion() : base(nameof(ConcatenationFusion))

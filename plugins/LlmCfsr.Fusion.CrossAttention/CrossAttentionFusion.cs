@@ -13,7 +13,7 @@ namespace LlmCfsr.Fusion.CrossAttention;
 /// each view instead keeps its own sequence, LayerNorm(S_se + attention(S_se → S_co)) and the reverse.
 /// Score-level fusion concatenates the views: score = [e_se ; e_co] · [u_se ; u_co].
 /// </summary>
-public sealed class CrossAttentionFusion : nn.Module, IFusion
+internal sealed class CrossAttentionFusion : nn.Module, IFusion
 {
     private readonly ViewCrossAttention semantic_queries;
     private readonly ViewCrossAttention collaborative_queries;

@@ -13,7 +13,7 @@ namespace LlmCfsr.ItemIndex.USearch;
 /// added (one per hardware thread), and its native index fails a search that finds none free rather than waiting
 /// (as in the releases read for this plugin), so further callers wait here for a free one.
 /// </summary>
-public sealed class USearchItemIndex : IItemIndex
+internal sealed class USearchItemIndex : IItemIndex
 {
     /// <summary>The name it is registered under.</summary>
     public const string IndexName = "usearch";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace LlmCfsr.ItemIndex.USearch;
 
 /// <summary>Builds <see cref="USearchItemIndex"/>es with the bound options; registered as "usearch".</summary>
-public sealed class USearchItemIndexFactory : IItemIndexFactory
+internal sealed class USearchItemIndexFactory : IItemIndexFactory
 {
     private readonly IOptions<USearchItemIndexOptions> _options;
 

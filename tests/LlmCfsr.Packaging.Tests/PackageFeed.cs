@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Xml.Linq;
 
 namespace LlmCfsr.Packaging.Tests;
@@ -20,7 +19,7 @@ public sealed class PackageFeed : IDisposable
         Version = $"0.1.0.{(long)(DateTime.UtcNow - new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalSeconds}";
         Command = new DotnetCommand(Packages);
 
-        var remote = RepositoryRemote();
+        Repository = PackRepository.For(Root, Command);
         var traversal = Path.Combine(Root, "pack.proj");
         File.WriteAllText(traversal, $"""
             <Project>
@@ -30,11 +29,11 @@ public sealed class PackageFeed : IDisposable
               </ItemGroup>
               <Target Name="Pack">
                 <MSBuild Projects="@(PackedProject)" Targets="Pack"
-                         Properties="NoBuild=true;Configuration={BuildInfo.Configuration};Version={Version};PackageOutputPath={Feed}{(remote.RepositoryUrl is null ? "" : $";RepositoryUrl={remote.RepositoryUrl}")}" />
+                         Properties="NoBuild=true;Configuration={BuildInfo.Configuration};Version={Version};PackageOutputPath={Feed}{(Repository.RepositoryUrlProperty is null ? "" : $";RepositoryUrl={Repository.RepositoryUrlProperty}")}" />
               </Target>
             </Project>
             """);
-        new DotnetCommand(Packages, remote.Environment).Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
+        new DotnetCommand(Packages, Repository.Environment).Run(Root, DotnetCommand.Dotnet, "msbuild", traversal, "-t:Pack", "-nologo", "-v:m").Succeeded();
 
         var machinePackages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         new XDocument(new XElement("configuration",
@@ -44,11 +43,8 @@ public sealed class PackageFeed : IDisposable
         Directory.CreateDirectory(Path.Combine(Root, "apps"));
     }
 
-    /// <summary>
-    /// In a clone without an <c>origin</c> remote, or whose <c>origin</c> is a local path (a clone of a clone, as CI
-    /// makes), the repository URL given to the pack, which the packages must name as their repository; otherwise null.
-    /// </summary>
-    public string? TestRemoteUrl { get; private set; }
+    /// <summary>How the packages were told their repository, and the URL and commit they must name.</summary>
+    internal PackRepository Repository { get; }
 
     /// <summary>The temporary folder; consumer projects go in <c>apps/</c> below it, beside its nuget.config.</summary>
     public string Root { get; }
@@ -69,40 +65,9 @@ public sealed class PackageFeed : IDisposable
 
     public string SymbolPackagePath(string id) => Path.Combine(Feed, $"{id}.{Version}.snupkg");
 
-    public IReadOnlyList<string> Entries(string id)
-    {
-        using var archive = ZipFile.OpenRead(PackagePath(id));
-        return [.. archive.Entries.Select(e => e.FullName)];
-    }
+    public IReadOnlyList<string> Entries(string id) => NuGetPackage.Entries(PackagePath(id));
 
-    public XElement Nuspec(string id)
-    {
-        using var archive = ZipFile.OpenRead(PackagePath(id));
-        using var stream = archive.Entries.Single(e => e.FullName == $"{id}.nuspec").Open();
-        return XElement.Load(stream);
-    }
-
-    /// <summary>
-    /// What the pack needs to know the repository: nothing when <c>origin</c> is a network URL (SourceLink reads it);
-    /// without a remote, a user-level git configuration naming a test remote (SourceLink reads that too); when
-    /// <c>origin</c> is a local path, which SourceLink does not turn into a URL, the test URL as a global property.
-    /// </summary>
-    private (Dictionary<string, string> Environment, string? RepositoryUrl) RepositoryRemote()
-    {
-        string origin = Command.Run(BuildInfo.RepositoryRoot, "git", "config", "--get", "remote.origin.url").Output.Trim();
-        if (origin.Contains("://", StringComparison.Ordinal) || origin.StartsWith("git@", StringComparison.Ordinal))
-        {
-            return ([], null);
-        }
-        TestRemoteUrl = "https://github.com/llmcfsr-packaging-test/LlmCfsr.git";
-        if (origin.Length > 0)
-        {
-            return ([], TestRemoteUrl);
-        }
-        var gitConfig = Directory.CreateDirectory(Path.Combine(Root, "xdg", "git")).FullName;
-        File.WriteAllText(Path.Combine(gitConfig, "config"), $"[remote \"origin\"]\n\turl = {TestRemoteUrl}\n");
-        return (new() { ["XDG_CONFIG_HOME"] = Path.GetDirectoryName(gitConfig)! }, null);
-    }
+    public XElement Nuspec(string id) => NuGetPackage.Nuspec(PackagePath(id));
 
     public void Dispose()
     {
