@@ -123,6 +123,8 @@ public sealed class TransientScalarMemberAnalyzer : DiagnosticAnalyzer
             return null;
         });
 
+        // The override that runs for an object of the type in place of the member's root declaration (null: the type
+        // does not derive from it).
         private static ISymbol? MostDerivedOverride(ITypeSymbol type, ISymbol member)
         {
             for (var current = type; current is not null; current = current.BaseType)
