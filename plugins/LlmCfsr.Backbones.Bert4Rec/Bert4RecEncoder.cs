@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,8 +24,12 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
     public Bert4RecEncoder(SequenceEncoderSettings settings, Bert4RecOptions options) : base(nameof(Bert4RecEncoder), settings)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // BERT's initialiser: truncated-normal-like N(0, 0.02).
-        mask_embedding = nn.Parameter(normal(0.0, 0.02, new long[] { settings.HiddenSize }));
+        // BERT's initialiser: truncated-normal-like N(0, 0.02), drawn as normal(0.0, 0.02, size) draws it (randn, then
+        // mul_ and add_) with the Scalars held (normal's own are transient: LLMCFSR101).
+        using var std = 0.02.ToScalar();
+        using var mean = 0.0.ToScalar();
+        using var one = 1.ToScalar();
+        mask_embedding = nn.Parameter(randn(new long[] { settings.HiddenSize }).mul_(std).add_(mean, one));
         positions = nn.Embedding(settings.MaxLength, settings.HiddenSize);
         input_norm = nn.LayerNorm(settings.HiddenSize, options.LayerNormEpsilon);
         input_dropout = nn.Dropout(settings.Dropout);
@@ -64,9 +69,9 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
         // Positions count from the end of the window: the newest column always has the last position.
         using var firstPosition = (MaxLength - length).ToScalar();
         using var endPosition = MaxLength.ToScalar();
-        var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
+        var positionIds = TensorArithmetic.Arange(firstPosition, endPosition, ScalarType.Int64, device);
         var real = realMask.to(x.dtype).unsqueeze(-1);
-        x = input_dropout.call(input_norm.call(x + positions.call(positionIds).unsqueeze(0))) * real;
+        x = input_dropout.call(input_norm.call(TensorArithmetic.Plus(x, positions.call(positionIds).unsqueeze(0)))) * real;
         // Every query sees every real key, and itself so that padding rows never get an empty (NaN) softmax.
         var mask = realMask.unsqueeze(1).unsqueeze(1).logical_or(eye(length, dtype: ScalarType.Bool, device: device));
         foreach (var block in blocks)

@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,10 +44,10 @@ internal sealed class Gru4RecEncoder : SequenceEncoderModule
         using var one = 1.ToScalar();
         using var width = length.ToScalar();
         var lengths = paddingMask.to(ScalarType.Int64).sum(1).clamp_min(one);
-        var columns = arange(width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var offsets = lengths.neg().add(width).unsqueeze(1);
+        var columns = TensorArithmetic.Arange(width, ScalarType.Int64, device).unsqueeze(0);
+        var offsets = TensorArithmetic.Plus(lengths.neg(), width).unsqueeze(1);
         // Left-aligned column j of the packed input reads column (j + padding) of the left-padded input, and back.
-        var toFront = (columns + offsets).remainder(width).unsqueeze(-1).expand(-1, -1, itemEmbeddings.shape[2]);
+        var toFront = TensorArithmetic.Plus(columns, offsets).remainder(width).unsqueeze(-1).expand(-1, -1, itemEmbeddings.shape[2]);
         var front = embedding_dropout.call(itemEmbeddings).gather(1, toFront);
         using var packed = nn.utils.rnn.pack_padded_sequence(front, lengths.cpu(), batch_first: true, enforce_sorted: false);
         var (packedOutput, _) = gru.call(packed, null);

@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,9 +55,9 @@ internal sealed class SasRecEncoder : SequenceEncoderModule
         // Left padding puts the newest item in the last column, so positions count from the end of the window.
         using var firstPosition = (MaxLength - length).ToScalar();
         using var endPosition = MaxLength.ToScalar();
-        var positionIds = arange(firstPosition, endPosition, dtype: ScalarType.Int64, device: device);
+        var positionIds = TensorArithmetic.Arange(firstPosition, endPosition, ScalarType.Int64, device);
         using var inputScale = _inputScale.ToScalar();
-        var x = itemEmbeddings.mul(inputScale) + positions.call(positionIds).unsqueeze(0);
+        var x = TensorArithmetic.Plus(itemEmbeddings.mul(inputScale), positions.call(positionIds).unsqueeze(0));
         x = input_dropout.call(x) * real;
         var mask = AttentionMask(paddingMask.to(ScalarType.Bool), length, device);
         foreach (var block in blocks)

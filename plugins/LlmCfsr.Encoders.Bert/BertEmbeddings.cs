@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -35,9 +36,9 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         using var length = inputIds.shape[1].ToScalar();
-        var positions = torch.arange(length, dtype: ScalarType.Int64, device: inputIds.device);
+        var positions = TensorArithmetic.Arange(length, ScalarType.Int64, inputIds.device);
         // Every input is one segment (token type 0), as sentence-transformers feeds single texts.
-        var summed = _words.call(inputIds) + _positions.call(positions).unsqueeze(0) + _tokenTypes.weight![0];
+        var summed = TensorArithmetic.Plus(TensorArithmetic.Plus(_words.call(inputIds), _positions.call(positions).unsqueeze(0)), _tokenTypes.weight![0]);
         return nn.functional.dropout(_norm.call(summed), _dropout, training).MoveToOuterDisposeScope();
     }
 }

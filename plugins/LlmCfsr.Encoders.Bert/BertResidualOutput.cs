@@ -1,4 +1,5 @@
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Utils;
 using TorchSharp.Modules;
@@ -32,6 +33,6 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var projected = nn.functional.dropout(_dense.call(input), _dropout, training);
-        return _norm.call(projected + residual).MoveToOuterDisposeScope();
+        return _norm.call(TensorArithmetic.Plus(projected, residual)).MoveToOuterDisposeScope();
     }
 }

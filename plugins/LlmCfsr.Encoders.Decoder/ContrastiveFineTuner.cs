@@ -64,7 +64,7 @@ public static class ContrastiveFineTuner
 
         var plan = new MicroBatchPlan(encoder, items, eligible, template, views, options);
         using var logScale = new Parameter(torch.tensor(Math.Log(1.0 / options.InitialTemperature), dtype: ScalarType.Float32, device: encoder.Device));
-        using var optimizer = torch.optim.AdamW(new[]
+        using var optimizer = new Training.Optimizers.AdamW(new[]
         {
             new AdamW.ParamGroup(trainable, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
             // The temperature has its own learning rate and is never decayed (CLIP excludes it from weight decay).

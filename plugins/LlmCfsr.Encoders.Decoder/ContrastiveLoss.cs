@@ -1,4 +1,5 @@
 using LlmCfsr.Losses;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public static class ContrastiveLoss
             for (int b = a + 1; b < views.Count; b++)
             {
                 var logits = logitScale * torch.matmul(views[a], views[b].t());
-                terms.Add(Direction(logits) + Direction(logits.t()));
+                terms.Add(TensorArithmetic.Plus(Direction(logits), Direction(logits.t())));
             }
         }
         return torch.stack(terms).mean().MoveToOuterDisposeScope();
@@ -72,14 +73,14 @@ public static class ContrastiveLoss
         using var scope = torch.NewDisposeScope();
         using var itemCount = views[0].shape[0].ToScalar();
         using var two = 2.ToScalar();
-        var labels = torch.arange(itemCount, device: views[0].device);
+        var labels = TensorArithmetic.Arange(itemCount, ScalarType.Int64, views[0].device);
         var terms = new List<Tensor>();
         for (int a = 0; a < views.Count; a++)
         {
             for (int b = a + 1; b < views.Count; b++)
             {
                 var logits = logitScale * torch.matmul(views[a], views[b].t());
-                terms.Add((nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).div(two));
+                terms.Add(TensorArithmetic.Plus(nn.functional.cross_entropy(logits, labels), nn.functional.cross_entropy(logits.t(), labels)).div(two));
             }
         }
         return torch.stack(terms).mean().MoveToOuterDisposeScope();
@@ -104,7 +105,7 @@ public static class ContrastiveLoss
         using var itemCount = items.ToScalar();
         using var excluded = float.MinValue.ToScalar();
         using var zero = 0.ToScalar();
-        var itemOf = torch.arange(itemCount, device: device).repeat(views.Count);
+        var itemOf = TensorArithmetic.Arange(itemCount, ScalarType.Int64, device).repeat(views.Count);
         var self = torch.eye(n, dtype: ScalarType.Bool, device: device);
         var positives = itemOf.unsqueeze(0).eq(itemOf.unsqueeze(1)).logical_and(self.logical_not());
         var logits = (logitScale * torch.matmul(all, all.t())).masked_fill(self, excluded);

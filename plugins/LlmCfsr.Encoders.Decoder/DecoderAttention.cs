@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -62,7 +63,7 @@ internal sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tenso
             v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
         }
         using var scale = (1.0 / Math.Sqrt(_headSize)).ToScalar();
-        var scores = torch.matmul(q, k.transpose(-2, -1)).to(ScalarType.Float32).mul(scale) + additiveMask;
+        var scores = TensorArithmetic.Plus(torch.matmul(q, k.transpose(-2, -1)).to(ScalarType.Float32).mul(scale), additiveMask);
         var probabilities = scores.softmax(-1).to(v.dtype);
         var context = torch.matmul(probabilities, v).transpose(1, 2).reshape(batch, length, _heads * _headSize);
         return _outputProjection.call(context).MoveToOuterDisposeScope();

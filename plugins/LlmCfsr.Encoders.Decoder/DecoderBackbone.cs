@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -65,8 +66,8 @@ internal sealed class DecoderBackbone : nn.Module<Tensor, Tensor, Tensor>
         using var first = past.ToScalar();
         using var end = (past + length).ToScalar();
         using var blocked = float.MinValue.ToScalar();
-        var queries = torch.arange(first, end, device: device).unsqueeze(1);
-        var causal = torch.arange(end, device: device).unsqueeze(0).le(queries);
+        var queries = TensorArithmetic.Arange(first, end, ScalarType.Int64, device).unsqueeze(1);
+        var causal = TensorArithmetic.Arange(end, ScalarType.Int64, device).unsqueeze(0).le(queries);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
         var allowed = causal.unsqueeze(0).unsqueeze(0).logical_and(keys);
         var additiveMask = torch.zeros(allowed.shape, dtype: ScalarType.Float32, device: device).masked_fill(allowed.logical_not(), blocked);

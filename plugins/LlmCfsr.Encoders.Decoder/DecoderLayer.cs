@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -30,8 +31,8 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor, T
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin, Tensor additiveMask, KeyValueCache? cache, int layer)
     {
         using var scope = torch.NewDisposeScope();
-        var h = hidden + _attention.Forward(_attentionNorm.call(hidden), cos, sin, additiveMask, cache, layer);
-        return (h + _mlp.call(_mlpNorm.call(h))).MoveToOuterDisposeScope();
+        var h = TensorArithmetic.Plus(hidden, _attention.Forward(_attentionNorm.call(hidden), cos, sin, additiveMask, cache, layer));
+        return TensorArithmetic.Plus(h, _mlp.call(_mlpNorm.call(h))).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<(string Name, DecoderLinear Projection)> Projections() => _attention.Projections().Concat(_mlp.Projections());

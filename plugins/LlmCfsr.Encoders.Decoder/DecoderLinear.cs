@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -43,7 +44,7 @@ internal sealed class DecoderLinear : nn.Module<Tensor, Tensor>
         var x = nn.functional.dropout(input.to(ScalarType.Float32), _loraDropout, training);
         using var scaling = _loraScaling.ToScalar();
         var update = _loraB.call(_loraA.call(x)).mul(scaling);
-        return (output + update.to(output.dtype)).MoveToOuterDisposeScope();
+        return TensorArithmetic.Plus(output, update.to(output.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Adds a LoRA pair: A ~ Kaiming-uniform (PyTorch's Linear default, as PEFT), B = 0, so the update starts at zero.</summary>
@@ -78,7 +79,7 @@ internal sealed class DecoderLinear : nn.Module<Tensor, Tensor>
         {
             using var scaling = _loraScaling.ToScalar();
             var delta = torch.matmul(_loraB.weight!, _loraA.weight!).mul(scaling);
-            _weight.copy_((_weight.to(ScalarType.Float32) + delta).to(_weight.dtype));
+            _weight.copy_(TensorArithmetic.Plus(_weight.to(ScalarType.Float32), delta).to(_weight.dtype));
         }
         _internal_submodules.Remove("lora_A");
         _internal_submodules.Remove("lora_B");

@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var x = input.to(ScalarType.Float32);
         using var eps = _eps.ToScalar();
-        var normalized = x * torch.rsqrt(x.square().mean(new long[] { -1 }, keepdim: true).add(eps));
+        var normalized = x * torch.rsqrt(TensorArithmetic.Plus(TensorArithmetic.Square(x).mean(new long[] { -1 }, keepdim: true), eps));
         return (_weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ internal sealed class RotaryEmbedding
         using var scope = torch.NewDisposeScope();
         using var first = start.ToScalar();
         using var end = (start + length).ToScalar();
-        var positions = torch.arange(first, end, dtype: ScalarType.Float32, device: device);
+        var positions = TensorArithmetic.Arange(first, end, ScalarType.Float32, device);
         var inverse = torch.tensor(_inverseFrequencies, device: device);
         var angles = torch.outer(positions, inverse);
         var full = torch.cat(new[] { angles, angles }, dim: -1);
@@ -42,6 +43,6 @@ internal sealed class RotaryEmbedding
         var first = xf.narrow(-1, 0, half);
         var second = xf.narrow(-1, half, half);
         var rotated = torch.cat(new[] { -second, first }, dim: -1);
-        return (xf * cos + rotated * sin).to(x.dtype).MoveToOuterDisposeScope();
+        return TensorArithmetic.Plus(xf * cos, rotated * sin).to(x.dtype).MoveToOuterDisposeScope();
     }
 }

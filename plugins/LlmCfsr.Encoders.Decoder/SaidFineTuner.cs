@@ -88,7 +88,7 @@ public static class SaidFineTuner
         }
         var trainable = objective.Projector.parameters().Concat(lora).ToList();
         var plan = new SaidBatchPlan(texts, eligible, objective.ContextLength(options.SoftTokens), options);
-        using var optimizer = torch.optim.AdamW(trainable, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new Training.Optimizers.AdamW(trainable, lr: options.LearningRate, weight_decay: options.WeightDecay);
         var losses = new List<double>(plan.TotalSteps);
         var task = new Task(objective, decoder, plan, texts, Fingerprint(decoder, items.Count, eligible.Length, template, options));
         int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,

@@ -1,4 +1,5 @@
 using LlmCfsr.Fusion;
+using LlmCfsr.Tensors;
 using TorchSharp;
 
 namespace LlmCfsr.Fusion.CrossAttention;
@@ -23,7 +24,7 @@ internal static class DualViewScore
                 3 => torch.bmm(item, user.unsqueeze(-1)).squeeze(-1),
                 _ => throw new ArgumentException($"Item representations must be [items, d] or [batch, candidates, d]; got {ShapeOf(item)}."),
             };
-            total = total is null ? score : total.add_(score);
+            total = total is null ? score : TensorArithmetic.PlusInPlace(total, score);
         }
         return total ?? throw new ArgumentException("Neither view is present: nothing to score.");
     }

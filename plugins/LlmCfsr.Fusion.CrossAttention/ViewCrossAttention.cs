@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ internal sealed class ViewCrossAttention : nn.Module<Tensor, Tensor, Tensor, Ten
             weights = dropout.call(weights);
         }
         var attended = output.call(weights.matmul(v).transpose(1, 2).reshape(batch, length, hidden));
-        var result = norm is null ? attended : norm.call(queries + dropout!.call(attended));
+        var result = norm is null ? attended : norm.call(TensorArithmetic.Plus(queries, dropout!.call(attended)));
         return result.MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using Xunit;
@@ -54,7 +55,7 @@ public abstract class SequenceEncoderConformanceTests
             var states = Encode(encoder, embeddings, padding);
             Assert.Equal(new long[] { 3, length, Settings.HiddenSize }, states.shape);
             using var width = length.ToScalar();
-            Assert.True(states.index_select(1, arange(width)).masked_select(padding.unsqueeze(-1)).isfinite().all().item<bool>(), "Hidden states at real positions must be finite.");
+            Assert.True(states.index_select(1, TensorArithmetic.Arange(width, ScalarType.Int64, device: null)).masked_select(padding.unsqueeze(-1)).isfinite().all().item<bool>(), "Hidden states at real positions must be finite.");
         }
     }
 
@@ -186,7 +187,7 @@ public abstract class SequenceEncoderConformanceTests
         var (embeddings, padding) = Inputs(length, 7);
         using var width = length.ToScalar();
         using var first = split.ToScalar();
-        var later = arange(width).ge(first).view(1, length, 1);
+        var later = TensorArithmetic.Arange(width, ScalarType.Int64, device: null).ge(first).view(1, length, 1);
         var changed = where(later, Noise(embeddings.shape, 13), embeddings);
         // Row 0 has no padding, so every position is real.
         var before = Encode(encoder, embeddings, padding)[0];
@@ -236,7 +237,7 @@ public abstract class SequenceEncoderConformanceTests
         var embeddings = Noise(new long[] { 3, length, Settings.HiddenSize }, seed);
         var realCounts = tensor(new long[] { length, Math.Max(1, length - 3), 1 }).unsqueeze(1);
         using var width = length.ToScalar();
-        var padding = arange(width).unsqueeze(0).ge(realCounts.neg().add(width));
+        var padding = TensorArithmetic.Arange(width, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(realCounts.neg(), width));
         return (embeddings, padding);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Models;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -79,7 +80,7 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
         using var endUser = (Batch + 1).ToScalar();
         var batch = new TrainingBatch
         {
-            Users = arange(firstUser, endUser, dtype: ScalarType.Int64),
+            Users = TensorArithmetic.Arange(firstUser, endUser, ScalarType.Int64, device: null),
             Items = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
             Targets = randint(1, dataset.ItemCount + 1, [Batch, length], generator: generator),
         };

@@ -1,4 +1,5 @@
 using LlmCfsr.Encoders.Decoder;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +47,7 @@ internal static class TestModels
         return shapes.named_parameters().ToDictionary(
             p => p.name,
             p => p.name.EndsWith("norm.weight", StringComparison.Ordinal)
-                ? torch.randn(p.parameter.shape, generator: generator).mul(normScale).add(one)
+                ? TensorArithmetic.Plus(torch.randn(p.parameter.shape, generator: generator).mul(normScale), one)
                 : torch.randn(p.parameter.shape, generator: generator).mul(weightScale));
     }
 

@@ -1,5 +1,6 @@
 using LlmCfsr.Fusion;
 using LlmCfsr.Fusion.CrossAttention;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -75,7 +76,7 @@ public class CrossAttentionFusionTests
 
         var fused = fusion.FuseSequences(new DualView(semantic, collaborative), ones(1, 3, ScalarType.Bool), causal: true);
 
-        var expected = nn.functional.layer_norm(semantic + collaborative, [4], eps: 1e-8);
+        var expected = nn.functional.layer_norm(TensorArithmetic.Plus(semantic, collaborative), [4], eps: 1e-8);
         Assert.True(fused.Semantic!.allclose(expected, rtol: 1e-4, atol: 1e-5));
     }
 
@@ -181,7 +182,7 @@ public class CrossAttentionFusionTests
         var fusion = CreateFusion();
         fusion.train();
         var fused = fusion.FuseSequences(new DualView(randn(2, 5, 8), randn(2, 5, 8)), LeftPaddingMask(5, 2), causal: true);
-        (fused.Semantic!.square().sum() + fused.Collaborative!.sum()).backward();
+        TensorArithmetic.Plus(TensorArithmetic.Square(fused.Semantic!).sum(), fused.Collaborative!.sum()).backward();
         foreach (var (name, parameter) in fusion.named_parameters())
         {
             Assert.True(parameter.grad is not null && parameter.grad.abs().sum().item<float>() > 0, $"{name} got no gradient");

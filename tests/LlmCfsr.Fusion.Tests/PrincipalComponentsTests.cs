@@ -1,4 +1,5 @@
 using LlmCfsr.Representations;
+using LlmCfsr.Tensors;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Fusion.Tests;
@@ -14,7 +15,7 @@ public class PrincipalComponentsTests
         var x = tensor(new double[] { -3, 3, 0, 0, 0, 0 });
         var z = tensor(new double[] { 0, 0, -2, 2, 0, 0 });
         var y = tensor(new double[] { 0, 0, 0, 0, -1, 1 });
-        var points = stack([x, y, z], 1) + tensor(new double[] { 10, -5, 7 });
+        var points = TensorArithmetic.Plus(stack([x, y, z], 1), tensor(new double[] { 10, -5, 7 }));
 
         var reduced = PrincipalComponents.Reduce(points, 2);
 

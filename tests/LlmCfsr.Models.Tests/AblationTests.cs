@@ -1,5 +1,6 @@
 using LlmCfsr.Embeddings;
 using LlmCfsr.Representations;
+using LlmCfsr.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -63,8 +64,8 @@ public sealed class AblationTests
         var rows = model.get_parameter("collaborative_embeddings.weight")!.detach().narrow(0, 1, Fixtures.Small.ItemCount);
         var pca = PrincipalComponents.Reduce(embeddings.ToTensor(), Fixtures.TinyBackbone.HiddenSize);
         double expectedRms = Math.Sqrt(2.0 / (Fixtures.Small.ItemCount + 1 + Fixtures.TinyBackbone.HiddenSize));
-        Assert.Equal(expectedRms, rows.square().mean().sqrt().item<float>(), 4);
-        using var rescale = (expectedRms / pca.square().mean().sqrt().item<float>()).ToScalar();
+        Assert.Equal(expectedRms, TensorArithmetic.Square(rows).mean().sqrt().item<float>(), 4);
+        using var rescale = (expectedRms / TensorArithmetic.Square(pca).mean().sqrt().item<float>()).ToScalar();
         Assert.True(rows.allclose(pca.mul(rescale), 1e-4, 1e-5));
     }
 
@@ -103,7 +104,7 @@ public sealed class AblationTests
         Assert.Equal(new long[] { 2, Fixtures.TinyBackbone.HiddenSize }, states.shape);
         // Single view: the fused score is the plain dot product with the adapted embeddings.
         using var end = (Fixtures.Small.ItemCount + 1).ToScalar();
-        var all = model.ItemRepresentations(arange(end, dtype: ScalarType.Int64));
+        var all = model.ItemRepresentations(TensorArithmetic.Arange(end, ScalarType.Int64, device: null));
         Assert.True(model.ScoreAll(Items).allclose(states.matmul(all.t()), 1e-5, 1e-5));
     }
 

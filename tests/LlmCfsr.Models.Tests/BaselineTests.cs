@@ -1,5 +1,6 @@
 using LlmCfsr.Embeddings;
 using LlmCfsr.Losses;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using LlmCfsr.DependencyInjection;
@@ -159,7 +160,7 @@ public sealed class BaselineTests
         using var scope = NewDisposeScope();
         model.eval();
         using var end = (Fixtures.Small.ItemCount + 1).ToScalar();
-        var adapted = model.ItemRepresentations(arange(end, dtype: ScalarType.Int64)).detach();
+        var adapted = model.ItemRepresentations(TensorArithmetic.Arange(end, ScalarType.Int64, device: null)).detach();
         float random = model.AlignmentLoss(batch).item<float>();
         // A teacher equal to the adapted embeddings aligns better than a random one.
         model.TeacherTableOn(CPU).copy_(adapted);

@@ -1,6 +1,7 @@
 using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.Evaluation;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -105,7 +106,7 @@ public sealed class FullRankingTailTests(ITestOutputHelper output)
         var states = model.EncodeHistories(tensor(histories));
         using var first = 1L.ToScalar();
         using var end = (dataset.ItemCount + 1L).ToScalar();
-        var items = model.ItemViews(arange(first, end, dtype: ScalarType.Int64));
+        var items = model.ItemViews(TensorArithmetic.Arange(first, end, ScalarType.Int64, device: null));
         long d = items.Semantic!.shape[1];
         double Spread(Tensor user, Tensor item) => user.matmul(item.t()).std(1).mean().item<float>();
         return (Spread(states.narrow(1, 0, d), items.Semantic), Spread(states.narrow(1, d, d), items.Collaborative!));

@@ -6,6 +6,7 @@ using LlmCfsr.Encoders;
 using LlmCfsr.Fusion.CrossAttention;
 using LlmCfsr.Losses;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -36,8 +37,8 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         // d_llm = 24 -> 12 -> d = 8, e = W2 (W1 x + b1) + b2.
         Assert.Equal(new long[] { 12, 24 }, p["semantic_adapter.down.weight"].shape);
         Assert.Equal(new long[] { 8, 12 }, p["semantic_adapter.project.weight"].shape);
-        var expected = llm.matmul(p["semantic_adapter.down.weight"].t()).add(p["semantic_adapter.down.bias"])
-            .matmul(p["semantic_adapter.project.weight"].t()).add(p["semantic_adapter.project.bias"]);
+        var expected = TensorArithmetic.Plus(TensorArithmetic.Plus(llm.matmul(p["semantic_adapter.down.weight"].t()), p["semantic_adapter.down.bias"])
+            .matmul(p["semantic_adapter.project.weight"].t()), p["semantic_adapter.project.bias"]);
         Assert.True(model.ItemViews(items).Semantic!.allclose(expected, 1e-4, 1e-5));
     }
 
@@ -119,7 +120,7 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         var batchItems = inputs.index_select(0, users);
         var batch = new TrainingBatch { Users = users, Items = batchItems, Targets = zeros_like(batchItems) };
         var student = model.EncodeHistories(batchItems);
-        var expectedTerm = (student - naive).square().mean().item<float>() * 0.1f;
+        var expectedTerm = TensorArithmetic.Square(student - naive).mean().item<float>() * 0.1f;
         Assert.Equal(expectedTerm, distillation.Compute(model, users, student).item<float>(), 5);
         Assert.Equal(0, model.parameters().Count(p => p.requires_grad == false));
     }

@@ -1,5 +1,6 @@
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using TorchSharp;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,7 +103,7 @@ public sealed class TailBaselineTests
         using var noGrad = no_grad();
         var states = plain.EncodeHistories(shortHistory);
         var transfer = melt.named_children().Single(c => c.name == "user_transfer").module as TorchSharp.Modules.Linear;
-        Assert.True(melt.EncodeHistories(shortHistory).allclose(states + transfer!.call(states), 1e-5, 1e-6));
+        Assert.True(melt.EncodeHistories(shortHistory).allclose(TensorArithmetic.Plus(states, transfer!.call(states)), 1e-5, 1e-6));
         Assert.True(melt.EncodeHistories(longHistory).allclose(plain.EncodeHistories(longHistory), 1e-6, 1e-7));
     }
 

@@ -2,6 +2,7 @@ using LlmCfsr.Backbones.SasRec;
 using LlmCfsr.Models;
 using LlmCfsr.Recommendation;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using Microsoft.Extensions.Options;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -100,6 +101,6 @@ public sealed class ModelRecommenderTests
 
         public override Tensor ItemRepresentations(Tensor items) => inner.ItemRepresentations(items);
 
-        public override Tensor ScoreAllItems(Tensor states) => inner.ScoreAllItems(states).square();
+        public override Tensor ScoreAllItems(Tensor states) => TensorArithmetic.Square(inner.ScoreAllItems(states));
     }
 }

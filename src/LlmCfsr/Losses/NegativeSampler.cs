@@ -1,4 +1,5 @@
 using LlmCfsr.Data;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,7 +60,7 @@ public sealed class NegativeSampler : IDisposable
         var draws = randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64);
         for (int round = 0; round < MaxRounds; round++)
         {
-            var hits = Owned(owners + draws);
+            var hits = Owned(TensorArithmetic.Plus(owners, draws));
             if (!hits.any().item<bool>())
             {
                 return draws.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,10 +25,10 @@ public static class SoftTargetContrastiveLoss
         using var scope = NewDisposeScope();
         var logits = x.matmul(y.t()).div(temperature);
         using var two = 2.ToScalar();
-        var targets = softmax(x.matmul(x.t()).add(y.matmul(y.t())).div(two).mul(temperature), -1);
+        var targets = softmax(TensorArithmetic.Plus(x.matmul(x.t()), y.matmul(y.t())).div(two).mul(temperature), -1);
         var xLoss = targets.neg().mul(logits.log_softmax(-1)).sum(1);
         var yLoss = targets.t().neg().mul(logits.t().log_softmax(-1)).sum(1);
-        return xLoss.add(yLoss).div(two).mean().MoveToOuterDisposeScope();
+        return TensorArithmetic.Plus(xLoss, yLoss).div(two).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>The loss at a fixed temperature.</summary>

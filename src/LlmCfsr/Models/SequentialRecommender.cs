@@ -1,6 +1,7 @@
 using LlmCfsr.Losses;
 using LlmCfsr.Scoring;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -98,7 +99,7 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     {
         using var scope = NewDisposeScope();
         using var end = (ItemCount + 1).ToScalar();
-        var all = ItemRepresentations(arange(end, dtype: ScalarType.Int64, device: states.device));
+        var all = ItemRepresentations(TensorArithmetic.Arange(end, ScalarType.Int64, states.device));
         return states.matmul(all.t()).MoveToOuterDisposeScope();
     }
 

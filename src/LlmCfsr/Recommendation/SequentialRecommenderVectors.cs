@@ -1,4 +1,5 @@
 using LlmCfsr.Models;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ internal sealed class SequentialRecommenderVectors : IVectorScoringModel
         using var scope = NewDisposeScope();
         using var first = 1.ToScalar();
         using var end = (ItemCount + 1).ToScalar();
-        var ids = arange(first, end, dtype: ScalarType.Int64, device: _model.Device);
+        var ids = TensorArithmetic.Arange(first, end, ScalarType.Int64, _model.Device);
         var table = _model.ItemRepresentations(ids).to(ScalarType.Float32, CPU).contiguous();
         var items = new ItemVectors(table.data<float>().ToArray(), checked((int)table.shape[1]));
         CheckInnerProductScoring(items);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Storage;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,7 @@ internal sealed class PcaBasis
         if (scaling == Models.PcaScaling.XavierRms)
         {
             var reduced = PrincipalComponents.Project(embeddings.to(ScalarType.Float64), mean, directions);
-            double rms = Math.Sqrt(reduced.square().mean().cpu().data<double>()[0]);
+            double rms = Math.Sqrt(TensorArithmetic.Square(reduced).mean().cpu().data<double>()[0]);
             scale = Math.Sqrt(2.0 / (embeddings.shape[0] + 1 + dimensions)) / Math.Max(rms, 1e-12);
         }
         return new PcaBasis(

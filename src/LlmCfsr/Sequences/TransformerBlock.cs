@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,13 +62,13 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         if (_form == TransformerBlockForm.SasRec)
         {
             var normed = attention_norm.call(x);
-            var h = feed_forward_norm.call(normed + Attend(normed, x, attentionMask));
+            var h = feed_forward_norm.call(TensorArithmetic.Plus(normed, Attend(normed, x, attentionMask)));
             var ff = dropout.call(feed_forward_out.call(dropout.call(nn.functional.relu(feed_forward_in.call(h)))));
-            return (h + ff).MoveToOuterDisposeScope();
+            return TensorArithmetic.Plus(h, ff).MoveToOuterDisposeScope();
         }
-        var attended = attention_norm.call(x + Attend(x, x, attentionMask));
+        var attended = attention_norm.call(TensorArithmetic.Plus(x, Attend(x, x, attentionMask)));
         var feedForward = feed_forward_out.call(nn.functional.gelu(feed_forward_in.call(attended)));
-        return feed_forward_norm.call(attended + dropout.call(feedForward)).MoveToOuterDisposeScope();
+        return feed_forward_norm.call(TensorArithmetic.Plus(attended, dropout.call(feedForward))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Dropout(Output(MHA(queries, keysAndValues, keysAndValues))).</summary>
@@ -102,7 +103,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var scale = (1.0 / Math.Sqrt(queries.shape[3])).ToScalar();
         var additive = zeros(allowed.shape, dtype: queries.dtype, device: queries.device).masked_fill_(allowed.logical_not(), MinusInfinity);
-        var scores = queries.matmul(keys.transpose(2, 3)).mul_(scale).add_(additive);
+        var scores = TensorArithmetic.PlusInPlace(queries.matmul(keys.transpose(2, 3)).mul_(scale), additive);
         var weights = nn.functional.dropout(scores.softmax(-1), dropoutProbability, true);
         return weights.matmul(values).MoveToOuterDisposeScope();
     }

@@ -3,6 +3,7 @@ using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -58,7 +59,7 @@ internal static class ModelInputs
             using (no_grad())
             {
                 using var end = (dataset.ItemCount + 1).ToScalar();
-                using var ids = arange(end, dtype: ScalarType.Int64);
+                using var ids = TensorArithmetic.Arange(end, ScalarType.Int64, device: null);
                 teacher = teacherModel.ItemRepresentations(ids).detach().clone();
                 teacherWeights = teacherModel.state_dict().ToDictionary(weight => weight.Key, weight => weight.Value.detach().clone());
             }

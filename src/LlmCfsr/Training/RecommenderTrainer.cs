@@ -305,8 +305,8 @@ public sealed class RecommenderTrainer
     internal static OptimizerHelper CreateOptimizer(SequentialRecommender model, TrainingOptions options) => options.Optimizer switch
     {
         // Betas (0.9, 0.98) as in the reference SASRec implementation.
-        OptimizerKind.Adam => optim.Adam(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),
+        OptimizerKind.Adam => new Optimizers.Adam(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),
+        OptimizerKind.AdamW => new Optimizers.AdamW(model.parameters(), options.LearningRate, 0.9, 0.98, 1e-8, options.WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
     };
 

@@ -1,5 +1,6 @@
 using LlmCfsr.Data;
 using LlmCfsr.Models;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using LlmCfsr.Sequences;
@@ -79,7 +80,7 @@ internal sealed class TrainingWindows : IDisposable
     {
         long longest = _lengths.index_select(0, rows).max().item<long>();
         using var one = 1.ToScalar();
-        var users = rows.add(one).to(device);
+        var users = TensorArithmetic.Plus(rows, one).to(device);
         switch (objective)
         {
             case TrainingObjective.AllPositions:

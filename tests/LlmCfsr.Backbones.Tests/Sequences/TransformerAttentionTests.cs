@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class TransformerAttentionTests
         var values = randn([Batch, Heads, Length, HeadSize], generator: generator);
         var lengths = tensor(new long[] { 7, 3, 1, 5, 6 });
         using var length = Length.ToScalar();
-        var real = arange(length).unsqueeze(0).ge(lengths.neg().add(length).unsqueeze(1));
+        var real = TensorArithmetic.Arange(length, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(lengths.neg(), length).unsqueeze(1));
         var allowed = ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(real.unsqueeze(1).unsqueeze(1)).logical_or(eye(Length, dtype: ScalarType.Bool));
         var weights = randn([Batch, Heads, Length, HeadSize], generator: generator);
 

@@ -1,5 +1,6 @@
 using LlmCfsr.Encoders.Decoder;
 using LlmCfsr.Encoders.Llama2;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ public sealed class Stories260KTests
         // One head of size 4 with rows r0..r3: llama2.c rotates (r0, r1) and (r2, r3); Hugging Face rotates
         // (row 0, row 2) and (row 1, row 3), so the permuted order must be r0, r2, r1, r3.
         using var rows = 4.ToScalar();
-        var weight = torch.arange(rows, dtype: ScalarType.Float32).unsqueeze(1);
+        var weight = TensorArithmetic.Arange(rows, ScalarType.Float32, device: null).unsqueeze(1);
         var permuted = Llama2CheckpointConverter.InterleavedToHalves(weight, heads: 1);
         Assert.Equal(new float[] { 0, 2, 1, 3 }, permuted.squeeze(1).data<float>().ToArray());
     }

@@ -3,6 +3,7 @@ using LlmCfsr.Fusion;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -246,7 +247,7 @@ public sealed class DualViewRecommender : SequentialRecommender
     {
         using var scope = NewDisposeScope();
         using var end = (ItemCount + 1).ToScalar();
-        var all = ItemViews(arange(end, dtype: ScalarType.Int64, device: states.device));
+        var all = ItemViews(TensorArithmetic.Arange(end, ScalarType.Int64, states.device));
         return Fusion.Score(SplitViews(states), all).MoveToOuterDisposeScope();
     }
 
@@ -265,7 +266,7 @@ public sealed class DualViewRecommender : SequentialRecommender
             var student = batch.MaskedPositions is null
                 ? states.select(1, states.shape[1] - 1)
                 : self_distillation.StudentStates(this, batch.Users);
-            total = total + self_distillation.Compute(this, batch.Users, student);
+            total = TensorArithmetic.Plus(total, self_distillation.Compute(this, batch.Users, student));
         }
         return total.MoveToOuterDisposeScope();
     }

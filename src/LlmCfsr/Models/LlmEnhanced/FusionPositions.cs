@@ -1,3 +1,4 @@
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,8 +40,8 @@ internal sealed class FusionPositions : nn.Module<Tensor, Tensor>
         using var first = (maxLength - length).ToScalar();
         using var end = maxLength.ToScalar();
         using var scale = _scale.ToScalar();
-        var ids = arange(first, end, dtype: ScalarType.Int64, device: items.device);
-        return dropout.call(items.mul(scale) + positions.call(ids).unsqueeze(0)).MoveToOuterDisposeScope();
+        var ids = TensorArithmetic.Arange(first, end, ScalarType.Int64, items.device);
+        return dropout.call(TensorArithmetic.Plus(items.mul(scale), positions.call(ids).unsqueeze(0))).MoveToOuterDisposeScope();
     }
 
     /// <summary>A fused sequence divided by √d, so the backbone's own √d scaling restores its size.</summary>

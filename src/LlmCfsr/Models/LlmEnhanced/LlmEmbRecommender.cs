@@ -2,6 +2,7 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Representations;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -90,7 +91,7 @@ public sealed class LlmEmbRecommender : SingleViewRecommender
         if (_alignment.AlignmentWeight > 0)
         {
             using var weight = _alignment.AlignmentWeight.ToScalar();
-            total = total + AlignmentLoss(batch).mul(weight);
+            total = TensorArithmetic.Plus(total, AlignmentLoss(batch).mul(weight));
         }
         return total.MoveToOuterDisposeScope();
     }

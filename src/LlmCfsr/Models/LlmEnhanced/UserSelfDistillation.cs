@@ -1,4 +1,5 @@
 using LlmCfsr.Data;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -170,9 +171,9 @@ internal sealed class UserSelfDistillation : nn.Module
             using var end = (start + size).ToScalar();
             using var excluded = float.NegativeInfinity.ToScalar();
             using var one = 1.ToScalar();
-            var self = arange(first, end, dtype: ScalarType.Int64).unsqueeze(1);
+            var self = TensorArithmetic.Arange(first, end, ScalarType.Int64, device: null).unsqueeze(1);
             similarity = similarity.scatter(1, self, full(size, 1, excluded));
-            chunks.Add(similarity.topk(k, dim: 1).indexes.add(one));
+            chunks.Add(TensorArithmetic.Plus(similarity.topk(k, dim: 1).indexes, one));
         }
         return cat(chunks, 0).MoveToOuterDisposeScope();
     }

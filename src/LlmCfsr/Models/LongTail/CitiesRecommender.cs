@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,8 +104,8 @@ public sealed class CitiesRecommender : SingleViewRecommender
         var items = data.HeadItems.index_select(0, picks);
         var first = data.Offsets.index_select(0, items);
         using var one = 1L.ToScalar();
-        var counts = data.Offsets.index_select(0, items.add(one)).sub(first);
-        var chosen = first.unsqueeze(1).add(rand([_options.ItemsPerStep, shots]).mul(counts.unsqueeze(1).to(ScalarType.Float32)).floor().to(ScalarType.Int64));
+        var counts = data.Offsets.index_select(0, TensorArithmetic.Plus(items, one)).sub(first);
+        var chosen = TensorArithmetic.Plus(first.unsqueeze(1), rand([_options.ItemsPerStep, shots]).mul(counts.unsqueeze(1).to(ScalarType.Float32)).floor().to(ScalarType.Int64));
         var inferred = inference.call(data.Contexts.Select(chosen, device), table);
         return nn.functional.mse_loss(inferred, table.index_select(0, items.to(device))).MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ internal sealed class ContextualEmbeddingInference : nn.Module<Tensor, Tensor, T
         var real = ItemIds.IsReal(ids).logical_or(centre.unsqueeze(0));
         var x = table.index_select(0, ids.reshape(-1)).reshape(b * k, width, d);
         x = where(centre.unsqueeze(0).unsqueeze(-1), mask_embedding.to(x.dtype), x);
-        x = input_dropout.call(x.mul(position_weights.to(x.dtype).unsqueeze(-1)) + positions.to(x.dtype).unsqueeze(0));
+        x = input_dropout.call(TensorArithmetic.Plus(x.mul(position_weights.to(x.dtype).unsqueeze(-1)), positions.to(x.dtype).unsqueeze(0)));
         var keys = real.unsqueeze(1).unsqueeze(1).expand(b * k, 1, width, width);
         foreach (var layer in interpreter)
         {

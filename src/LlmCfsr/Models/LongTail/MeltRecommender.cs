@@ -1,6 +1,7 @@
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -106,7 +107,7 @@ public sealed class MeltRecommender : SingleViewRecommender
         }
         var lengths = ItemIds.IsReal(histories.to(states.device)).sum(1).to(states.dtype);
         var tail = lengths.le(user_threshold.to(states.dtype, states.device)).unsqueeze(1);
-        return where(tail, states + user_transfer.call(states), states).MoveToOuterDisposeScope();
+        return where(tail, TensorArithmetic.Plus(states, user_transfer.call(states)), states).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -137,12 +138,12 @@ public sealed class MeltRecommender : SingleViewRecommender
         if (_data is not null && user_transfer is not null && _users?.Next() is { } users && _options.UserBranchWeight > 0)
         {
             using var weight = _options.UserBranchWeight.ToScalar();
-            total = total + UserBranchLoss(users, device).mul(weight);
+            total = TensorArithmetic.Plus(total, UserBranchLoss(users, device).mul(weight));
         }
         if (_data is not null && item_inference is not null && _items?.Next() is { } items && _options.ItemBranchWeight > 0)
         {
             using var weight = _options.ItemBranchWeight.ToScalar();
-            total = total + ItemBranchLoss(items, device).mul(weight);
+            total = TensorArithmetic.Plus(total, ItemBranchLoss(items, device).mul(weight));
         }
         return total.MoveToOuterDisposeScope();
     }
@@ -155,13 +156,13 @@ public sealed class MeltRecommender : SingleViewRecommender
         var full = data.HeadUserWindows.index_select(0, tensor(slice.Select(k => (long)k).ToArray())).to(device);
         var kept = randint(1, data.LongestRecentWindow + 1, [slice.Length, 1], dtype: ScalarType.Int64).to(device);
         using var width = MaxLength.ToScalar();
-        var columns = arange(width, dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var recent = full.mul(columns.ge(kept.neg().add(width)).to(ScalarType.Int64));
+        var columns = TensorArithmetic.Arange(width, ScalarType.Int64, device).unsqueeze(0);
+        var recent = full.mul(columns.ge(TensorArithmetic.Plus(kept.neg(), width)).to(ScalarType.Int64));
         var fullStates = LastStates(full);
         var recentStates = LastStates(recent);
         var weights = tensor(slice.Select(k => (float)MeltCurriculum.UserWeight(_progress, data.HeadUserLengths[k], data.UserThreshold, MaxLength)).ToArray(), device: device)
             .to(fullStates.dtype).unsqueeze(1);
-        return weights.mul(user_transfer!.call(recentStates).sub(fullStates).square()).mean().MoveToOuterDisposeScope();
+        return weights.mul(TensorArithmetic.Square(user_transfer!.call(recentStates).sub(fullStates))).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>L_I over the head items at positions <paramref name="slice"/> of the head-item list.</summary>
@@ -191,12 +192,12 @@ public sealed class MeltRecommender : SingleViewRecommender
         var states = LastStates(data.Contexts.Select(tensor(rows.ToArray()), device));
         if (user_transfer is not null)
         {
-            states = states + user_transfer.call(states);
+            states = TensorArithmetic.Plus(states, user_transfer.call(states));
         }
         var means = SegmentMeans(states, tensor(owners.ToArray(), device: device), slice.Length);
         var difference = item_inference!.call(means).sub(item_embeddings.call(tensor(targets, device: device)));
         var weight = tensor(weights, device: device).to(difference.dtype).unsqueeze(1);
-        return weight.mul(difference).square().mean().MoveToOuterDisposeScope();
+        return TensorArithmetic.Square(weight.mul(difference)).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>Every tail item with contexts gets W_I(mean of the states after all its contexts), in evaluation mode without gradients.</summary>
