@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Prompts;
 using LlmCfsr.Storage;
 using TorchSharp;
@@ -81,15 +82,25 @@ public static class ContrastiveFineTuner
     }
 
     /// <summary>
-    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing: its manifest is removed, each
-    /// file is written atomically (temporary file, flush, rename) and the checksum manifest (<c>SHA256SUMS</c>) is
-    /// written last. Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
+    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing, with the record of the
+    /// <paramref name="objective"/> it was trained with (<c>llmcfsr_finetune.json</c>: "scft" for
+    /// <see cref="ContrastiveObjective.Scft"/>, else "cft"), which the embeddings made with the adapter carry: its
+    /// manifest is removed, each file is written atomically (temporary file, flush, rename) and the checksum manifest
+    /// (<c>SHA256SUMS</c>) is written last. Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
     /// </summary>
-    public static void SaveAdapter(ITrainableTextEncoder encoder, string folder)
+    public static void SaveAdapter(ITrainableTextEncoder encoder, string folder, ContrastiveObjective objective)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        FineTuningLoop.WriteCheckedFolder(folder, PeftAdapter.Files, encoder.SaveLoraAdapter);
+        FineTuningLoop.WriteCheckedFolder(folder, PeftAdapter.FilesWithObjective, target =>
+        {
+            encoder.SaveLoraAdapter(target);
+            PeftAdapter.SaveObjective(target, ObjectiveName(objective));
+        });
     }
+
+    /// <summary>The provenance name of <paramref name="objective"/>: "scft" for LLMEmb's, "cft" for LLM-CFSR's loss and its named variants.</summary>
+    internal static string ObjectiveName(ContrastiveObjective objective)
+        => objective == ContrastiveObjective.Scft ? ItemEmbeddingFingerprint.ScftObjective : ItemEmbeddingFingerprint.CftObjective;
 
     /// <summary>The newest complete checkpoint folder under <paramref name="folder"/>, or null.</summary>
     public static string? LatestCheckpoint(string folder) => FineTuningLoop.LatestCheckpoint(folder, CheckpointFiles);

@@ -157,7 +157,7 @@ public static class FinetuneCommand
                 writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewOptions.ViewCount} views, drop {viewOptions.DropProbability}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
                 var progress = new ThrottledProgress(writer);
                 var result = ContrastiveFineTuner.Train(trainable, dataset.ItemAttributes, prompt, viewOptions, options, progress, cancellationToken);
-                ContrastiveFineTuner.SaveAdapter(trainable, outFolder);
+                ContrastiveFineTuner.SaveAdapter(trainable, outFolder, options.Objective);
                 writer.WriteLine($"Saved adapter to {outFolder}{(result.ResumedFromStep > 0 ? $" (resumed from step {result.ResumedFromStep})" : "")}: {result.TrainableParameters} trained parameters, {result.ItemsUsed} items with attributes, loss {result.Losses[0]:F4} -> {result.Losses[^1]:F4}, temperature {result.Temperature:F4}.");
                 return Task.FromResult(0);
             }

@@ -59,6 +59,10 @@ public sealed class EncoderCommandTests
         using var embeddings = encoder.Encode(new[] { "office item: title is Pen" });
         Assert.Equal(new long[] { 1, 64 }, embeddings.shape);
         Assert.DoesNotContain("adapter=none", encoder.Fingerprint);
+        // The default objective is LLM-CFSR's CFT: the adapter records it, and so do the embeddings made with it.
+        Assert.Equal(ItemEmbeddingFingerprint.CftObjective, ((ISemanticEncoder)encoder).FineTuningObjective);
+        Assert.Equal(ItemEmbeddingFingerprint.CftObjective, ItemEmbeddingFingerprint.Of(encoder, Prompts.ItemPromptTemplates.Generic, normalized: false).Objective);
+        Assert.Contains(PeftAdapter.FineTuningFile, ChecksumManifest.Read(adapter).Keys);
     }
 
     [Fact]
