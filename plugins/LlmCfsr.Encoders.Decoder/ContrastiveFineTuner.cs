@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LlmCfsr.Data;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Prompts;
+using LlmCfsr.Training;
 using LlmCfsr.Storage;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,7 +28,10 @@ public static class ContrastiveFineTuner
     private const double MaxLogitScale = 100.0; // CLIP's clamp on 1/τ.
     private static readonly IReadOnlyList<string> CheckpointFiles = FineTuningLoop.CheckpointFiles(PeftAdapter.Files);
 
-    /// <summary>Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train.</summary>
+    /// <summary>
+    /// Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train. torch's default
+    /// generator, which the loop seeds, is left as it was.
+    /// </summary>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
     public static ContrastiveFineTuningResult Train(
         ITrainableTextEncoder encoder,
@@ -73,6 +77,8 @@ public static class ContrastiveFineTuner
         }, lr: options.LearningRate);
 
         var losses = new List<double>(plan.TotalSteps);
+        // The loop seeds every micro-batch's dropout; the caller's generator is handed back as it was.
+        using var generator = DefaultGeneratorState.Save();
         var task = new Task(encoder, plan, options, logScale, Fingerprint(encoder, plan, views, options));
         int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
             step => progress?.Report(new ContrastiveTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, Temperature(logScale), step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
