@@ -154,7 +154,11 @@ public static class FinetuneCommand
                     CheckpointFolder = checkpoints,
                 };
                 var viewOptions = new AttributeViewOptions { DropProbability = parseResult.GetValue(dropProbability), ViewCount = parseResult.GetValue(views), Shuffle = parseResult.GetValue(shuffle) };
-                writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewOptions.ViewCount} views, drop {viewOptions.DropProbability}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
+                // SCFT makes its own view pairs (ShuffleDropViews): --views, --drop-prob and --shuffle do not apply to it.
+                var viewsDone = contrastiveObjective == ContrastiveObjective.Scft
+                    ? $"2 views, each the attributes shuffled with floor({ShuffleDropViews.LlmEmbDropFraction}·K) of K dropped"
+                    : $"{viewOptions.ViewCount} views, drop {viewOptions.DropProbability}{(viewOptions.Shuffle ? ", shuffled" : "")}";
+                writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewsDone}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
                 var progress = new ThrottledProgress(writer);
                 var result = ContrastiveFineTuner.Train(trainable, dataset.ItemAttributes, prompt, viewOptions, options, progress, cancellationToken);
                 ContrastiveFineTuner.SaveAdapter(trainable, outFolder, options.Objective);

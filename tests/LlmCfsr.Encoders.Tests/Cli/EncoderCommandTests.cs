@@ -66,6 +66,27 @@ public sealed class EncoderCommandTests
     }
 
     [Fact]
+    public void Finetune_scft_says_which_views_it_makes_and_its_embeddings_record_the_scft_objective()
+    {
+        var root = TestModels.TempFolder();
+        var data = SaveTinyOffice(root);
+        var adapter = Path.Combine(root, "scft");
+
+        var (code, output, error) = Run("finetune", "--objective", "scft", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
+            "--epochs", "1", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32");
+
+        Assert.True(code == 0, error + output);
+        // SCFT's views are LLMEmb's shuffle-and-drop pairs, not --drop-prob's random drop: the header says what is done.
+        Assert.Contains("2 views, each the attributes shuffled with floor(0.4·K) of K dropped", output);
+        Assert.DoesNotContain("drop 0.2", output);
+        using var encoder = new Llama2.Llama2SemanticEncoder(new Llama2.Llama2EncoderOptions { ModelPath = TestModels.Stories260K, AdapterPath = adapter });
+        var cache = Path.Combine(root, "scft-items.safetensors");
+        new ItemEmbeddingGenerator(encoder, Prompts.ItemPromptTemplates.Generic).Generate(PreparedDatasetStore.Load(data), cache);
+        var fingerprint = ItemEmbeddingCache.ReadInfo(cache).Fingerprint;
+        Assert.Equal((ItemEmbeddingFingerprint.FineTunedKind, ItemEmbeddingFingerprint.ScftObjective), (fingerprint.Kind, fingerprint.Objective));
+    }
+
+    [Fact]
     public void Finetune_bert_on_the_packaged_minilm_then_embed_with_the_adapter()
     {
         var root = TestModels.TempFolder();
