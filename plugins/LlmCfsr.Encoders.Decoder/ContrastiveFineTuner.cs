@@ -16,8 +16,8 @@ namespace LlmCfsr.Encoders.Decoder;
 /// <summary>
 /// Contrastive fine-tuning (CFT) of the LoRA weights of any <see cref="ITrainableTextEncoder"/> (BERT, LLaMA-2,
 /// Qwen2.5) on item texts. Each epoch shuffles the items, renders K views per item by random attribute drop (and
-/// shuffle, for LLMEmb), and packs items into micro-batches of at most <see cref="ContrastiveFineTuningOptions.BatchSize"/>
-/// items and <see cref="ContrastiveFineTuningOptions.TokenBudget"/> padded tokens; all views of a micro-batch are
+/// shuffle, for LLMEmb), and packs items into micro-batches of at most <see cref="FineTuningLoopOptions.BatchSize"/>
+/// items and <see cref="FineTuningLoopOptions.TokenBudget"/> padded tokens; all views of a micro-batch are
 /// embedded in one graph (in length-sorted chunks, so little is padded) and the loss (LLM-CFSR's by default) is minimised by AdamW with gradient accumulation and a
 /// learnable temperature in its own parameter group. Checkpoints hold the adapter, the optimizer state and the
 /// temperature; since item order, views and dropout are functions of the seed and the position, resuming from one
@@ -80,7 +80,7 @@ public static class ContrastiveFineTuner
         // The loop seeds every micro-batch's dropout; the caller's generator is handed back as it was.
         using var generator = DefaultGeneratorState.Save();
         var task = new Task(encoder, plan, options, logScale, Fingerprint(encoder, plan, views, options));
-        int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
+        int resumedFrom = FineTuningLoop.Run(task, optimizer, options, losses,
             step => progress?.Report(new ContrastiveTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, Temperature(logScale), step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
             cancellationToken);
         long count = trainable.Sum(p => p.numel()) + 1;

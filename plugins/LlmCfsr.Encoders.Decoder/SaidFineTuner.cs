@@ -97,7 +97,7 @@ public static class SaidFineTuner
         using var optimizer = torch.optim.AdamW(trainable, lr: options.LearningRate, weight_decay: options.WeightDecay);
         var losses = new List<double>(plan.TotalSteps);
         var task = new Task(objective, decoder, plan, texts, Fingerprint(decoder, items.Count, eligible.Length, template, options));
-        int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
+        int resumedFrom = FineTuningLoop.Run(task, optimizer, options, losses,
             step => progress?.Report(new SaidTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
             cancellationToken);
         var table = objective.Projector.ItemTable;
