@@ -77,7 +77,7 @@ public sealed class ContrastiveFineTuningTests
         var options = new ContrastiveFineTuningOptions { MaxSteps = 1, BatchSize = 4, MaxTokens = 32, Objective = ContrastiveObjective.Scft, InitialTemperature = 3 };
         ContrastiveFineTuner.Train(encoder, Items, ItemPromptTemplates.Generic, new AttributeViewOptions(), options);
         using var after = torch.random.get_rng_state();
-        Assert.True(before.equal(after).item<bool>(), "CFT seeds torch's generator for dropout; the caller's state must come back.");
+        Assert.True(before.equal(after).all().item<bool>(), "CFT seeds torch's generator for dropout; the caller's state must come back.");
 
         var folder = TestModels.TempFolder();
         ContrastiveFineTuner.SaveAdapter(encoder, folder, ContrastiveObjective.Scft);

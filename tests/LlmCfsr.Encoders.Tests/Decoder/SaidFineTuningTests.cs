@@ -55,7 +55,7 @@ public sealed class SaidFineTuningTests
         using var before = torch.random.get_rng_state();
         SaidFineTuner.Train(decoder, Items, ItemPromptTemplates.Generic, new SaidFineTuningOptions { ItemDimension = 8, MaxSteps = 1, BatchSize = 6, MaxTokens = 16, Seed = 3 });
         using var after = torch.random.get_rng_state();
-        Assert.True(before.equal(after).item<bool>(), "SAID's stage 1 seeds torch's generator; the caller's state must come back.");
+        Assert.True(before.equal(after).all().item<bool>(), "SAID's stage 1 seeds torch's generator; the caller's state must come back.");
     }
 
     [Fact]
