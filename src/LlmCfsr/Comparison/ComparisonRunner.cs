@@ -105,8 +105,10 @@ public sealed class ComparisonRunner
             }
         }
         TorchDevice.Parse(options.Training.Device);
-        // Every file a compared model reads; the teacher runs do not exist yet.
-        var read = options.Models.Aggregate(ModelInput.None, (all, model) => all | ModelOptionsOf(model, options).Inputs) & ~ModelInput.TeacherRun;
+        // Every file a compared model reads and every file given (a wrong one is a mistake even when no model reads it);
+        // the teacher runs do not exist yet.
+        var given = ModelInputRequirements.Options.Keys.Where(input => options.Training.PathOf(input) is not null).Aggregate(ModelInput.None, (all, input) => all | input);
+        var read = options.Models.Aggregate(given, (all, model) => all | ModelOptionsOf(model, options).Inputs) & ~ModelInput.TeacherRun;
         var (inputs, _) = ModelInputs.Load(options.Training, ModelOptionsOf(options.Models[0], options), dataset, _catalog, load: read);
         inputs.Dispose();
     }
