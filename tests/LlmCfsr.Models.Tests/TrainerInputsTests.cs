@@ -89,6 +89,41 @@ public sealed class TrainerInputsTests
     }
 
     [Fact]
+    public void ARunOfFormat3ThatReadItsEmbeddingsFromSemanticEmbeddingsPathStillLoadsAndScoresTheSame()
+    {
+        var folder = Fixtures.TempFolder();
+        var raw = WriteEmbeddings(Fixtures.Small, folder, input: ModelInput.RawSemanticEmbeddings);
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var run = Path.Combine(folder, "run");
+        using var result = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
+        {
+            Dataset = Fixtures.Small, Options = Tiny("llm2x", null) with { RawSemanticEmbeddingsPath = raw }, RunDirectory = run,
+        });
+        // Rewrite run.json as format 3 wrote it: llm2x read its embeddings from SemanticEmbeddingsPath.
+        var path = new RunDirectory(run).Manifest;
+        var manifest = RunManifest.Read(path);
+        (manifest with
+        {
+            FormatVersion = 3,
+            Options = manifest.Options with { SemanticEmbeddingsPath = raw, RawSemanticEmbeddingsPath = null },
+            Inputs = manifest.Inputs.Select(record => record with { Option = nameof(TrainingOptions.SemanticEmbeddingsPath) }).ToList(),
+        }).Write(path);
+        Storage.ChecksumManifest.Write(Storage.AtomicFileWriter.Default, run, Storage.ChecksumManifest.Read(run).Keys.ToList());
+
+        var old = RunManifest.Read(path);
+        var current = old.WithCurrentInputOptions(TrainedRun.ModelOptions(catalog, old));
+        Assert.Equal(raw, current.Options.RawSemanticEmbeddingsPath);
+        Assert.Equal(nameof(TrainingOptions.RawSemanticEmbeddingsPath), Assert.Single(current.Inputs).Option);
+        using var reloaded = TrainedRun.LoadBestModel(catalog, new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
+        var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
+        {
+            Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
+        });
+        Assert.Equal(result.Test.Groups["overall"].Metrics["NDCG@10"], report.Groups["overall"].Metrics["NDCG@10"], 10);
+    }
+
+    [Fact]
     public void EmbeddingsOfAnotherItemOrderAreRefusedNamingTheFile()
     {
         var folder = Fixtures.TempFolder();
