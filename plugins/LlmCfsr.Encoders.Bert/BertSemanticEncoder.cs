@@ -63,6 +63,9 @@ public sealed class BertSemanticEncoder : ISemanticEncoder
     public string? Adapter => PeftAdapter.Identity(_options.AdapterPath);
 
     /// <inheritdoc />
+    public string? FineTuningObjective => PeftAdapter.Objective(_options.AdapterPath);
+
+    /// <inheritdoc />
     public Tensor Encode(IReadOnlyList<string> texts, SemanticEncodingOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Prompts;
+using LlmCfsr.Training;
 using LlmCfsr.Storage;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -14,8 +16,8 @@ namespace LlmCfsr.Encoders.Decoder;
 /// <summary>
 /// Contrastive fine-tuning (CFT) of the LoRA weights of any <see cref="ITrainableTextEncoder"/> (BERT, LLaMA-2,
 /// Qwen2.5) on item texts. Each epoch shuffles the items, renders K views per item by random attribute drop (and
-/// shuffle, for LLMEmb), and packs items into micro-batches of at most <see cref="ContrastiveFineTuningOptions.BatchSize"/>
-/// items and <see cref="ContrastiveFineTuningOptions.TokenBudget"/> padded tokens; all views of a micro-batch are
+/// shuffle, for LLMEmb), and packs items into micro-batches of at most <see cref="FineTuningLoopOptions.BatchSize"/>
+/// items and <see cref="FineTuningLoopOptions.TokenBudget"/> padded tokens; all views of a micro-batch are
 /// embedded in one graph (in length-sorted chunks, so little is padded) and the loss (LLM-CFSR's by default) is minimised by AdamW with gradient accumulation and a
 /// learnable temperature in its own parameter group. Checkpoints hold the adapter, the optimizer state and the
 /// temperature; since item order, views and dropout are functions of the seed and the position, resuming from one
@@ -26,7 +28,10 @@ public static class ContrastiveFineTuner
     private const double MaxLogitScale = 100.0; // CLIP's clamp on 1/τ.
     private static readonly IReadOnlyList<string> CheckpointFiles = FineTuningLoop.CheckpointFiles(PeftAdapter.Files);
 
-    /// <summary>Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train.</summary>
+    /// <summary>
+    /// Trains the LoRA weights of <paramref name="encoder"/> in place; add LoRA first so only adapters train. torch's default
+    /// generator, which the loop seeds, is left as it was.
+    /// </summary>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
     public static ContrastiveFineTuningResult Train(
         ITrainableTextEncoder encoder,
@@ -72,8 +77,10 @@ public static class ContrastiveFineTuner
         }, lr: options.LearningRate);
 
         var losses = new List<double>(plan.TotalSteps);
+        // The loop seeds every micro-batch's dropout; the caller's generator is handed back as it was.
+        using var generator = DefaultGeneratorState.Save();
         var task = new Task(encoder, plan, options, logScale, Fingerprint(encoder, plan, views, options));
-        int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
+        int resumedFrom = FineTuningLoop.Run(task, optimizer, options, losses,
             step => progress?.Report(new ContrastiveTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, Temperature(logScale), step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
             cancellationToken);
         long count = trainable.Sum(p => p.numel()) + 1;
@@ -81,15 +88,25 @@ public static class ContrastiveFineTuner
     }
 
     /// <summary>
-    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing: its manifest is removed, each
-    /// file is written atomically (temporary file, flush, rename) and the checksum manifest (<c>SHA256SUMS</c>) is
-    /// written last. Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
+    /// Saves the encoder's PEFT adapter into <paramref name="folder"/> without tearing, with the record of the
+    /// <paramref name="objective"/> it was trained with (<c>llmcfsr_finetune.json</c>: "scft" for
+    /// <see cref="ContrastiveObjective.Scft"/>, else "cft"), which the embeddings made with the adapter carry: its
+    /// manifest is removed, each file is written atomically (temporary file, flush, rename) and the checksum manifest
+    /// (<c>SHA256SUMS</c>) is written last. Other content of the folder (e.g. a <c>checkpoints</c> folder) is kept.
     /// </summary>
-    public static void SaveAdapter(ITrainableTextEncoder encoder, string folder)
+    public static void SaveAdapter(ITrainableTextEncoder encoder, string folder, ContrastiveObjective objective)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        FineTuningLoop.WriteCheckedFolder(folder, PeftAdapter.Files, encoder.SaveLoraAdapter);
+        FineTuningLoop.WriteCheckedFolder(folder, PeftAdapter.FilesWithObjective, target =>
+        {
+            encoder.SaveLoraAdapter(target);
+            PeftAdapter.SaveObjective(target, ObjectiveName(objective));
+        });
     }
+
+    /// <summary>The provenance name of <paramref name="objective"/>: "scft" for LLMEmb's, "cft" for LLM-CFSR's loss and its named variants.</summary>
+    internal static string ObjectiveName(ContrastiveObjective objective)
+        => objective == ContrastiveObjective.Scft ? ItemEmbeddingFingerprint.ScftObjective : ItemEmbeddingFingerprint.CftObjective;
 
     /// <summary>The newest complete checkpoint folder under <paramref name="folder"/>, or null.</summary>
     public static string? LatestCheckpoint(string folder) => FineTuningLoop.LatestCheckpoint(folder, CheckpointFiles);

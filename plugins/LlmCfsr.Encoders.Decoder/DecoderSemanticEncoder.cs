@@ -59,6 +59,9 @@ public abstract class DecoderSemanticEncoder : ISemanticEncoder
     /// <summary>The LoRA adapter folder and the hash of its weights, or null when no adapter is applied.</summary>
     public string? Adapter => PeftAdapter.Identity(_options.AdapterPath);
 
+    /// <inheritdoc />
+    public string? FineTuningObjective => PeftAdapter.Objective(_options.AdapterPath);
+
     /// <summary>The loaded model (loads it on first access).</summary>
     public DecoderLanguageModel Model
     {

@@ -61,13 +61,14 @@ internal static class FineTuningLoop
     public readonly record struct StepReport(int Step, int TotalSteps, int Epoch, double Loss, double ItemsPerSecond, TimeSpan Remaining, string? CheckpointPath);
 
     /// <summary>
-    /// Runs the steps of <paramref name="task"/> after the newest matching checkpoint (when <paramref name="resume"/>),
+    /// Runs the steps of <paramref name="task"/> with the loop settings of <paramref name="options"/> (seed, checkpoints) after the
+    /// newest matching checkpoint (when <see cref="FineTuningLoopOptions.Resume"/>),
     /// appending each step's mean loss to <paramref name="losses"/>; returns the step resumed from (0: fresh).
     /// </summary>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
-    public static int Run(ITask task, OptimizerHelper optimizer, int seed, int checkpointEvery, string? checkpointFolder, bool resume,
-        List<double> losses, Action<StepReport>? report, CancellationToken cancellationToken)
+    public static int Run(ITask task, OptimizerHelper optimizer, FineTuningLoopOptions options, List<double> losses, Action<StepReport>? report, CancellationToken cancellationToken)
     {
+        var (seed, checkpointEvery, checkpointFolder, resume) = (options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume);
         int totalSteps = task.TotalSteps;
         int resumedFrom = resume && checkpointFolder is not null ? TryResume(checkpointFolder, task, optimizer, losses) : 0;
         var clock = Stopwatch.StartNew();

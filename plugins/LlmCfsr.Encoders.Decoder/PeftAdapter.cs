@@ -19,8 +19,44 @@ internal static class PeftAdapter
     internal const string WeightsFile = "adapter_model.safetensors";
     internal const string KeyPrefix = "base_model.model.";
 
+    /// <summary>
+    /// The record <c>llmcfsr finetune</c> writes next to the PEFT files (PEFT ignores it): the fine-tuning objective
+    /// ("cft" or "scft"), which embedding caches made with the adapter carry as their metadata field 'objective'.
+    /// </summary>
+    internal const string FineTuningFile = "llmcfsr_finetune.json";
+
     /// <summary>The files of an adapter folder.</summary>
     internal static IReadOnlyList<string> Files { get; } = [ConfigFile, WeightsFile];
+
+    /// <summary>The files of an adapter folder <c>llmcfsr finetune</c> writes.</summary>
+    internal static IReadOnlyList<string> FilesWithObjective { get; } = [ConfigFile, WeightsFile, FineTuningFile];
+
+    /// <summary>Writes <see cref="FineTuningFile"/> into <paramref name="folder"/>: the <paramref name="objective"/> the adapter was trained with.</summary>
+    public static void SaveObjective(string folder, string objective)
+        => AtomicFileWriter.Default.WriteAllText(Path.Combine(folder, FineTuningFile),
+            new JsonObject { ["objective"] = objective }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+    /// <summary>
+    /// The objective recorded in <paramref name="folder"/>'s <see cref="FineTuningFile"/>, or null when there is no adapter or
+    /// no record (an adapter made elsewhere or before the record existed); a damaged record is refused naming the file.
+    /// </summary>
+    public static string? Objective(string? folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder) || Path.Combine(folder, FineTuningFile) is var path && !File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["objective"]?.GetValue<string>() is { } objective && !string.IsNullOrWhiteSpace(objective)
+                ? objective
+                : throw new InvalidDataException($"{path}: field 'objective' is missing.");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: field 'objective' must be a string ({e.Message}).", e);
+        }
+    }
 
     /// <summary>
     /// What an embedding cache records as <c>ISemanticEncoder.Adapter</c>: the adapter folder and the SHA-256 of its

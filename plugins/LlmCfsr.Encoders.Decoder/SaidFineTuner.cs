@@ -4,6 +4,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders;
 using LlmCfsr.Prompts;
+using LlmCfsr.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,7 +25,10 @@ public static class SaidFineTuner
     /// <summary>The file of a checkpoint that holds the id table and the projector.</summary>
     internal const string ProjectorFile = "said_projector.safetensors";
 
-    /// <summary>Trains item embeddings for <paramref name="items"/> (item id i at index i - 1) with the decoder <paramref name="encoder"/>.</summary>
+    /// <summary>
+    /// Trains item embeddings for <paramref name="items"/> (item id i at index i - 1) with the decoder <paramref name="encoder"/>;
+    /// torch's default generator, which it seeds, is left as it was.
+    /// </summary>
     /// <exception cref="ArgumentException">The encoder is no decoder LLM, fewer than one item has text, or the options are inconsistent.</exception>
     /// <exception cref="OperationCanceledException">On cancellation, after writing a checkpoint of the last finished step (when checkpoints are on).</exception>
     public static SaidFineTuningResult Train(
@@ -40,6 +44,8 @@ public static class SaidFineTuner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var decoder = Decoder(encoder);
+        // Seeding must not change the caller's draws: the generator is handed back as it was.
+        using var generator = DefaultGeneratorState.Save();
         torch.manual_seed(options.Seed);
         using var projector = new SaidItemProjector(items.Count, ItemDimension(decoder, options), decoder.Dimension, options.SoftTokens);
         projector.to(decoder.Device);
@@ -91,7 +97,7 @@ public static class SaidFineTuner
         using var optimizer = new Training.Optimizers.AdamW(trainable, lr: options.LearningRate, weight_decay: options.WeightDecay);
         var losses = new List<double>(plan.TotalSteps);
         var task = new Task(objective, decoder, plan, texts, Fingerprint(decoder, items.Count, eligible.Length, template, options));
-        int resumedFrom = FineTuningLoop.Run(task, optimizer, options.Seed, options.CheckpointEvery, options.CheckpointFolder, options.Resume, losses,
+        int resumedFrom = FineTuningLoop.Run(task, optimizer, options, losses,
             step => progress?.Report(new SaidTrainingProgress(step.Step, step.TotalSteps, step.Epoch, step.Loss, step.ItemsPerSecond, step.Remaining, step.CheckpointPath)),
             cancellationToken);
         var table = objective.Projector.ItemTable;

@@ -56,7 +56,7 @@ Console.WriteLine($"\r  {embeddings.ItemOrder.Count} items -> {embeddingsPath}".
 // 3. Train both models with the same settings.
 var trainer = provider.GetRequiredService<RecommenderTrainer>();
 var reports = new Dictionary<string, EvaluationReport>();
-foreach (var model in new[] { "sasrec", "llm-cfsr" })
+foreach (var model in new[] { "sasrec", "llm-cfsr-no-cft" })
 {
     var options = new TrainingOptions
     {
@@ -64,7 +64,8 @@ foreach (var model in new[] { "sasrec", "llm-cfsr" })
         Loss = "bpr",
         Epochs = arguments.Epochs,
         Patience = 3,
-        SemanticEmbeddingsPath = model == "sasrec" ? null : embeddingsPath,
+        // MiniLM's raw embeddings: LLM-CFSR without its CFT step (llm-cfsr itself reads CFT-fine-tuned embeddings, README).
+        RawSemanticEmbeddingsPath = model == "sasrec" ? null : embeddingsPath,
     };
     Console.WriteLine($"Training {model} (up to {options.Epochs} epochs, early stopping on validation NDCG@10)...");
     var progress = new Progress<TrainingProgress>(p =>
@@ -91,21 +92,21 @@ foreach (var model in new[] { "sasrec", "llm-cfsr" })
 
 // 4. Compare on the test split (sampled:100 protocol), overall and on the long tail.
 Console.WriteLine();
-Console.WriteLine($"{"group",-10} {"metric",-8} {"sasrec",8} {"llm-cfsr",9}");
+Console.WriteLine($"{"group",-10} {"metric",-8} {"sasrec",8} {"llm-cfsr-no-cft",16}");
 foreach (var group in new[] { EvaluationGroupNames.Overall, EvaluationGroupNames.TailItem, EvaluationGroupNames.HeadItem, EvaluationGroupNames.TailUser, EvaluationGroupNames.HeadUser })
 {
     foreach (var metric in new[] { "HR@10", "NDCG@10" })
     {
-        Console.WriteLine($"{group,-10} {metric,-8} {reports["sasrec"].Groups[group][metric],8:F4} {reports["llm-cfsr"].Groups[group][metric],9:F4}");
+        Console.WriteLine($"{group,-10} {metric,-8} {reports["sasrec"].Groups[group][metric],8:F4} {reports["llm-cfsr-no-cft"].Groups[group][metric],16:F4}");
     }
 }
-var test = PairedTTest.Compare(reports["llm-cfsr"], reports["sasrec"], "NDCG@10");
-Console.WriteLine($"Paired t-test on overall NDCG@10 (llm-cfsr vs sasrec): t = {test.T:F2}, p = {test.PValue:G3} over {test.Pairs} users");
+var test = PairedTTest.Compare(reports["llm-cfsr-no-cft"], reports["sasrec"], "NDCG@10");
+Console.WriteLine($"Paired t-test on overall NDCG@10 (llm-cfsr-no-cft vs sasrec): t = {test.T:F2}, p = {test.PValue:G3} over {test.Pairs} users");
 Console.WriteLine($"Runs, checkpoints and metrics.json: {Path.GetFullPath(arguments.OutputFolder)}");
 
 // 5. Serve: export the LLM-CFSR run as a self-contained bundle and load it as an application would (no dataset, no trainer).
 var bundlePath = Path.Combine(arguments.OutputFolder, "bundle");
-RecommenderBundle.Export(new RunDirectory(Path.Combine(arguments.OutputFolder, "llm-cfsr")), dataset, bundlePath, provider);
+RecommenderBundle.Export(new RunDirectory(Path.Combine(arguments.OutputFolder, "llm-cfsr-no-cft")), dataset, bundlePath, provider);
 using var bundle = RecommenderBundle.Load(bundlePath, provider);
 Console.WriteLine($"Bundle written to {Path.GetFullPath(bundlePath)} (also: llmcfsr recommend --bundle {bundlePath} --history ID,ID,...)");
 var user = dataset.Sequences.Select(s => s.Length).ToList().IndexOf(dataset.Sequences.Max(s => s.Length)) + 1;

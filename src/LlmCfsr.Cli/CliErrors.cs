@@ -19,6 +19,8 @@ public static class CliErrors
     [
         ($"TrainingOptions.{nameof(TrainingOptions.SemanticEmbeddingsPath)}", "--embeddings FILE"),
         ($"TrainingOptions.{nameof(TrainingOptions.RawSemanticEmbeddingsPath)}", "--raw-embeddings FILE"),
+        ($"TrainingOptions.{nameof(TrainingOptions.SaidEmbeddingsPath)}", "--said-embeddings FILE"),
+        ($"TrainingOptions.{nameof(TrainingOptions.ScftEmbeddingsPath)}", "--scft-embeddings FILE"),
         ($"TrainingOptions.{nameof(TrainingOptions.UserEmbeddingsPath)}", "--user-embeddings FILE"),
         ($"TrainingOptions.{nameof(TrainingOptions.TeacherRunDirectory)}", "--teacher-run DIR"),
     ];

@@ -51,7 +51,8 @@ internal sealed class WebApiSuite : IBenchmarkSuite
         using (var values = randn([dataset.ItemCount, 64], generator: generator))
         {
             new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, 64, values.data<float>().ToArray(),
-                new ItemEmbeddingFingerprint("random", "random", EmbeddingPooling.Mean, "generic", false), dataset.Fingerprint).Save(embeddingsPath);
+                new ItemEmbeddingFingerprint("random", "random", EmbeddingPooling.Mean, "generic", false) { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective },
+                dataset.Fingerprint).Save(embeddingsPath);
         }
         var services = new ServiceCollection();
         services.AddLlmCfsr().AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddLlmEnhancedRecommenders();

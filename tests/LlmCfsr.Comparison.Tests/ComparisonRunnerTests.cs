@@ -1,5 +1,6 @@
 using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
 using LlmCfsr.Testing;
 using LlmCfsr.Training;
@@ -101,6 +102,75 @@ public sealed class ComparisonRunnerTests
         Assert.True(again[1].Succeeded, again[1].Error);
         Assert.False(again[1].Reused);
         Assert.Equal(second, again[1].Manifest!.Options.UserEmbeddingsPath);
+    }
+
+    [Fact]
+    public void ACopiedComparisonIsReusedByTheContentOfItsInputsNotTheirPaths()
+    {
+        using var services = Fixtures.Services(builder => builder.AddLlmEnhancedRecommenders());
+        var runner = services.GetRequiredService<ComparisonRunner>();
+        var dataset = CyclicDataset.Create();
+        var original = Fixtures.TempFolder();
+        // The embeddings live in the report folder, so they move with it; llmemb's teacher is the compared sasrec run.
+        ComparisonOptions Compare(string folder, ComparisonRunMode mode) => Options(folder, "sasrec", "llm2x", "llmemb") with
+        {
+            Mode = mode,
+            Training = Options(folder).Training with
+            {
+                RawSemanticEmbeddingsPath = Path.Combine(folder, "raw.safetensors"),
+                ScftEmbeddingsPath = Path.Combine(folder, "scft.safetensors"),
+            },
+        };
+        ItemEmbeddings(dataset, seed: 1, objective: ItemEmbeddingFingerprint.NoObjective).Save(Path.Combine(original, "raw.safetensors"));
+        ItemEmbeddings(dataset, seed: 2, objective: ItemEmbeddingFingerprint.ScftObjective).Save(Path.Combine(original, "scft.safetensors"));
+        var first = runner.Run(dataset, Compare(original, ComparisonRunMode.New)).Runs;
+        Assert.All(first, r => Assert.True(r.Succeeded, r.Error));
+        Assert.All(first, r => Assert.False(r.Reused));
+
+        var copy = Path.Combine(Fixtures.TempFolder(), "copied report");
+        CopyFolder(original, copy);
+        Directory.Delete(original, recursive: true);
+        var weights = Directory.GetFiles(copy, "model.safetensors", SearchOption.AllDirectories)
+            .ToDictionary(file => file, file => (File.GetLastWriteTimeUtc(file), Convert.ToHexString(File.ReadAllBytes(file))));
+        Assert.Equal(3, weights.Count);
+
+        var again = runner.Run(dataset, Compare(copy, ComparisonRunMode.Resume)).Runs;
+
+        // Every run is reused from the copy, though its run.json names the original's (now deleted) files and teacher.
+        Assert.All(again, r => Assert.True(r.Reused, $"{r.Model}: {r.Error}"));
+        Assert.All(weights, entry => Assert.Equal(entry.Value, (File.GetLastWriteTimeUtc(entry.Key), Convert.ToHexString(File.ReadAllBytes(entry.Key)))));
+        Assert.Equal(first.Select(r => r.Reports["sampled:20"].Groups["overall"]["NDCG@10"]), again.Select(r => r.Reports["sampled:20"].Groups["overall"]["NDCG@10"]));
+
+        // Other content at the same path is another input: only the model that reads it trains again.
+        ItemEmbeddings(dataset, seed: 3, objective: ItemEmbeddingFingerprint.NoObjective).Save(Path.Combine(copy, "raw.safetensors"));
+        var changed = runner.Run(dataset, Compare(copy, ComparisonRunMode.Resume)).Runs;
+        Assert.Equal([true, false, true], changed.Select(r => r.Reused));
+        Assert.True(changed[1].Succeeded, changed[1].Error);
+    }
+
+    /// <summary>Seeded random item embeddings of <paramref name="dataset"/> recorded with <paramref name="objective"/> (raw for "none").</summary>
+    private static ItemEmbeddingCache ItemEmbeddings(PreparedDataset dataset, int seed, string objective)
+    {
+        var random = new Random(seed);
+        var values = Enumerable.Range(0, dataset.ItemCount * 16).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        bool fineTuned = objective != ItemEmbeddingFingerprint.NoObjective;
+        return new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, 16, values,
+            new ItemEmbeddingFingerprint("random", "random", Encoders.EmbeddingPooling.Mean, "generic", false)
+            {
+                FineTuned = fineTuned, Adapter = fineTuned ? "random-adapter" : "none", Objective = fineTuned ? objective : null,
+            },
+            dataset.Fingerprint);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
+        }
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class AblationTests
     public void TheCollaborativeViewStartsFromThePlainPcaOfTheSemanticEmbeddings()
     {
         using var services = TestServices.Build();
-        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
+        var embeddings = Fixtures.ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, Fixtures.Small);
         using var model = Fixtures.Create(services, "llm-cfsr", semantic: embeddings);
         using var scope = NewDisposeScope();
         var table = model.get_parameter("collaborative_embeddings.weight")!.detach();
@@ -58,7 +58,7 @@ public sealed class AblationTests
     public void TheXavierRmsVariantRescalesThePcaByOneGlobalFactor()
     {
         using var services = TestServices.Build(("LlmCfsr:Models:PcaScaling", "XavierRms"));
-        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
+        var embeddings = Fixtures.ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, Fixtures.Small);
         using var model = Fixtures.Create(services, "llm-cfsr", semantic: embeddings);
         using var scope = NewDisposeScope();
         var rows = model.get_parameter("collaborative_embeddings.weight")!.detach().narrow(0, 1, Fixtures.Small.ItemCount);
@@ -172,7 +172,7 @@ public sealed class AblationTests
     public void WithoutCftTheSemanticViewReadsTheRawEmbeddings()
     {
         using var services = TestServices.Build();
-        var fineTuned = Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 1);
+        var fineTuned = Fixtures.ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, Fixtures.Small, seed: 1);
         var raw = Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3, encoder: "raw");
         using var full = Fixtures.Create(services, "llm-cfsr", semantic: fineTuned, raw: raw);
         using var model = Fixtures.Create(services, "llm-cfsr-no-cft", semantic: fineTuned, raw: raw);
@@ -180,8 +180,8 @@ public sealed class AblationTests
         using var scope = NewDisposeScope();
         Assert.True(((DualViewRecommender)model).SemanticTableOn(CPU)!.allclose(raw.ToTensor(withPaddingRow: true), 0, 0));
         Assert.True(((DualViewRecommender)full).SemanticTableOn(CPU)!.allclose(fineTuned.ToTensor(withPaddingRow: true), 0, 0));
-        // Identity check: with the same file for both, the two models are the same function (same seed, same init).
-        using var same = Fixtures.Create(services, "llm-cfsr-no-cft", semantic: fineTuned, raw: fineTuned);
+        // Identity check: with the same values for both, the two models are the same function (same seed, same init).
+        using var same = Fixtures.Create(services, "llm-cfsr-no-cft", semantic: fineTuned, raw: Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 1));
         full.eval();
         same.eval();
         model.eval();

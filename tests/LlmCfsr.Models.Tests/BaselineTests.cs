@@ -30,8 +30,8 @@ public sealed class BaselineTests
     {
         using var services = TestServices.Build();
         var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small);
-        using var llmInit = Fixtures.Create(services, "llminit", semantic: embeddings);
-        using var llm2x = Fixtures.Create(services, "llm2x", semantic: embeddings);
+        using var llmInit = Fixtures.Create(services, "llminit", raw: embeddings);
+        using var llm2x = Fixtures.Create(services, "llm2x", raw: embeddings);
         using var scope = NewDisposeScope();
         var table = llmInit.get_parameter(IdOnlyRecommender.ItemTableParameter)!;
         Assert.True(table.requires_grad);
@@ -42,8 +42,8 @@ public sealed class BaselineTests
     public void SaidReadsItsStageOneEmbeddingsFrozenThroughAnAdapterByDefault()
     {
         using var services = TestServices.Build();
-        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, dimension: 12);
-        using var said = Fixtures.Create(services, "said", semantic: embeddings);
+        var embeddings = Fixtures.ItemEmbeddingsFor(ModelInput.SaidEmbeddings, Fixtures.Small, dimension: 12);
+        using var said = Fixtures.Create(services, "said", said: embeddings);
         using var scope = NewDisposeScope();
         // The table is no parameter: only the adapter and the backbone train, and the checkpoint holds no item table.
         Assert.DoesNotContain(said.named_parameters(), p => p.name.StartsWith("item_embeddings", StringComparison.Ordinal));
@@ -54,15 +54,15 @@ public sealed class BaselineTests
         var table = embeddings.ToTensor(withPaddingRow: true);
         Assert.Equal(new long[] { 1, Fixtures.TinyBackbone.HiddenSize }, said.ItemRepresentations(ids).shape);
         Assert.True(said.WithFrozenTables(new RecommenderModelInputs { ItemCount = Fixtures.Small.ItemCount, Backbone = Fixtures.TinyBackbone })
-            .SemanticItemEmbeddings!.allclose(table));
+            .SaidItemEmbeddings!.allclose(table));
     }
 
     [Fact]
     public void SaidTrainsItsStageOneEmbeddingsWhenAskedStartingFromThem()
     {
         using var services = TestServices.Build(("LlmCfsr:Models:said:TrainItemEmbeddings", "true"));
-        var embeddings = Fixtures.RandomItemEmbeddings(Fixtures.Small, dimension: 12);
-        using var said = Fixtures.Create(services, "said", semantic: embeddings);
+        var embeddings = Fixtures.ItemEmbeddingsFor(ModelInput.SaidEmbeddings, Fixtures.Small, dimension: 12);
+        using var said = Fixtures.Create(services, "said", said: embeddings);
         using var scope = NewDisposeScope();
         var table = said.get_parameter(SaidRecommender.ItemTableParameter)!;
         Assert.True(table.requires_grad);
@@ -70,30 +70,6 @@ public sealed class BaselineTests
         using var ids = tensor(new long[] { 1, 2 });
         said.ItemRepresentations(ids).sum().backward();
         Assert.True(table.grad!.abs().sum().item<float>() > 0);
-    }
-
-    [Fact]
-    public void SaidRefusesItemEmbeddingsThatAreNotSaidStageOneEmbeddings()
-    {
-        using var services = TestServices.Build();
-        var options = services.GetRequiredService<ComponentCatalog>().RecommenderModel("said").Options;
-        var folder = Fixtures.TempFolder();
-        var text = Path.Combine(folder, "minilm.safetensors");
-        Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true).Save(text);
-        var stageOne = Path.Combine(folder, "said.safetensors");
-        var random = Fixtures.RandomItemEmbeddings(Fixtures.Small);
-        new ItemEmbeddingCache(random.DatasetName, random.ItemOrder, random.Dimension, random.Values.ToArray(),
-            random.Fingerprint with { Encoder = "said-stage1|llama|stories260K" } with { SaidStage1 = true, FineTuned = true }, Fixtures.Small.Fingerprint).Save(stageOne);
-        var none = new TrainingOptions();
-
-        var error = Assert.Throws<InvalidDataException>(() => ModelInputRequirements.Validate("said", options, none with { SemanticEmbeddingsPath = text }));
-
-        Assert.Equal($"{text}: metadata field 'kind' is 'fine-tuned' but model 'said' reads only item embeddings of kind 'said-stage1' (TrainingOptions.SemanticEmbeddingsPath); make them with 'llmcfsr finetune --objective said'.", error.Message);
-        Assert.DoesNotContain('\n', error.Message);
-        ModelInputRequirements.Validate("said", options, none with { SemanticEmbeddingsPath = stageOne });
-        Assert.Equal(ItemEmbeddingFingerprint.SaidStage1Kind, ItemEmbeddingCache.ReadInfo(stageOne).Fingerprint.Kind);
-        // Other models keep taking any kind.
-        ModelInputRequirements.Validate("llm2x", services.GetRequiredService<ComponentCatalog>().RecommenderModel("llm2x").Options, none with { SemanticEmbeddingsPath = text });
     }
 
     [Fact]
@@ -109,7 +85,7 @@ public sealed class BaselineTests
         }
         var users = new Embeddings.UserEmbeddingCache(dataset.Name, dataset.Fingerprint, dataset.UserSourceIds, 2, values, "hand", "hand");
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        using var inputs = RecommenderModelInputs.From(dataset, Fixtures.TinyBackbone, Fixtures.RandomItemEmbeddings(dataset), Fixtures.RandomItemEmbeddings(dataset, seed: 3), users);
+        using var inputs = RecommenderModelInputs.From(dataset, Fixtures.TinyBackbone, raw: Fixtures.RandomItemEmbeddings(dataset, seed: 3), users: users);
         using var model = (DualViewRecommender)RecommenderModels.Create(catalog, "llm-esr", inputs);
         using var scope = NewDisposeScope();
         var neighbours = model.named_modules().Select(m => m.module).OfType<UserSelfDistillation>().Single().NeighbourTable;

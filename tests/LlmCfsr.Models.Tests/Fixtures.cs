@@ -24,13 +24,77 @@ internal static class Fixtures
     /// Seeded Gaussian "LLM" item embeddings [items, dimension] for structural tests, whose outcome does not depend
     /// on what the embeddings mean (shapes, parameters, masking); semantic tests use MiniLM.
     /// </summary>
-    public static ItemEmbeddingCache RandomItemEmbeddings(PreparedDataset dataset, int dimension = 24, int seed = 1, string encoder = "random", bool fineTuned = false)
+    public static ItemEmbeddingCache RandomItemEmbeddings(PreparedDataset dataset, int dimension = 24, int seed = 1, string encoder = "random", bool fineTuned = false,
+        string? objective = null)
     {
         var generator = new Generator((ulong)seed);
         using var values = randn([dataset.ItemCount, dimension], generator: generator);
         return new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, dimension, values.data<float>().ToArray(),
-            new ItemEmbeddingFingerprint(encoder, encoder, EmbeddingPooling.Mean, "generic", false) { FineTuned = fineTuned, Adapter = fineTuned ? $"{encoder}-adapter" : "none" },
+            new ItemEmbeddingFingerprint(encoder, encoder, EmbeddingPooling.Mean, "generic", false)
+            {
+                FineTuned = fineTuned, Adapter = fineTuned ? $"{encoder}-adapter" : "none",
+                // SAID's objective follows from its kind.
+                SaidStage1 = objective == ItemEmbeddingFingerprint.SaidObjective,
+                Objective = objective == ItemEmbeddingFingerprint.SaidObjective ? null : objective,
+            },
             dataset.Fingerprint);
+    }
+
+    /// <summary>
+    /// <see cref="RandomItemEmbeddings"/> with the provenance <paramref name="input"/> takes: raw, CFT, SCFT or SAID stage 1
+    /// (the same values for the same seed whatever the kind).
+    /// </summary>
+    public static ItemEmbeddingCache ItemEmbeddingsFor(ModelInput input, PreparedDataset dataset, int dimension = 24, int seed = 1) => input switch
+    {
+        ModelInput.RawSemanticEmbeddings => RandomItemEmbeddings(dataset, dimension, seed),
+        ModelInput.SemanticEmbeddings => RandomItemEmbeddings(dataset, dimension, seed, fineTuned: true, objective: ItemEmbeddingFingerprint.CftObjective),
+        ModelInput.ScftEmbeddings => RandomItemEmbeddings(dataset, dimension, seed, fineTuned: true, objective: ItemEmbeddingFingerprint.ScftObjective),
+        ModelInput.SaidEmbeddings => RandomItemEmbeddings(dataset, dimension, seed, fineTuned: true, objective: ItemEmbeddingFingerprint.SaidObjective),
+        _ => throw new ArgumentOutOfRangeException(nameof(input)),
+    };
+
+    /// <summary>
+    /// A copy of the cache at <paramref name="path"/> (written next to it) recorded with the provenance <paramref name="input"/>
+    /// takes: the tests' stand-in for fine-tuned embeddings where what matters is the values, not how they were made.
+    /// </summary>
+    public static string CopyAsKindOf(string path, ModelInput input)
+    {
+        var cache = ItemEmbeddingCache.Load(path);
+        var fingerprint = ItemEmbeddingsFor(input, Small).Fingerprint;
+        var copy = Path.ChangeExtension(path, $"{input}.safetensors");
+        new ItemEmbeddingCache(cache.DatasetName, cache.ItemOrder, cache.Dimension, cache.Values.ToArray(), fingerprint, cache.DatasetFingerprint).Save(copy);
+        return copy;
+    }
+
+    /// <summary>The item-embedding input the model registered as <paramref name="model"/> reads (None for id-only models).</summary>
+    public static ModelInput ItemInputOf(string model)
+    {
+        using var services = TestServices.Build();
+        var inputs = services.GetRequiredService<ComponentCatalog>().RecommenderModel(model).Options.Inputs;
+        return new[] { ModelInput.SemanticEmbeddings, ModelInput.RawSemanticEmbeddings, ModelInput.SaidEmbeddings, ModelInput.ScftEmbeddings }
+            .FirstOrDefault(input => inputs.HasFlag(input));
+    }
+
+    /// <summary>
+    /// Writes seeded item embeddings of the kind <paramref name="model"/> reads into <paramref name="folder"/> and returns
+    /// <paramref name="options"/> with their path on the model's option (unchanged for an id-only model).
+    /// </summary>
+    public static Training.TrainingOptions WithItemEmbeddingsFor(Training.TrainingOptions options, string model, string folder, int seed = 1)
+    {
+        var input = ItemInputOf(model);
+        if (input == ModelInput.None)
+        {
+            return options;
+        }
+        var path = Path.Combine(folder, $"items-{input}-{seed}.safetensors");
+        ItemEmbeddingsFor(input, Small, seed: seed).Save(path);
+        return input switch
+        {
+            ModelInput.SemanticEmbeddings => options with { SemanticEmbeddingsPath = path },
+            ModelInput.RawSemanticEmbeddings => options with { RawSemanticEmbeddingsPath = path },
+            ModelInput.SaidEmbeddings => options with { SaidEmbeddingsPath = path },
+            _ => options with { ScftEmbeddingsPath = path },
+        };
     }
 
     /// <summary>Seeded Gaussian user embeddings for structural tests.</summary>
@@ -60,13 +124,15 @@ internal static class Fixtures
 
     /// <summary>The model registered as <paramref name="name"/>, created on <see cref="Small"/> with every input available.</summary>
     public static SequentialRecommender Create(ServiceProvider services, string name, SequenceEncoderSettings? backbone = null,
-        ItemEmbeddingCache? semantic = null, ItemEmbeddingCache? raw = null, int seed = 1)
+        ItemEmbeddingCache? semantic = null, ItemEmbeddingCache? raw = null, int seed = 1, ItemEmbeddingCache? said = null, ItemEmbeddingCache? scft = null)
     {
         manual_seed(seed);
         var settings = backbone ?? TinyBackbone;
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        using var inputs = RecommenderModelInputs.From(Small, settings, semantic ?? RandomItemEmbeddings(Small), raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"),
-            RandomUserEmbeddings(Small), randn(Small.ItemCount + 1, settings.HiddenSize)) with { TeacherWeights = TeacherWeights(catalog, name, settings) };
+        using var inputs = RecommenderModelInputs.From(Small, settings, semantic ?? ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, Small),
+            raw ?? RandomItemEmbeddings(Small, seed: 3, encoder: "raw"), RandomUserEmbeddings(Small), randn(Small.ItemCount + 1, settings.HiddenSize),
+            said ?? ItemEmbeddingsFor(ModelInput.SaidEmbeddings, Small), scft ?? ItemEmbeddingsFor(ModelInput.ScftEmbeddings, Small))
+            with { TeacherWeights = TeacherWeights(catalog, name, settings) };
         return RecommenderModels.Create(catalog, name, inputs);
     }
 

@@ -32,7 +32,8 @@ public sealed class LongTailTests(ITestOutputHelper output)
         Dropout = 0.2,
         Seed = seed,
         EvaluationProtocol = "sampled:100",
-        SemanticEmbeddingsPath = embeddings,
+        // The same values stand in for the CFT embeddings llm-cfsr reads.
+        SemanticEmbeddingsPath = Fixtures.CopyAsKindOf(embeddings, ModelInput.SemanticEmbeddings),
         RawSemanticEmbeddingsPath = embeddings,
         UserEmbeddingsPath = users,
     };

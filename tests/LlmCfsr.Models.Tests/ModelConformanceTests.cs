@@ -77,12 +77,12 @@ public sealed class ModelConformanceTests
     }
 
     [Theory]
-    [InlineData("llm2x", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("llm2x", "TrainingOptions.RawSemanticEmbeddingsPath")]
     [InlineData("llm-cfsr", "TrainingOptions.SemanticEmbeddingsPath")]
     [InlineData("llm-cfsr-no-cft", "TrainingOptions.RawSemanticEmbeddingsPath")]
     [InlineData("llm-esr", "TrainingOptions.RawSemanticEmbeddingsPath")]
-    [InlineData("llmemb", "TrainingOptions.SemanticEmbeddingsPath")]
-    [InlineData("said", "TrainingOptions.SemanticEmbeddingsPath")]
+    [InlineData("llmemb", "TrainingOptions.ScftEmbeddingsPath")]
+    [InlineData("said", "TrainingOptions.SaidEmbeddingsPath")]
     public void AModelWithoutItsEmbeddingsFailsNamingTheOption(string name, string option)
     {
         using var services = TestServices.Build();
@@ -108,9 +108,11 @@ public sealed class ModelConformanceTests
 
         var llmemb = catalog.RecommenderModel("llmemb").Options;
         Assert.Equal("sasrec", llmemb.TeacherModel);
-        var teacher = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate("llmemb", llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" })).Message;
+        var scft = Path.Combine(Fixtures.TempFolder(), "scft.safetensors");
+        Fixtures.ItemEmbeddingsFor(ModelInput.ScftEmbeddings, Fixtures.Small).Save(scft);
+        var teacher = Assert.Throws<ArgumentException>(() => ModelInputRequirements.Validate("llmemb", llmemb, none with { ScftEmbeddingsPath = scft })).Message;
         Assert.Equal("Model 'llmemb' needs a finished run of the id-only model sasrec as its teacher: set TrainingOptions.TeacherRunDirectory.", teacher);
-        ModelInputRequirements.Validate("llmemb", llmemb, none with { SemanticEmbeddingsPath = "items.safetensors" }, provided: ModelInput.TeacherRun);
+        ModelInputRequirements.Validate("llmemb", llmemb, none with { ScftEmbeddingsPath = scft }, provided: ModelInput.TeacherRun);
     }
 
     [Theory]
@@ -120,14 +122,14 @@ public sealed class ModelConformanceTests
     {
         using var services = TestServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
-        var fineTuned = Fixtures.RandomItemEmbeddings(Fixtures.Small, fineTuned: true);
+        var fineTuned = Fixtures.ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, Fixtures.Small);
         using var context = RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone, semantic: fineTuned, users: Fixtures.RandomUserEmbeddings(Fixtures.Small));
         var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, name, context));
         Assert.Contains("TrainingOptions.RawSemanticEmbeddingsPath", error.Message);
         Assert.Contains("RecommenderModelInputs.RawSemanticItemEmbeddings", error.Message);
 
-        var wrongKind = Assert.Throws<ArgumentException>(() => RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone, raw: fineTuned));
-        Assert.Contains("is of kind 'fine-tuned'", wrongKind.Message);
+        var wrongKind = Assert.Throws<InvalidDataException>(() => RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone, raw: fineTuned));
+        Assert.Contains("RecommenderModelInputs.RawSemanticItemEmbeddings: metadata field 'kind' is 'fine-tuned'", wrongKind.Message);
     }
 
     [Fact]
@@ -137,7 +139,7 @@ public sealed class ModelConformanceTests
         var catalog = services.GetRequiredService<ComponentCatalog>();
         // Without the training-only inputs the models are built (to score, e.g. from a saved run) but refuse to train.
         using var context = RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone,
-            Fixtures.RandomItemEmbeddings(Fixtures.Small), Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3));
+            raw: Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3), scft: Fixtures.ItemEmbeddingsFor(ModelInput.ScftEmbeddings, Fixtures.Small));
         using var negatives = new NegativeSampler(Fixtures.Small);
         using var scope = NewDisposeScope();
         var batch = new TrainingBatch { Users = tensor(new long[] { 1 }), Items = tensor(new long[,] { { 1, 2 } }), Targets = tensor(new long[,] { { 2, 3 } }) };
@@ -149,7 +151,7 @@ public sealed class ModelConformanceTests
         Assert.Contains("TrainingOptions.TeacherRunDirectory", llmemb.MissingTrainingInput);
         // LLMInit's embeddings only initialise its id table, which a trained model's weights replace.
         using var llmInit = RecommenderModels.Create(catalog, "llminit", RecommenderModelInputs.From(Fixtures.Small, Fixtures.TinyBackbone));
-        Assert.Contains("TrainingOptions.SemanticEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => llmInit.ComputeLoss(batch, loss, negatives)).Message);
+        Assert.Contains("TrainingOptions.RawSemanticEmbeddingsPath", Assert.Throws<InvalidOperationException>(() => llmInit.ComputeLoss(batch, loss, negatives)).Message);
         using var wrongTeacher = context with { TeacherItemEmbeddings = randn(Fixtures.Small.ItemCount + 1, 4) };
         var error = Assert.Throws<ArgumentException>(() => RecommenderModels.Create(catalog, "llmemb", wrongTeacher));
         Assert.Contains("same --hidden (8)", error.Message);

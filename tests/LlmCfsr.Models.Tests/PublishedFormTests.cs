@@ -181,7 +181,7 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         var raw = randn(new long[] { dataset.ItemCount, 384 }, generator: new Generator(4));
         var normalized = nn.functional.normalize(raw, p: 2, dim: 1);
         var embeddings = new ItemEmbeddingCache(dataset.Name, dataset.ItemSourceIds, 384, normalized.data<float>().ToArray(),
-            new ItemEmbeddingFingerprint("unit", "unit", EmbeddingPooling.Mean, "generic", true));
+            new ItemEmbeddingFingerprint("unit", "unit", EmbeddingPooling.Mean, "generic", true) { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective });
         using var context = RecommenderModelInputs.From(dataset, settings, embeddings);
         var items = randint(1, dataset.ItemCount + 1, new long[] { 32, 50 }, generator: new Generator(5));
         double scale = Math.Sqrt(settings.HiddenSize);

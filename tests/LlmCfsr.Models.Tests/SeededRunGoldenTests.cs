@@ -39,8 +39,14 @@ public sealed class SeededRunGoldenTests
     public void SeededRunsReproduceTheMetricsRecordedBeforeTheRefactoring()
     {
         var folder = Fixtures.TempFolder();
-        var embeddings = Path.Combine(folder, "items.safetensors");
-        Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 1).Save(embeddings);
+        // The recorded runs read these values (seed 1) whatever their kind; llm-esr reads raw ones of seed 3.
+        string Seed1(ModelInput input)
+        {
+            var path = Path.Combine(folder, $"items-{input}.safetensors");
+            Fixtures.ItemEmbeddingsFor(input, Fixtures.Small, seed: 1).Save(path);
+            return path;
+        }
+        var (cft, raw1, scft) = (Seed1(ModelInput.SemanticEmbeddings), Seed1(ModelInput.RawSemanticEmbeddings), Seed1(ModelInput.ScftEmbeddings));
         var raw = Path.Combine(folder, "raw.safetensors");
         Fixtures.RandomItemEmbeddings(Fixtures.Small, seed: 3, encoder: "raw").Save(raw);
         var users = Path.Combine(folder, "users.safetensors");
@@ -51,8 +57,9 @@ public sealed class SeededRunGoldenTests
         {
             var options = Tiny(model) with
             {
-                SemanticEmbeddingsPath = model is "sasrec" or "gru4rec" or "bert4rec" or "llm-esr" ? null : embeddings,
-                RawSemanticEmbeddingsPath = model == "llm-esr" ? raw : null,
+                SemanticEmbeddingsPath = model.StartsWith("llm-cfsr", StringComparison.Ordinal) ? cft : null,
+                RawSemanticEmbeddingsPath = model == "llm-esr" ? raw : model is "llm2x" or "llminit" ? raw1 : null,
+                ScftEmbeddingsPath = model == "llmemb" ? scft : null,
                 UserEmbeddingsPath = model == "llm-esr" ? users : null,
                 TeacherRunDirectory = model == "llmemb" ? Path.Combine(folder, "sasrec") : null,
             };

@@ -29,10 +29,11 @@ public sealed class TrainerInputsTests
         SemanticEmbeddingsPath = embeddings,
     };
 
-    private static string WriteEmbeddings(PreparedDataset dataset, string folder, int seed = 1)
+    /// <summary>Seeded item embeddings of the kind <paramref name="input"/> takes (CFT by default), saved in <paramref name="folder"/>.</summary>
+    private static string WriteEmbeddings(PreparedDataset dataset, string folder, int seed = 1, ModelInput input = ModelInput.SemanticEmbeddings)
     {
-        var path = Path.Combine(folder, $"items-{seed}.safetensors");
-        Fixtures.RandomItemEmbeddings(dataset, seed: seed).Save(path);
+        var path = Path.Combine(folder, $"items-{input}-{seed}.safetensors");
+        Fixtures.ItemEmbeddingsFor(input, dataset, seed: seed).Save(path);
         return path;
     }
 
@@ -40,10 +41,10 @@ public sealed class TrainerInputsTests
     public void ResumingWithOtherModelOptionsIsRefusedByName()
     {
         var folder = Fixtures.TempFolder();
-        var embeddings = WriteEmbeddings(Fixtures.Small, folder);
+        var embeddings = WriteEmbeddings(Fixtures.Small, folder, input: ModelInput.RawSemanticEmbeddings);
         using var services = TestServices.Build();
         var run = Path.Combine(folder, "run");
-        var options = Tiny("llm2x", embeddings);
+        var options = Tiny("llm2x", null) with { RawSemanticEmbeddingsPath = embeddings };
         using var cancel = new CancellationTokenSource();
         var stopAfterFirstEpoch = new CancelAtEpochEnd(cancel);
         Assert.ThrowsAny<OperationCanceledException>(() =>
@@ -73,12 +74,48 @@ public sealed class TrainerInputsTests
         var input = Assert.Single(manifest.Inputs);
         Assert.Equal(nameof(TrainingOptions.SemanticEmbeddingsPath), input.Option);
         Assert.Equal(Path.GetFullPath(embeddings), input.Path);
-        Assert.StartsWith("random|raw|adapter=none|generic", input.Fingerprint);
+        Assert.StartsWith("random|fine-tuned|adapter=random-adapter|generic", input.Fingerprint);
+        Assert.EndsWith("|objective=cft", input.Fingerprint);
         Assert.Equal(64, input.Sha256.Length);
         Assert.Equal(embeddings, manifest.Options.SemanticEmbeddingsPath);
 
         // The best weights plus the recorded embeddings reproduce the test metrics.
         using var reloaded = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
+        var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
+        {
+            Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
+        });
+        Assert.Equal(result.Test.Groups["overall"].Metrics["NDCG@10"], report.Groups["overall"].Metrics["NDCG@10"], 10);
+    }
+
+    [Fact]
+    public void ARunOfFormat3ThatReadItsEmbeddingsFromSemanticEmbeddingsPathStillLoadsAndScoresTheSame()
+    {
+        var folder = Fixtures.TempFolder();
+        var raw = WriteEmbeddings(Fixtures.Small, folder, input: ModelInput.RawSemanticEmbeddings);
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var run = Path.Combine(folder, "run");
+        using var result = services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
+        {
+            Dataset = Fixtures.Small, Options = Tiny("llm2x", null) with { RawSemanticEmbeddingsPath = raw }, RunDirectory = run,
+        });
+        // Rewrite run.json as format 3 wrote it: llm2x read its embeddings from SemanticEmbeddingsPath.
+        var path = new RunDirectory(run).Manifest;
+        var manifest = RunManifest.Read(path);
+        (manifest with
+        {
+            FormatVersion = 3,
+            Options = manifest.Options with { SemanticEmbeddingsPath = raw, RawSemanticEmbeddingsPath = null },
+            Inputs = manifest.Inputs.Select(record => record with { Option = nameof(TrainingOptions.SemanticEmbeddingsPath) }).ToList(),
+        }).Write(path);
+        Storage.ChecksumManifest.Write(Storage.AtomicFileWriter.Default, run, Storage.ChecksumManifest.Read(run).Keys.ToList());
+
+        var old = RunManifest.Read(path);
+        var current = old.WithCurrentInputOptions(TrainedRun.ModelOptions(catalog, old));
+        Assert.Equal(raw, current.Options.RawSemanticEmbeddingsPath);
+        Assert.Equal(nameof(TrainingOptions.RawSemanticEmbeddingsPath), Assert.Single(current.Inputs).Option);
+        using var reloaded = TrainedRun.LoadBestModel(catalog, new RunDirectory(run), Fixtures.Small, TorchSharp.torch.CPU);
         var report = Evaluation.RankingEvaluator.Evaluate(reloaded, Fixtures.Small, DataSplit.Test, new Evaluation.EvaluationOptions
         {
             Protocol = Evaluation.EvaluationProtocol.Parse("full"), MaxHistoryLength = 6, Seed = 3,
@@ -101,7 +138,7 @@ public sealed class TrainerInputsTests
 
         var missing = Assert.Throws<ArgumentException>(() => services.GetRequiredService<RecommenderTrainer>().Train(
             new TrainingRequest { Dataset = Fixtures.Small, Options = Tiny("llm2x", null), RunDirectory = Path.Combine(folder, "run2") }));
-        Assert.Contains("set TrainingOptions.SemanticEmbeddingsPath", missing.Message);
+        Assert.Contains("set TrainingOptions.RawSemanticEmbeddingsPath", missing.Message);
         Assert.False(Directory.Exists(Path.Combine(folder, "run2")), "Inputs are checked before the run directory is created.");
     }
 
@@ -126,7 +163,7 @@ public sealed class TrainerInputsTests
         var small = Fixtures.Small;
         var other = new PreparedDataset(small.Name, small.UserSourceIds, small.ItemSourceIds, small.Sequences.Select(s => s.Reverse().ToArray()).ToArray(), small.ItemAttributes);
         var elsewhere = Path.Combine(folder, "other.safetensors");
-        Fixtures.RandomItemEmbeddings(other).Save(elsewhere);
+        Fixtures.ItemEmbeddingsFor(ModelInput.SemanticEmbeddings, other).Save(elsewhere);
         var dataset = Assert.Throws<InvalidDataException>(() => services.GetRequiredService<RecommenderTrainer>().Train(new TrainingRequest
         {
             Dataset = small,
@@ -169,7 +206,7 @@ public sealed class TrainerInputsTests
         var data = Path.Combine(folder, "data");
         var dataset = Data.Synthetic.SyntheticDatasetGenerator.Generate(new Data.Synthetic.SyntheticDatasetOptions { Users = 12, Items = 10, Topics = 2, Seed = 4 }).Dataset;
         PreparedDatasetStore.Save(dataset, data);
-        var embeddings = WriteEmbeddings(dataset, folder);
+        var embeddings = WriteEmbeddings(dataset, folder, input: ModelInput.RawSemanticEmbeddings);
         var users = Path.Combine(folder, "users.safetensors");
 
         var (exit, output, error) = Run("embed", "--users", "--data", data, "--out", users);
@@ -190,7 +227,8 @@ public sealed class TrainerInputsTests
         Assert.Contains("Training llm-esr", output);
         var manifest = RunManifest.Read(Path.Combine(folder, "esr", "run.json"));
         Assert.Equal("gru4rec", manifest.ModelOptions!.Value.GetProperty("backbone").GetString());
-        Assert.Equal(3, manifest.Inputs.Count);
+        // Only the inputs the model reads are loaded and recorded (not the --embeddings it does not read).
+        Assert.Equal(2, manifest.Inputs.Count);
 
         (exit, _, error) = Run("evaluate", "--run", Path.Combine(folder, "esr"));
         Assert.True(exit == 0, error);

@@ -35,7 +35,9 @@ public sealed class LlmEnhancedRecommenderTests
         services.AddLlmCfsr().AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddLlmEnhancedRecommenders();
         using var provider = services.BuildServiceProvider();
         var catalog = provider.GetRequiredService<ComponentCatalog>();
-        using var inputs = RecommenderModelInputs.From(Dataset, new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 }, RandomEmbeddings());
+        using var inputs = RecommenderModelInputs.From(Dataset, new SequenceEncoderSettings { HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1 },
+            // The same values as each kind of embeddings: CFT for llm-cfsr, raw for llm2x and llminit, SAID's stage 1 for said.
+            RandomEmbeddings(), raw: RandomEmbeddings(fineTuned: false), said: RandomEmbeddings(said: true));
         using var model = RecommenderModels.Create(catalog, name, inputs);
         using var recommender = Recommender.Create(model, Dataset.ItemSourceIds);
 
@@ -57,12 +59,12 @@ public sealed class LlmEnhancedRecommenderTests
         }
     }
 
-    private static ItemEmbeddingCache RandomEmbeddings()
+    private static ItemEmbeddingCache RandomEmbeddings(bool fineTuned = true, bool said = false)
     {
         var generator = new Generator(1);
         using var values = randn([Dataset.ItemCount, 24], generator: generator);
         return new ItemEmbeddingCache(Dataset.Name, Dataset.ItemSourceIds, 24, values.data<float>().ToArray(),
-            new ItemEmbeddingFingerprint("random", "random", EmbeddingPooling.Mean, "generic", false) { FineTuned = true, Adapter = "random-adapter" },
+            new ItemEmbeddingFingerprint("random", "random", EmbeddingPooling.Mean, "generic", false) { FineTuned = fineTuned, SaidStage1 = said, Adapter = fineTuned ? "random-adapter" : "none" },
             Dataset.Fingerprint);
     }
 }

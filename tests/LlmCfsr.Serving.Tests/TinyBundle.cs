@@ -97,6 +97,9 @@ internal sealed class TinyBundle : IDisposable
             }
             var usersPath = Path.Combine(folder, "user-embeddings.safetensors");
             TestEmbeddings.MeanOfHistoryItems(dataset, ItemEmbeddingCache.Load(embeddingsPath)).Save(usersPath);
+            // The same values stand in for the CFT and SAID stage-1 embeddings llm-cfsr and said read.
+            var cftPath = Relabelled(embeddingsPath, "cft", fingerprint => fingerprint with { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective });
+            var saidPath = Relabelled(embeddingsPath, "said", fingerprint => fingerprint with { FineTuned = true, SaidStage1 = true });
             var trainer = provider.GetRequiredService<RecommenderTrainer>();
             var bundle = new TinyBundle(folder, synthetic, dataset, heldOut, model);
             using (trainer.Train(new TrainingRequest
@@ -115,8 +118,9 @@ internal sealed class TinyBundle : IDisposable
                     BatchSize = 64,
                     Seed = seed,
                     EvaluationProtocol = "sampled:20",
-                    SemanticEmbeddingsPath = everyInput || model is not ("sasrec" or "llm-esr") ? embeddingsPath : null,
-                    RawSemanticEmbeddingsPath = everyInput || model == "llm-esr" ? embeddingsPath : null,
+                    SemanticEmbeddingsPath = everyInput || model.StartsWith("llm-cfsr", StringComparison.Ordinal) ? cftPath : null,
+                    RawSemanticEmbeddingsPath = everyInput || model is "llm-esr" or "llm2x" or "llminit" ? embeddingsPath : null,
+                    SaidEmbeddingsPath = everyInput || model == "said" ? saidPath : null,
                     UserEmbeddingsPath = everyInput || model == "llm-esr" ? usersPath : null,
                 },
                 RunDirectory = bundle.RunPath,
@@ -164,5 +168,14 @@ internal sealed class TinyBundle : IDisposable
         var ids = dataset.ItemSourceIds.Where((_, i) => i != item - 1).ToList();
         var attributes = dataset.ItemAttributes.Where((_, i) => i != item - 1).ToList();
         return new PreparedDataset(dataset.Name, users, ids, sequences, attributes);
+    }
+
+    /// <summary>A copy of the cache at <paramref name="path"/> with its provenance changed by <paramref name="kind"/>, written next to it.</summary>
+    private static string Relabelled(string path, string name, Func<ItemEmbeddingFingerprint, ItemEmbeddingFingerprint> kind)
+    {
+        var cache = ItemEmbeddingCache.Load(path);
+        var copy = Path.ChangeExtension(path, $"{name}.safetensors");
+        new ItemEmbeddingCache(cache.DatasetName, cache.ItemOrder, cache.Dimension, cache.Values.ToArray(), kind(cache.Fingerprint), cache.DatasetFingerprint).Save(copy);
+        return copy;
     }
 }

@@ -46,6 +46,13 @@ public interface ISemanticEncoder : IDisposable
     bool IsFineTuned => Adapter is not null;
 
     /// <summary>
+    /// The objective the adapter was fine-tuned with, as <c>llmcfsr finetune</c> records it next to the adapter: "cft"
+    /// (LLM-CFSR's contrastive fine-tuning) or "scft" (LLMEmb's); null when unknown (no adapter, or an adapter made
+    /// elsewhere). Embedding caches record it, so a model refuses embeddings fine-tuned for another method.
+    /// </summary>
+    string? FineTuningObjective => null;
+
+    /// <summary>
     /// Encodes <paramref name="texts"/> in batches. Returns a float32 tensor [texts.Count, Dimension] on the
     /// CPU, owned by the caller. Runs without gradients.
     /// </summary>

@@ -110,23 +110,27 @@ public static class FinetuneCommand
                 {
                     Directory.Delete(checkpoints, recursive: true);
                 }
+                // The loop settings the objectives share, over each objective's own defaults (batch size, learning rate, longest text).
+                FineTuningLoopOptions WithLoopSettings(FineTuningLoopOptions defaults) => defaults with
+                {
+                    Epochs = parseResult.GetValue(epochs),
+                    MaxSteps = parseResult.GetValue(maxSteps),
+                    BatchSize = parseResult.GetValue(batchSize) ?? defaults.BatchSize,
+                    TokenBudget = parseResult.GetValue(tokenBudget),
+                    GradientAccumulationSteps = parseResult.GetValue(accumulation),
+                    LearningRate = parseResult.GetValue(learningRate) ?? defaults.LearningRate,
+                    MaxTokens = parseResult.GetValue(maxTokens) ?? defaults.MaxTokens,
+                    Seed = parseResult.GetValue(seed),
+                    CheckpointEvery = parseResult.GetValue(checkpointEvery),
+                    CheckpointFolder = checkpoints,
+                };
                 if (said)
                 {
-                    var saidOptions = new SaidFineTuningOptions
+                    var saidOptions = (SaidFineTuningOptions)WithLoopSettings(new SaidFineTuningOptions
                     {
                         SoftTokens = parseResult.GetValue(softTokens),
                         ItemDimension = parseResult.GetValue(itemDimension),
-                        Epochs = parseResult.GetValue(epochs),
-                        MaxSteps = parseResult.GetValue(maxSteps),
-                        BatchSize = parseResult.GetValue(batchSize) ?? 8,
-                        TokenBudget = parseResult.GetValue(tokenBudget),
-                        GradientAccumulationSteps = parseResult.GetValue(accumulation),
-                        LearningRate = parseResult.GetValue(learningRate) ?? 2e-4,
-                        MaxTokens = parseResult.GetValue(maxTokens) ?? 196,
-                        Seed = parseResult.GetValue(seed),
-                        CheckpointEvery = parseResult.GetValue(checkpointEvery),
-                        CheckpointFolder = checkpoints,
-                    };
+                    });
                     return Task.FromResult(RunSaid(trainable, dataset, prompt, saidOptions, outFolder, writer, cancellationToken));
                 }
                 var contrastiveObjective = parseResult.GetValue(objective) switch
@@ -136,28 +140,23 @@ public static class FinetuneCommand
                     "scft" => ContrastiveObjective.Scft,
                     _ => ContrastiveObjective.CfsrPaper,
                 };
-                var options = new ContrastiveFineTuningOptions
+                var defaults = new ContrastiveFineTuningOptions();
+                var options = (ContrastiveFineTuningOptions)WithLoopSettings(defaults with
                 {
-                    Epochs = parseResult.GetValue(epochs),
-                    MaxSteps = parseResult.GetValue(maxSteps),
-                    BatchSize = parseResult.GetValue(batchSize) ?? 32,
-                    TokenBudget = parseResult.GetValue(tokenBudget),
-                    GradientAccumulationSteps = parseResult.GetValue(accumulation),
-                    LearningRate = parseResult.GetValue(learningRate) ?? 1e-4,
                     TemperatureLearningRate = parseResult.GetValue(temperatureLearningRate),
-                    InitialTemperature = parseResult.GetValue(temperature) ?? (contrastiveObjective == ContrastiveObjective.Scft ? LlmEmbInitialTemperature : 0.07),
-                    MaxTokens = parseResult.GetValue(maxTokens) ?? 128,
+                    InitialTemperature = parseResult.GetValue(temperature) ?? (contrastiveObjective == ContrastiveObjective.Scft ? LlmEmbInitialTemperature : defaults.InitialTemperature),
                     Objective = contrastiveObjective,
                     Similarity = parseResult.GetValue(similarity) == "cosine" ? ContrastiveSimilarity.Cosine : ContrastiveSimilarity.InnerProduct,
-                    Seed = parseResult.GetValue(seed),
-                    CheckpointEvery = parseResult.GetValue(checkpointEvery),
-                    CheckpointFolder = checkpoints,
-                };
+                });
                 var viewOptions = new AttributeViewOptions { DropProbability = parseResult.GetValue(dropProbability), ViewCount = parseResult.GetValue(views), Shuffle = parseResult.GetValue(shuffle) };
-                writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewOptions.ViewCount} views, drop {viewOptions.DropProbability}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
+                // SCFT makes its own view pairs (ShuffleDropViews): --views, --drop-prob and --shuffle do not apply to it.
+                var viewsDone = contrastiveObjective == ContrastiveObjective.Scft
+                    ? $"2 views, each the attributes shuffled with floor({ShuffleDropViews.LlmEmbDropFraction}·K) of K dropped"
+                    : $"{viewOptions.ViewCount} views, drop {viewOptions.DropProbability}{(viewOptions.Shuffle ? ", shuffled" : "")}";
+                writer.WriteLine($"CFT of {trainable.BaseModelName} ({trainable.Family}) on '{dataset.Name}' ({dataset.ItemCount} items, template {prompt.Name}): {options.Objective}/{options.Similarity}, {viewsDone}, LoRA r={trainable.Lora!.Rank} on {string.Join(",", trainable.Lora.TargetModules)}, {options.Epochs} epoch(s), <= {options.BatchSize} items{(options.TokenBudget > 0 ? $" / {options.TokenBudget} tokens" : "")} x {options.GradientAccumulationSteps} per step");
                 var progress = new ThrottledProgress(writer);
                 var result = ContrastiveFineTuner.Train(trainable, dataset.ItemAttributes, prompt, viewOptions, options, progress, cancellationToken);
-                ContrastiveFineTuner.SaveAdapter(trainable, outFolder);
+                ContrastiveFineTuner.SaveAdapter(trainable, outFolder, options.Objective);
                 writer.WriteLine($"Saved adapter to {outFolder}{(result.ResumedFromStep > 0 ? $" (resumed from step {result.ResumedFromStep})" : "")}: {result.TrainableParameters} trained parameters, {result.ItemsUsed} items with attributes, loss {result.Losses[0]:F4} -> {result.Losses[^1]:F4}, temperature {result.Temperature:F4}.");
                 return Task.FromResult(0);
             }

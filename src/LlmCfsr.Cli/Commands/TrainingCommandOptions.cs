@@ -16,9 +16,13 @@ internal sealed class TrainingCommandOptions
 
     public Option<string?> Backbone { get; } = new("--backbone") { Description = "Backbone: sasrec, gru4rec or bert4rec. With an LLM-enhanced model it is that model's backbone (default sasrec); train --backbone alone names the id-only model." };
 
-    public Option<string?> Embeddings { get; } = new("--embeddings") { Description = "Fine-tuned (CFT) item-embedding cache (llmcfsr embed) of the LLM-enhanced models." };
+    public Option<string?> Embeddings { get; } = new("--embeddings") { Description = "Item embeddings of a CFT-fine-tuned encoder (llmcfsr finetune, then llmcfsr embed --adapter) for llm-cfsr and its ablations." };
 
-    public Option<string?> RawEmbeddings { get; } = new("--raw-embeddings") { Description = "Raw LLM item embeddings without CFT for llm-esr and llm-cfsr-no-cft; required by them (never replaced by --embeddings)." };
+    public Option<string?> RawEmbeddings { get; } = new("--raw-embeddings") { Description = "Raw LLM item embeddings (llmcfsr embed without --adapter) for llm2x, llminit, llm-esr and llm-cfsr-no-cft; required by them (never replaced by --embeddings)." };
+
+    public Option<string?> SaidEmbeddings { get; } = new("--said-embeddings") { Description = "SAID's stage-1 item embeddings (llmcfsr finetune --objective said: OUT/item_embeddings.safetensors) for said." };
+
+    public Option<string?> ScftEmbeddings { get; } = new("--scft-embeddings") { Description = "Item embeddings of an SCFT-fine-tuned encoder (llmcfsr finetune --objective scft, then llmcfsr embed --adapter) for llmemb." };
 
     public Option<string?> UserEmbeddings { get; } = new("--user-embeddings") { Description = "User embeddings of the training histories for llm-esr (llmcfsr embed --users)." };
 
@@ -63,7 +67,7 @@ internal sealed class TrainingCommandOptions
     /// <summary>Every shared option, in help order.</summary>
     public IReadOnlyList<Option> All =>
     [
-        Backbone, Embeddings, RawEmbeddings, UserEmbeddings, Loss, Objective, MaskProbability, Epochs, Patience, BatchSize, LearningRate,
+        Backbone, Embeddings, RawEmbeddings, SaidEmbeddings, ScftEmbeddings, UserEmbeddings, Loss, Objective, MaskProbability, Epochs, Patience, BatchSize, LearningRate,
         WeightDecay, Optimizer, Clip, MaxLength, Hidden, Layers, Heads, Dropout, Device, Preset, LongTail, EvaluationSeed,
     ];
 
@@ -75,6 +79,8 @@ internal sealed class TrainingCommandOptions
         {
             SemanticEmbeddingsPath = FullPath(parseResult.GetValue(Embeddings)),
             RawSemanticEmbeddingsPath = FullPath(parseResult.GetValue(RawEmbeddings)),
+            SaidEmbeddingsPath = FullPath(parseResult.GetValue(SaidEmbeddings)),
+            ScftEmbeddingsPath = FullPath(parseResult.GetValue(ScftEmbeddings)),
             UserEmbeddingsPath = FullPath(parseResult.GetValue(UserEmbeddings)),
             Loss = parseResult.GetValue(Loss),
             Objective = ParseObjective(parseResult.GetValue(Objective)),

@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Evaluation;
 using LlmCfsr.Models;
+using LlmCfsr.Storage;
 using LlmCfsr.Training;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,6 +64,8 @@ public sealed class ComparisonRunner
         var protocols = options.Protocols.Select(EvaluationProtocol.Parse).ToArray();
         // Each training restores torch's default generator, and loading a reused run's model leaves it as it was.
         var finished = new Dictionary<(string Model, int Seed), ComparisonRun>();
+        // SHA-256 by full path of the input files the completed runs are compared with, each file hashed once.
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         var runs = new List<ComparisonRun>();
         int total = options.Models.Count * options.Seeds.Count;
         foreach (string model in options.Models)
@@ -71,7 +74,7 @@ public sealed class ComparisonRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int index = runs.Count + 1;
-                var run = RunOnce(model, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
+                var run = RunOnce(model, seed, index, total, dataset, datasetFolder, options, protocols, finished, hashes, progress, cancellationToken);
                 runs.Add(run);
             }
         }
@@ -102,8 +105,11 @@ public sealed class ComparisonRunner
             }
         }
         TorchDevice.Parse(options.Training.Device);
-        // So only the given files are checked here.
-        var (inputs, _) = ModelInputs.Load(options.Training with { TeacherRunDirectory = null }, ModelOptionsOf(options.Models[0], options), dataset, _catalog);
+        // Every file a compared model reads and every file given (a wrong one is a mistake even when no model reads it);
+        // the teacher runs do not exist yet.
+        var given = ModelInputRequirements.Options.Keys.Where(input => options.Training.PathOf(input) is not null).Aggregate(ModelInput.None, (all, input) => all | input);
+        var read = options.Models.Aggregate(given, (all, model) => all | ModelOptionsOf(model, options).Inputs) & ~ModelInput.TeacherRun;
+        var (inputs, _) = ModelInputs.Load(options.Training, ModelOptionsOf(options.Models[0], options), dataset, _catalog, load: read);
         inputs.Dispose();
     }
 
@@ -113,7 +119,7 @@ public sealed class ComparisonRunner
             ?? _catalog.RecommenderModel(model).Options;
 
     private ComparisonRun RunOnce(string model, int seed, int index, int total, PreparedDataset dataset, string? datasetFolder,
-        ComparisonOptions options, EvaluationProtocol[] protocols, Dictionary<(string, int), ComparisonRun> finished,
+        ComparisonOptions options, EvaluationProtocol[] protocols, Dictionary<(string, int), ComparisonRun> finished, Dictionary<string, string> hashes,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
         if (finished.TryGetValue((model, seed), out var done))
@@ -129,14 +135,14 @@ public sealed class ComparisonRunner
             var modelOptions = ModelOptionsOf(model, options);
             if (modelOptions.TeacherModel is { } teacherModel)
             {
-                var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, progress, cancellationToken);
+                var teacher = RunOnce(teacherModel, seed, index, total, dataset, datasetFolder, options, protocols, finished, hashes, progress, cancellationToken);
                 if (!teacher.Succeeded)
                 {
                     throw new InvalidOperationException($"its teacher {teacherModel} (seed {seed}) failed: {teacher.Error}");
                 }
                 training = training with { TeacherRunDirectory = teacher.RunDirectory };
             }
-            outcome = TrainAndEvaluate(model, seed, index, total, training, modelOptions, runDirectory, dataset, datasetFolder, protocols, progress, cancellationToken);
+            outcome = TrainAndEvaluate(model, seed, index, total, training, modelOptions, runDirectory, dataset, datasetFolder, protocols, hashes, progress, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -156,13 +162,9 @@ public sealed class ComparisonRunner
     }
 
     /// <summary><paramref name="options"/> with the paths of the inputs <paramref name="declared"/> leaves out taken from <paramref name="source"/>.</summary>
-    private static TrainingOptions WithUndeclaredInputsOf(TrainingOptions options, TrainingOptions source, ModelInput declared) => options with
-    {
-        SemanticEmbeddingsPath = declared.HasFlag(ModelInput.SemanticEmbeddings) ? options.SemanticEmbeddingsPath : source.SemanticEmbeddingsPath,
-        RawSemanticEmbeddingsPath = declared.HasFlag(ModelInput.RawSemanticEmbeddings) ? options.RawSemanticEmbeddingsPath : source.RawSemanticEmbeddingsPath,
-        UserEmbeddingsPath = declared.HasFlag(ModelInput.UserEmbeddings) ? options.UserEmbeddingsPath : source.UserEmbeddingsPath,
-        TeacherRunDirectory = declared.HasFlag(ModelInput.TeacherRun) ? options.TeacherRunDirectory : source.TeacherRunDirectory,
-    };
+    private static TrainingOptions WithUndeclaredInputsOf(TrainingOptions options, TrainingOptions source, ModelInput declared)
+        => ModelInputRequirements.Options.Keys.Where(input => !declared.HasFlag(input))
+            .Aggregate(options, (result, input) => result.WithPathOf(input, source.PathOf(input)));
 
     /// <summary>
     /// <paramref name="options"/> with the backbone sizes it gives <paramref name="model"/> written out: a run that
@@ -176,14 +178,15 @@ public sealed class ComparisonRunner
     }
 
     private ComparisonRun TrainAndEvaluate(string model, int seed, int index, int total, TrainingOptions training, RecommenderModelOptions modelOptions, RunDirectory runDirectory,
-        PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols,
+        PreparedDataset dataset, string? datasetFolder, EvaluationProtocol[] protocols, Dictionary<string, string> hashes,
         IProgress<ComparisonProgress>? progress, CancellationToken cancellationToken)
     {
         var mode = TrainingRunMode.New;
         bool reuse = false;
         if (runDirectory.HoldsRun)
         {
-            var previous = RunManifest.Read(runDirectory.Manifest);
+            var read = RunManifest.Read(runDirectory.Manifest);
+            var previous = read.WithCurrentInputOptions(TrainedRun.ModelOptions(_catalog, read));
             bool sameInputs = previous.Dataset.Fingerprint == dataset.Fingerprint && previous.PartOptionDifferences(_catalog).Count == 0
                 && previous.Options.Model == training.Model
                 && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
@@ -191,10 +194,15 @@ public sealed class ComparisonRunner
             // id-only run stays reusable when another model of the comparison gets other embeddings).
             var recorded = WithBackboneSizesOf(WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs), modelOptions) with { Device = training.Device };
             var requested = WithBackboneSizesOf(training, modelOptions);
-            bool sameOptions = sameInputs && recorded == requested;
+            // The inputs it reads are compared by content (the SHA-256 the run recorded of each file, the teacher's best
+            // weights for a teacher run), not by path: a report folder copied elsewhere (its teacher runs inside it) or
+            // embeddings moved stay reusable, and a file changed in place is not.
+            bool sameFiles = SameInputContent(previous, training, modelOptions.Inputs, hashes);
+            bool sameOptions = sameInputs && sameFiles && recorded == requested;
             // The long-tail groups only split the test reports (never training or model selection), so a completed
             // run is reused and re-evaluated under other groups.
-            bool sameTraining = sameInputs && recorded with { LongTail = training.LongTail } == requested;
+            bool sameTraining = sameInputs && sameFiles
+                && WithUndeclaredInputsOf(recorded, requested, ModelInput.None) with { LongTail = training.LongTail } == requested;
             reuse = sameTraining && previous.Completed && File.Exists(runDirectory.BestWeights);
             mode = sameOptions && !previous.Completed ? TrainingRunMode.Resume : TrainingRunMode.Overwrite;
             if (mode == TrainingRunMode.Resume)
@@ -216,7 +224,8 @@ public sealed class ComparisonRunner
         {
             _logger.LogInformation("Reusing the completed run of {Model} with seed {Seed} in {Run}.", model, seed, runDirectory.Path);
             manifest = RunManifest.Read(runDirectory.Manifest);
-            recommender = TrainedRun.LoadBestModel(_catalog, runDirectory, dataset, TorchDevice.Parse(training.Device));
+            // From the files this comparison names: their content is the run's (checked above), wherever they are now.
+            recommender = TrainedRun.LoadBestModel(_catalog, runDirectory, dataset, TorchDevice.Parse(training.Device), training);
         }
         else
         {
@@ -250,6 +259,43 @@ public sealed class ComparisonRunner
                 Reused = reuse,
             };
         }
+    }
+
+    /// <summary>
+    /// Whether every input <paramref name="declared"/> names has, at the path <paramref name="training"/> gives it now, the
+    /// content <paramref name="run"/> recorded for it (<see cref="ModelInputRecord.Sha256"/>; a teacher run by its best
+    /// weights). An input the run has no record of is compared by path, as before runs recorded their inputs.
+    /// </summary>
+    private static bool SameInputContent(RunManifest run, TrainingOptions training, ModelInput declared, Dictionary<string, string> hashes)
+    {
+        foreach (var (input, option) in ModelInputRequirements.Options.Where(entry => declared.HasFlag(entry.Key)))
+        {
+            var path = training.PathOf(input);
+            var record = run.Inputs.FirstOrDefault(r => r.Option == option);
+            if (path is null || record is null)
+            {
+                if (path != run.Options.PathOf(input))
+                {
+                    return false;
+                }
+                continue;
+            }
+            var file = input == ModelInput.TeacherRun ? new RunDirectory(path).BestWeights : path;
+            if (!File.Exists(file))
+            {
+                return false;
+            }
+            var full = Path.GetFullPath(file);
+            if (!hashes.TryGetValue(full, out var hash))
+            {
+                hashes[full] = hash = ChecksumManifest.HashFile(full);
+            }
+            if (hash != record.Sha256)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RunManifest? ReadManifestOrNull(RunDirectory run)

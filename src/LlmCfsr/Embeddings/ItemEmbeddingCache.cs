@@ -148,11 +148,20 @@ public sealed class ItemEmbeddingCache
         {
             throw new InvalidDataException($"{path}: metadata field 'kind' is '{kind}'; expected '{ItemEmbeddingFingerprint.RawKind}', '{ItemEmbeddingFingerprint.FineTunedKind}' or '{ItemEmbeddingFingerprint.SaidStage1Kind}'.");
         }
+        var objective = metadata.GetValueOrDefault(ObjectiveKey);
+        if (objective is not (null or Unknown or ItemEmbeddingFingerprint.CftObjective or ItemEmbeddingFingerprint.ScftObjective or ItemEmbeddingFingerprint.SaidObjective or ItemEmbeddingFingerprint.NoObjective))
+        {
+            throw new InvalidDataException($"{path}: metadata field '{ObjectiveKey}' is '{objective}'; expected '{ItemEmbeddingFingerprint.CftObjective}', '{ItemEmbeddingFingerprint.ScftObjective}', "
+                + $"'{ItemEmbeddingFingerprint.SaidObjective}', '{ItemEmbeddingFingerprint.NoObjective}' or '{Unknown}'.");
+        }
         var fingerprint = new ItemEmbeddingFingerprint(Field("encoder"), Field("model"), pooling, Field("prompt_template"), normalized)
         {
             Adapter = Field("adapter"),
             FineTuned = kind != ItemEmbeddingFingerprint.RawKind,
             SaidStage1 = kind == ItemEmbeddingFingerprint.SaidStage1Kind,
+            // Absent in caches written before it was recorded: unknown. Raw and SAID's objectives follow from the kind (the
+            // fingerprint derives them), so only a fine-tuned cache's is kept.
+            Objective = kind == ItemEmbeddingFingerprint.FineTunedKind && objective is not Unknown ? objective : null,
         };
         return new ItemEmbeddingCacheInfo(path, Field("dataset"), itemOrder, (int)columns, fingerprint, dataStart) {
             DatasetFingerprint = Field("dataset_fingerprint"),
@@ -198,6 +207,11 @@ public sealed class ItemEmbeddingCache
 
     private const string DataSha256Key = "data_sha256";
 
+    /// <summary>The metadata field of <see cref="ItemEmbeddingFingerprint.Objective"/>; "unknown" when the objective is not known.</summary>
+    private const string ObjectiveKey = "objective";
+
+    private const string Unknown = "unknown";
+
     /// <summary>
     /// Writes header and data (from <paramref name="writeData"/>, whose SHA-256 is <paramref name="dataSha256"/>) to
     /// <paramref name="path"/> atomically through <paramref name="writer"/>.
@@ -215,6 +229,7 @@ public sealed class ItemEmbeddingCache
             new("model", fingerprint.Model),
             new("adapter", fingerprint.Adapter),
             new("kind", fingerprint.Kind),
+            new(ObjectiveKey, fingerprint.Objective ?? Unknown),
             new("pooling", fingerprint.Pooling.ToString()),
             new("prompt_template", fingerprint.PromptTemplate),
             new("normalized", fingerprint.Normalized ? "true" : "false"),

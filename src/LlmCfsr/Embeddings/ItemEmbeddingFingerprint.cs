@@ -26,6 +26,20 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
     /// <summary>The kind of SAID's stage-1 item embeddings (an id table trained to make a decoder LLM generate each item's text).</summary>
     public const string SaidStage1Kind = "said-stage1";
 
+    /// <summary>The objective of LLM-CFSR's contrastive fine-tuning (CFT).</summary>
+    public const string CftObjective = "cft";
+
+    /// <summary>The objective of LLMEmb's contrastive fine-tuning (SCFT: shuffle-and-drop views, soft-target loss).</summary>
+    public const string ScftObjective = "scft";
+
+    /// <summary>The objective of SAID's stage 1 (an item-id table trained to make a decoder LLM generate each item's text).</summary>
+    public const string SaidObjective = "said";
+
+    /// <summary>The objective of embeddings made without fine-tuning.</summary>
+    public const string NoObjective = "none";
+
+    private readonly string? _objective;
+
     /// <summary>The adapter applied to the encoder's weights (<see cref="ISemanticEncoder.Adapter"/>), or "none".</summary>
     public string Adapter { get; init; } = "none";
 
@@ -37,6 +51,18 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
     /// encoder's pooled text embeddings; they also count as <see cref="FineTuned"/>, so no model takes them for raw ones.
     /// </summary>
     public bool SaidStage1 { get; init; }
+
+    /// <summary>
+    /// What the encoder (or SAID's stage 1) was fine-tuned for: <see cref="CftObjective"/> or <see cref="ScftObjective"/> for
+    /// fine-tuned embeddings (null when unknown: a cache written before the metadata field 'objective' existed, or an
+    /// adapter without <c>llmcfsr finetune</c>'s record), <see cref="SaidObjective"/> for SAID's stage 1 and
+    /// <see cref="NoObjective"/> for raw embeddings, whatever was set.
+    /// </summary>
+    public string? Objective
+    {
+        get => SaidStage1 ? SaidObjective : FineTuned ? _objective : NoObjective;
+        init => _objective = value;
+    }
 
     /// <summary><see cref="SaidStage1Kind"/>, <see cref="FineTunedKind"/> or <see cref="RawKind"/>.</summary>
     public string Kind => SaidStage1 ? SaidStage1Kind : FineTuned ? FineTunedKind : RawKind;
@@ -50,8 +76,17 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
         {
             Adapter = encoder.Adapter ?? "none",
             FineTuned = encoder.IsFineTuned,
+            Objective = encoder.FineTuningObjective,
         };
     }
+
+    /// <summary>Whether <paramref name="other"/> has the same fields, the objective compared as <see cref="Objective"/> reads (so a raw fingerprint equals one read back from a file).</summary>
+    public bool Equals(ItemEmbeddingFingerprint? other)
+        => other is not null && Encoder == other.Encoder && Model == other.Model && Pooling == other.Pooling && PromptTemplate == other.PromptTemplate
+            && Normalized == other.Normalized && Adapter == other.Adapter && FineTuned == other.FineTuned && SaidStage1 == other.SaidStage1 && Objective == other.Objective;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Encoder, Model, Pooling, PromptTemplate, Normalized, Adapter, Kind, Objective);
 
     /// <summary>Lists the fields in which <paramref name="other"/> differs from this fingerprint, or an empty list.</summary>
     public IReadOnlyList<string> Differences(ItemEmbeddingFingerprint other)
@@ -73,6 +108,10 @@ public sealed record ItemEmbeddingFingerprint(string Encoder, string Model, Embe
         if (Kind != other.Kind)
         {
             differences.Add($"kind '{Kind}' vs '{other.Kind}'");
+        }
+        if (Objective is { } objective && other.Objective is { } otherObjective && objective != otherObjective)
+        {
+            differences.Add($"objective '{objective}' vs '{otherObjective}'");
         }
         if (Normalized != other.Normalized)
         {

@@ -40,19 +40,19 @@ public sealed class IdOnlyRecommender : SingleViewRecommender
 
     /// <summary>
     /// LLMInit: the id-only model over <see cref="BackboneModelOptions.Backbone"/> whose item table starts from the
-    /// PCA-reduced fine-tuned LLM item embeddings instead of random values, then is fine-tuned with the rest of the model.
+    /// PCA-reduced raw LLM item embeddings instead of random values, then is fine-tuned with the rest of the model.
     /// Without the embeddings (a trained model rebuilt for scoring, whose weights replace the table) it is built but cannot train.
     /// </summary>
     internal static IdOnlyRecommender CreateLlmInit(string name, LlmInitOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
     {
         int hidden = inputs.Backbone.HiddenSize;
-        using var initial = SemanticItemTables.Given(inputs, hidden) ?? (inputs.SemanticItemEmbeddings is { } embeddings
-            ? SemanticItemTables.Reduced(SemanticItemTables.Checked(embeddings, inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)), hidden, options.PcaScaling)
+        using var initial = SemanticItemTables.Given(inputs, hidden) ?? (inputs.RawSemanticItemEmbeddings is { } embeddings
+            ? SemanticItemTables.Reduced(SemanticItemTables.Checked(embeddings, inputs.ItemCount, nameof(RecommenderModelInputs.RawSemanticItemEmbeddings)), hidden, options.PcaScaling)
             : null);
         var model = Create(name, options.Backbone, inputs, components);
         if (initial is null)
         {
-            model.MarkScoringOnly(ModelInput.SemanticEmbeddings);
+            model.MarkScoringOnly(ModelInput.RawSemanticEmbeddings);
             return model;
         }
         using (no_grad())

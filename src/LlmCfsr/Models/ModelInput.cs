@@ -11,10 +11,10 @@ public enum ModelInput
     /// <summary>Nothing beyond the dataset (the id-only baselines).</summary>
     None = 0,
 
-    /// <summary>Fine-tuned (CFT) LLM item embeddings: TrainingOptions.SemanticEmbeddingsPath.</summary>
+    /// <summary>LLM item embeddings of an encoder fine-tuned with LLM-CFSR's CFT (LLM-CFSR's semantic view): TrainingOptions.SemanticEmbeddingsPath.</summary>
     SemanticEmbeddings = 1,
 
-    /// <summary>Raw LLM item embeddings made without fine-tuning: TrainingOptions.RawSemanticEmbeddingsPath.</summary>
+    /// <summary>Raw LLM item embeddings made without fine-tuning (the baselines' LLM embeddings): TrainingOptions.RawSemanticEmbeddingsPath.</summary>
     RawSemanticEmbeddings = 2,
 
     /// <summary>LLM user embeddings of the training histories: TrainingOptions.UserEmbeddingsPath.</summary>
@@ -22,4 +22,10 @@ public enum ModelInput
 
     /// <summary>A finished run of the model <see cref="RecommenderModelOptions.TeacherModel"/> names: TrainingOptions.TeacherRunDirectory.</summary>
     TeacherRun = 8,
+
+    /// <summary>SAID's stage-1 item embeddings (<c>llmcfsr finetune --objective said</c>): TrainingOptions.SaidEmbeddingsPath.</summary>
+    SaidEmbeddings = 16,
+
+    /// <summary>LLM item embeddings of an encoder fine-tuned with LLMEmb's SCFT (<c>--objective scft</c>): TrainingOptions.ScftEmbeddingsPath.</summary>
+    ScftEmbeddings = 32,
 }

@@ -14,6 +14,8 @@ internal static class ModelInputDescriptions
         [ModelInput.RawSemanticEmbeddings] = "RawSemanticEmbeddingsPath",
         [ModelInput.UserEmbeddings] = "UserEmbeddingsPath",
         [ModelInput.TeacherRun] = "TeacherRunDirectory",
+        [ModelInput.SaidEmbeddings] = "SaidEmbeddingsPath",
+        [ModelInput.ScftEmbeddings] = "ScftEmbeddingsPath",
     };
 
     /// <summary>The <see cref="RecommenderModelInputs"/> property that gives each input when a model is built.</summary>
@@ -23,7 +25,13 @@ internal static class ModelInputDescriptions
         [ModelInput.RawSemanticEmbeddings] = nameof(RecommenderModelInputs.RawSemanticItemEmbeddings),
         [ModelInput.UserEmbeddings] = $"{nameof(RecommenderModelInputs.UserEmbeddings)} with {nameof(RecommenderModelInputs.TrainingData)}",
         [ModelInput.TeacherRun] = nameof(RecommenderModelInputs.TeacherItemEmbeddings),
+        [ModelInput.SaidEmbeddings] = nameof(RecommenderModelInputs.SaidItemEmbeddings),
+        [ModelInput.ScftEmbeddings] = nameof(RecommenderModelInputs.ScftItemEmbeddings),
     };
+
+    /// <summary>The inputs that are item-embedding tables [items + 1, d] read from an item-embedding cache, one kind each.</summary>
+    public static IReadOnlyList<ModelInput> ItemEmbeddings { get; } =
+        [ModelInput.SemanticEmbeddings, ModelInput.RawSemanticEmbeddings, ModelInput.SaidEmbeddings, ModelInput.ScftEmbeddings];
 
     /// <summary>The error for <paramref name="model"/>'s missing <paramref name="input"/>, naming the property and the training option that give it.</summary>
     public static ArgumentException Missing(string model, ModelInput input)
@@ -32,9 +40,11 @@ internal static class ModelInputDescriptions
     /// <summary>What <paramref name="input"/> is, naming the <paramref name="teacher"/> model for a teacher run.</summary>
     public static string Describe(ModelInput input, string? teacher) => input switch
     {
-        ModelInput.SemanticEmbeddings => "fine-tuned LLM item embeddings",
+        ModelInput.SemanticEmbeddings => "LLM item embeddings of an encoder fine-tuned with CFT ('llmcfsr finetune', then 'llmcfsr embed --adapter')",
         ModelInput.RawSemanticEmbeddings => "raw LLM item embeddings made without fine-tuning (the fine-tuned ones are not used in their place)",
         ModelInput.UserEmbeddings => "LLM user embeddings of the training histories",
+        ModelInput.SaidEmbeddings => "SAID's stage-1 item embeddings ('llmcfsr finetune --objective said')",
+        ModelInput.ScftEmbeddings => "LLM item embeddings of an encoder fine-tuned with LLMEmb's SCFT ('llmcfsr finetune --objective scft', then 'llmcfsr embed --adapter')",
         _ => $"a finished run of the id-only model {teacher ?? "it aligns to"} as its teacher",
     };
 }

@@ -22,11 +22,17 @@ public sealed record RecommenderModelInputs : IDisposable
     /// <summary>Backbone sizes (hidden, layers, heads, dropout, maximum length).</summary>
     public required SequenceEncoderSettings Backbone { get; init; }
 
-    /// <summary>The fine-tuned (CFT) LLM item embeddings [items + 1, d_llm] (<see cref="ModelInput.SemanticEmbeddings"/>).</summary>
+    /// <summary>The LLM item embeddings of a CFT-fine-tuned encoder [items + 1, d_llm] (<see cref="ModelInput.SemanticEmbeddings"/>).</summary>
     public torch.Tensor? SemanticItemEmbeddings { get; init; }
 
     /// <summary>The raw LLM item embeddings made without fine-tuning [items + 1, d_llm] (<see cref="ModelInput.RawSemanticEmbeddings"/>).</summary>
     public torch.Tensor? RawSemanticItemEmbeddings { get; init; }
+
+    /// <summary>SAID's stage-1 item embeddings [items + 1, d_item] (<see cref="ModelInput.SaidEmbeddings"/>).</summary>
+    public torch.Tensor? SaidItemEmbeddings { get; init; }
+
+    /// <summary>The LLM item embeddings of an SCFT-fine-tuned encoder [items + 1, d_llm] (<see cref="ModelInput.ScftEmbeddings"/>).</summary>
+    public torch.Tensor? ScftItemEmbeddings { get; init; }
 
     /// <summary>
     /// The PCA reduction [items + 1, hidden] of the item embeddings the model reads, as the model made it (e.g. LLM2X's fixed
@@ -56,22 +62,28 @@ public sealed record RecommenderModelInputs : IDisposable
     public ModelInput Given =>
         (SemanticItemEmbeddings is null ? ModelInput.None : ModelInput.SemanticEmbeddings)
         | (RawSemanticItemEmbeddings is null ? ModelInput.None : ModelInput.RawSemanticEmbeddings)
+        | (SaidItemEmbeddings is null ? ModelInput.None : ModelInput.SaidEmbeddings)
+        | (ScftItemEmbeddings is null ? ModelInput.None : ModelInput.ScftEmbeddings)
         | (TeacherItemEmbeddings is null ? ModelInput.None : ModelInput.TeacherRun)
         | (UserEmbeddings is null || TrainingData is null ? ModelInput.None : ModelInput.UserEmbeddings);
 
     /// <summary>
     /// The inputs of <paramref name="dataset"/> from embedding caches (each checked against the dataset's item or user
-    /// order; <paramref name="raw"/> must not be of kind "fine-tuned"): what training and the tests build models from.
+    /// order, and each item cache against the kind its input takes: <paramref name="semantic"/> CFT, <paramref name="raw"/>
+    /// raw, <paramref name="said"/> SAID stage 1, <paramref name="scft"/> SCFT; see <see cref="ItemEmbeddingKinds"/>): what
+    /// training and the tests build models from.
     /// </summary>
     public static RecommenderModelInputs From(PreparedDataset dataset, SequenceEncoderSettings backbone, ItemEmbeddingCache? semantic = null,
-        ItemEmbeddingCache? raw = null, UserEmbeddingCache? users = null, torch.Tensor? teacher = null)
+        ItemEmbeddingCache? raw = null, UserEmbeddingCache? users = null, torch.Tensor? teacher = null, ItemEmbeddingCache? said = null, ItemEmbeddingCache? scft = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(backbone);
-        if (raw is { Fingerprint.FineTuned: true })
+        foreach (var (input, cache) in new[] { (ModelInput.SemanticEmbeddings, semantic), (ModelInput.RawSemanticEmbeddings, raw), (ModelInput.SaidEmbeddings, said), (ModelInput.ScftEmbeddings, scft) })
         {
-            throw new ArgumentException(
-                $"The cache of raw LLM item embeddings is of kind '{raw.Fingerprint.Kind}' (adapter '{raw.Fingerprint.Adapter}'); embed the items without an adapter.");
+            if (cache is not null)
+            {
+                ItemEmbeddingKinds.Ensure(cache.Fingerprint, input, $"The item embeddings given as RecommenderModelInputs.{ModelInputDescriptions.Properties[input]}");
+            }
         }
         return new RecommenderModelInputs
         {
@@ -79,19 +91,40 @@ public sealed record RecommenderModelInputs : IDisposable
             Backbone = backbone,
             SemanticItemEmbeddings = semantic?.ToTensor(withPaddingRow: true),
             RawSemanticItemEmbeddings = raw?.ToTensor(withPaddingRow: true),
+            SaidItemEmbeddings = said?.ToTensor(withPaddingRow: true),
+            ScftItemEmbeddings = scft?.ToTensor(withPaddingRow: true),
             TeacherItemEmbeddings = teacher,
             UserEmbeddings = users?.ToTensor(),
             TrainingData = dataset,
         };
     }
 
-    /// <summary>The input <paramref name="input"/> of model <paramref name="model"/>, or an error naming the property (and the training option) to set.</summary>
-    internal torch.Tensor Require(string model, ModelInput input) => input switch
+    /// <summary>The item-embedding table of <paramref name="input"/> (one of <see cref="ModelInputDescriptions.ItemEmbeddings"/>), or null.</summary>
+    internal torch.Tensor? ItemTable(ModelInput input) => input switch
     {
         ModelInput.SemanticEmbeddings => SemanticItemEmbeddings,
         ModelInput.RawSemanticEmbeddings => RawSemanticItemEmbeddings,
+        ModelInput.SaidEmbeddings => SaidItemEmbeddings,
+        ModelInput.ScftEmbeddings => ScftItemEmbeddings,
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not an item-embedding input."),
+    };
+
+    /// <summary>These inputs with <paramref name="table"/> as the item-embedding table of <paramref name="input"/>.</summary>
+    internal RecommenderModelInputs WithItemTable(ModelInput input, torch.Tensor? table) => input switch
+    {
+        ModelInput.SemanticEmbeddings => this with { SemanticItemEmbeddings = table },
+        ModelInput.RawSemanticEmbeddings => this with { RawSemanticItemEmbeddings = table },
+        ModelInput.SaidEmbeddings => this with { SaidItemEmbeddings = table },
+        ModelInput.ScftEmbeddings => this with { ScftItemEmbeddings = table },
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not an item-embedding input."),
+    };
+
+    /// <summary>The input <paramref name="input"/> of model <paramref name="model"/>, or an error naming the property (and the training option) to set.</summary>
+    internal torch.Tensor Require(string model, ModelInput input) => input switch
+    {
         ModelInput.TeacherRun => TeacherItemEmbeddings,
-        _ => TrainingData is null ? null : UserEmbeddings,
+        ModelInput.UserEmbeddings => TrainingData is null ? null : UserEmbeddings,
+        _ => ItemTable(input),
     } ?? throw ModelInputDescriptions.Missing(model, input);
 
     /// <inheritdoc />
@@ -99,6 +132,8 @@ public sealed record RecommenderModelInputs : IDisposable
     {
         SemanticItemEmbeddings?.Dispose();
         RawSemanticItemEmbeddings?.Dispose();
+        SaidItemEmbeddings?.Dispose();
+        ScftItemEmbeddings?.Dispose();
         ReducedItemEmbeddings?.Dispose();
         TeacherItemEmbeddings?.Dispose();
         foreach (var weight in TeacherWeights?.Values ?? [])

@@ -22,20 +22,22 @@ public abstract record RecommenderModelOptions
     /// </summary>
     public int Heads { get; set; } = 1;
 
-    /// <summary>The inputs beyond the item ids the model needs (item embeddings, user embeddings, a teacher run).</summary>
+    /// <summary>
+    /// The inputs beyond the item ids the model needs (item embeddings of one kind each, user embeddings, a teacher run); each
+    /// item-embedding input takes only caches of its kind (raw, CFT, SCFT, SAID stage 1), checked before training.
+    /// </summary>
     [JsonIgnore]
     public virtual ModelInput Inputs => ModelInput.None;
+
+    /// <summary>
+    /// The inputs the model declared in runs before format 4, when every item embeddings a model read but the raw ones came
+    /// from TrainingOptions.SemanticEmbeddingsPath: <see cref="Inputs"/> unless the model's input moved since.
+    /// </summary>
+    internal virtual ModelInput InputsBeforeFormat4 => Inputs;
 
     /// <summary>The registered id-only model whose finished run <see cref="ModelInput.TeacherRun"/> must hold; null without a teacher.</summary>
     [JsonIgnore]
     public virtual string? TeacherModel => null;
-
-    /// <summary>
-    /// The kind of item-embedding cache <see cref="ModelInput.SemanticEmbeddings"/> must be (its metadata field 'kind', e.g.
-    /// "said-stage1"); null: any kind. Checked against the file before training, so a model never reads embeddings it was not made for.
-    /// </summary>
-    [JsonIgnore]
-    public virtual string? SemanticEmbeddingsKind => null;
 
     /// <summary>The section of the options registered as <paramref name="name"/>: "LlmCfsr:Models:NAME".</summary>
     public static string SectionOf(string name) => $"{Section}:{name}";

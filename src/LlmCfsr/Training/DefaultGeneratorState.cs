@@ -3,10 +3,12 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Training;
 
 /// <summary>
-/// torch's default CPU generator state, saved so a library call that seeds it (<see cref="RecommenderTrainer.Train"/>)
-/// hands the caller's generator back as it found it. CUDA generators are not covered: TorchSharp cannot read their state.
+/// torch's default CPU generator state, saved so a library call that seeds it (<see cref="RecommenderTrainer.Train"/>,
+/// a plugin's fine-tuning) hands the caller's generator back as it found it:
+/// <c>using var generator = DefaultGeneratorState.Save();</c> before seeding. CUDA generators are not covered: TorchSharp
+/// cannot read their state.
 /// </summary>
-internal sealed class DefaultGeneratorState : IDisposable
+public sealed class DefaultGeneratorState : IDisposable
 {
     private readonly Tensor _state;
 
@@ -15,7 +17,7 @@ internal sealed class DefaultGeneratorState : IDisposable
     /// <summary>Saves the current state; disposing restores it.</summary>
     public static DefaultGeneratorState Save() => new(random.get_rng_state().DetachFromDisposeScope());
 
-    /// <inheritdoc />
+    /// <summary>Restores the saved state.</summary>
     public void Dispose()
     {
         random.set_rng_state(_state);

@@ -17,32 +17,26 @@ public static class ModelInputRequirements
     /// Throws <see cref="ArgumentException"/> when the backbone sizes the options and the model's options make together do not
     /// fit (heads that do not divide the hidden size), or naming every input <paramref name="model"/>'s <paramref name="modelOptions"/> need
     /// that <paramref name="options"/> leave unset; <paramref name="provided"/> inputs are supplied by the caller (e.g. the
-    /// teacher run a comparison trains itself); throws <see cref="InvalidDataException"/> naming the file when the item embeddings
-    /// given are not of the kind the model reads (<see cref="RecommenderModelOptions.SemanticEmbeddingsKind"/>).
+    /// teacher run a comparison trains itself); throws <see cref="InvalidDataException"/> naming the file, its metadata and the
+    /// option when an item-embedding cache the model reads is not of the kind its input takes (raw, CFT, SCFT, SAID stage 1:
+    /// docs/models.md, "Inputs").
     /// </summary>
     public static void Validate(string model, RecommenderModelOptions modelOptions, TrainingOptions options, ModelInput provided = ModelInput.None)
     {
         ArgumentNullException.ThrowIfNull(modelOptions);
         ArgumentNullException.ThrowIfNull(options);
         options.BackboneFor(modelOptions).Validate();
-        var given = provided
-            | (options.SemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.SemanticEmbeddings)
-            | (options.RawSemanticEmbeddingsPath is null ? ModelInput.None : ModelInput.RawSemanticEmbeddings)
-            | (options.UserEmbeddingsPath is null ? ModelInput.None : ModelInput.UserEmbeddings)
-            | (options.TeacherRunDirectory is null ? ModelInput.None : ModelInput.TeacherRun);
-        var missing = Options.Keys.Where(input => modelOptions.Inputs.HasFlag(input) && !given.HasFlag(input)).ToList();
+        var missing = Options.Keys.Where(input => modelOptions.Inputs.HasFlag(input) && !provided.HasFlag(input) && options.PathOf(input) is null).ToList();
         if (missing.Count > 0)
         {
             throw new ArgumentException(
                 $"Model '{model}' needs {string.Join(" and ", missing.Select(input => ModelInputDescriptions.Describe(input, modelOptions.TeacherModel)))}: set "
                 + string.Join(", ", missing.Select(input => $"TrainingOptions.{Options[input]}")) + ".");
         }
-        if (modelOptions.SemanticEmbeddingsKind is { } kind && options.SemanticEmbeddingsPath is { } path
-            && ItemEmbeddingCache.ReadInfo(path).Fingerprint.Kind is var actual && actual != kind)
+        foreach (var input in ModelInputDescriptions.ItemEmbeddings.Where(input => modelOptions.Inputs.HasFlag(input)))
         {
-            throw new InvalidDataException(
-                $"{path}: metadata field 'kind' is '{actual}' but model '{model}' reads only item embeddings of kind '{kind}' (TrainingOptions.SemanticEmbeddingsPath)"
-                + (kind == ItemEmbeddingFingerprint.SaidStage1Kind ? "; make them with 'llmcfsr finetune --objective said'." : "."));
+            var path = options.PathOf(input)!;
+            ItemEmbeddingKinds.Ensure(ItemEmbeddingCache.ReadInfo(path).Fingerprint, input, path);
         }
     }
 }

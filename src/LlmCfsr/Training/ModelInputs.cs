@@ -10,26 +10,30 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Training;
 
 /// <summary>
-/// Loads the model inputs a <see cref="TrainingOptions"/> names (item embeddings, raw item embeddings, a teacher
-/// run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) and
-/// its kind (the raw item embeddings and the user embeddings must come from an encoder that was not fine-tuned)
-/// with errors naming the file and the field, and builds the <see cref="RecommenderModelInputs"/> plus the records for <c>run.json</c>.
+/// Loads the model inputs a model declares from the paths a <see cref="TrainingOptions"/> gives (item embeddings of each
+/// kind, a teacher run, user embeddings), checks each against the dataset (item order, user order, dataset fingerprint) and
+/// its kind (each item-embedding input takes one kind of cache, the user embeddings must come from an encoder that was not
+/// fine-tuned) with errors naming the file and the field, and builds the <see cref="RecommenderModelInputs"/> plus the records
+/// for <c>run.json</c>.
 /// </summary>
 internal static class ModelInputs
 {
     /// <summary>
-    /// The inputs of the model <paramref name="model"/> configures (its backbone sizes: <see cref="TrainingOptions.BackboneFor"/>)
-    /// for training (every path the options give) or, with <paramref name="forScoring"/>, for rebuilding a trained
-    /// model (the inputs only training needs, <see cref="RecommenderModelInputs.TrainingOnly"/>, are not loaded).
+    /// The inputs <paramref name="model"/> declares (<see cref="RecommenderModelOptions.Inputs"/>, or <paramref name="load"/>),
+    /// with the backbone sizes it configures (<see cref="TrainingOptions.BackboneFor"/>), from the paths <paramref name="options"/>
+    /// give, for training or, with <paramref name="forScoring"/>, for rebuilding a trained model: the inputs only training
+    /// needs (<see cref="RecommenderModelInputs.TrainingOnly"/>) are not loaded, and the kinds of the item embeddings are not
+    /// checked again (the run was trained on them; its records hold their checksums).
     /// </summary>
     public static (RecommenderModelInputs Inputs, IReadOnlyList<ModelInputRecord> Records) Load(
-        TrainingOptions options, RecommenderModelOptions model, PreparedDataset dataset, ComponentCatalog catalog, bool forScoring = false)
+        TrainingOptions options, RecommenderModelOptions model, PreparedDataset dataset, ComponentCatalog catalog, bool forScoring = false, ModelInput? load = null)
     {
+        var declared = load ?? model.Inputs;
         var records = new List<ModelInputRecord>();
-        var semantic = LoadItems(options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath), dataset, records, requireRaw: false);
-        var raw = LoadItems(options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath), dataset, records, requireRaw: true);
+        var items = ModelInputDescriptions.ItemEmbeddings.ToDictionary(input => input,
+            input => declared.HasFlag(input) ? LoadItems(options.PathOf(input), input, dataset, records, checkKind: !forScoring) : null);
         UserEmbeddingCache? users = null;
-        if (options.UserEmbeddingsPath is { } userPath && !forScoring)
+        if (options.UserEmbeddingsPath is { } userPath && declared.HasFlag(ModelInput.UserEmbeddings) && !forScoring)
         {
             users = UserEmbeddingCache.Load(userPath);
             users.EnsureMatches(dataset, userPath);
@@ -43,7 +47,7 @@ internal static class ModelInputs
         }
         Tensor? teacher = null;
         Dictionary<string, Tensor>? teacherWeights = null;
-        if (options.TeacherRunDirectory is { } teacherPath && !forScoring)
+        if (options.TeacherRunDirectory is { } teacherPath && declared.HasFlag(ModelInput.TeacherRun) && !forScoring)
         {
             var run = new RunDirectory(teacherPath);
             if (!run.HoldsRun)
@@ -65,10 +69,23 @@ internal static class ModelInputs
             }
             records.Add(Record(nameof(TrainingOptions.TeacherRunDirectory), run.Path, $"{manifest.Options.Model}|{manifest.Dataset.Fingerprint}", run.BestWeights));
         }
-        return (RecommenderModelInputs.From(dataset, options.BackboneFor(model), semantic, raw, users, teacher) with { TeacherWeights = teacherWeights }, records);
+        var inputs = new RecommenderModelInputs
+        {
+            ItemCount = dataset.ItemCount,
+            Backbone = options.BackboneFor(model),
+            TeacherItemEmbeddings = teacher,
+            TeacherWeights = teacherWeights,
+            UserEmbeddings = users?.ToTensor(),
+            TrainingData = dataset,
+        };
+        foreach (var (input, cache) in items)
+        {
+            inputs = inputs.WithItemTable(input, cache?.ToTensor(withPaddingRow: true));
+        }
+        return (inputs, records);
     }
 
-    private static ItemEmbeddingCache? LoadItems(string? path, string option, PreparedDataset dataset, List<ModelInputRecord> records, bool requireRaw)
+    private static ItemEmbeddingCache? LoadItems(string? path, ModelInput input, PreparedDataset dataset, List<ModelInputRecord> records, bool checkKind)
     {
         if (path is null)
         {
@@ -78,12 +95,14 @@ internal static class ModelInputs
         // Any encoder is accepted here; what must hold is that row i - 1 is the dataset's item i.
         info.EnsureMatches(info.Fingerprint, dataset.ItemSourceIds);
         info.EnsureDataset(dataset);
-        if (requireRaw)
+        if (checkKind)
         {
-            info.EnsureRaw($"TrainingOptions.{option}");
+            ItemEmbeddingKinds.Ensure(info.Fingerprint, input, path);
         }
         var fingerprint = info.Fingerprint;
-        records.Add(Record(option, path, $"{fingerprint.Encoder}|{fingerprint.Kind}|adapter={fingerprint.Adapter}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}", path));
+        records.Add(Record(ModelInputDescriptions.TrainingOptions[input], path,
+            $"{fingerprint.Encoder}|{fingerprint.Kind}|adapter={fingerprint.Adapter}|{fingerprint.PromptTemplate}|normalized={fingerprint.Normalized}"
+            + (fingerprint.Objective is { } objective ? $"|objective={objective}" : ""), path));
         return ItemEmbeddingCache.Load(path);
     }
 

@@ -10,8 +10,12 @@ namespace LlmCfsr.Training;
 /// </summary>
 public sealed record RunManifest
 {
-    /// <summary>The format version this code writes: 2 records <see cref="ModelOptions"/>, 3 records <see cref="PartOptions"/> as typed options.</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// The format version this code writes: 2 records <see cref="ModelOptions"/>, 3 records <see cref="PartOptions"/> as typed
+    /// options, 4 gives each kind of item embeddings its own option (<see cref="TrainingOptions.SaidEmbeddingsPath"/>,
+    /// <see cref="TrainingOptions.ScftEmbeddingsPath"/>; LLM2X and LLMInit read <see cref="TrainingOptions.RawSemanticEmbeddingsPath"/>).
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     /// <summary>The oldest format version this code reads: 1 kept the model options among the <see cref="Configuration"/> keys ("LlmCfsr:Models:...").</summary>
     public const int OldestFormatVersion = 1;
@@ -125,6 +129,30 @@ public sealed record RunManifest
             }
         }
         return differences;
+    }
+
+    /// <summary>
+    /// This run with the item embeddings its model read recorded under the option <paramref name="model"/> (the run's
+    /// <see cref="TrainedRun.ModelOptions"/>) reads them from now: before format 4 LLM2X, LLMInit, SAID and LLMEmb read
+    /// theirs from <see cref="TrainingOptions.SemanticEmbeddingsPath"/>, so its path and its input record move to the
+    /// option the model declares today. Runs of format 4 are returned as they are.
+    /// </summary>
+    internal RunManifest WithCurrentInputOptions(Models.RecommenderModelOptions model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var before = Models.ModelInputDescriptions.ItemEmbeddings.Where(input => model.InputsBeforeFormat4.HasFlag(input)).ToList();
+        var now = Models.ModelInputDescriptions.ItemEmbeddings.Where(input => model.Inputs.HasFlag(input)).ToList();
+        if (FormatVersion >= 4 || before.Count != 1 || now.Count != 1 || before[0] == now[0])
+        {
+            return this;
+        }
+        string from = Models.ModelInputDescriptions.TrainingOptions[before[0]], to = Models.ModelInputDescriptions.TrainingOptions[now[0]];
+        return this with
+        {
+            Options = Options.WithPathOf(now[0], Options.PathOf(before[0])),
+            // The record of a file the model did not read (formats before 4 recorded every path given) goes.
+            Inputs = Inputs.Where(record => record.Option != to).Select(record => record.Option == from ? record with { Option = to } : record).ToList(),
+        };
     }
 
     /// <summary>

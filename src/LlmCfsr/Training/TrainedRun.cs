@@ -24,11 +24,23 @@ public static class TrainedRun
     }
 
     /// <summary>
-    /// <see cref="LoadBestModel"/> without restoring torch's default generator: a training run loads its teacher this way
+    /// <see cref="LoadBestModel(ComponentCatalog, RunDirectory, PreparedDataset, torch.Device)"/> reading the item embeddings
+    /// from the paths <paramref name="inputFiles"/> gives instead of those the run recorded: for a caller that has checked
+    /// they hold the content the run recorded (a comparison reusing a run whose folder or embeddings moved).
+    /// </summary>
+    internal static SequentialRecommender LoadBestModel(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device, TrainingOptions inputFiles)
+    {
+        using var generator = DefaultGeneratorState.Save();
+        return LoadBestModelDrawingFromTheGenerator(catalog, run, dataset, device, inputFiles);
+    }
+
+    /// <summary>
+    /// <see cref="LoadBestModel(ComponentCatalog, RunDirectory, PreparedDataset, torch.Device)"/> without restoring torch's default generator: a training run loads its teacher this way
     /// after seeding, so the teacher's fresh parameters take their draws from the run's seeded sequence, as every run
     /// recorded so far did (restoring would move the student's initialisation and change its seeded results).
     /// </summary>
-    internal static SequentialRecommender LoadBestModelDrawingFromTheGenerator(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device)
+    internal static SequentialRecommender LoadBestModelDrawingFromTheGenerator(ComponentCatalog catalog, RunDirectory run, PreparedDataset dataset, torch.Device device,
+        TrainingOptions? inputFiles = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(run);
@@ -48,7 +60,10 @@ public static class TrainedRun
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
         }
         var options = ModelOptions(catalog, manifest);
-        var (inputs, _) = ModelInputs.Load(manifest.Options, options, dataset, catalog, forScoring: true);
+        var recorded = manifest.WithCurrentInputOptions(options).Options;
+        var paths = inputFiles is null ? recorded
+            : ModelInputRequirements.Options.Keys.Aggregate(recorded, (result, input) => result.WithPathOf(input, inputFiles.PathOf(input)));
+        var (inputs, _) = ModelInputs.Load(paths, options, dataset, catalog, forScoring: true);
         using (inputs)
         {
             var model = RecommenderModels.Create(catalog, manifest.Options.Model, inputs, options);

@@ -90,22 +90,55 @@ public sealed record TrainingOptions
     public LongTailOptions LongTail { get; init; } = new();
 
     /// <summary>
-    /// The fine-tuned (CFT) item-embedding cache (<c>llmcfsr embed</c>) of the LLM-enhanced models
-    /// ("llm-cfsr", its ablations, "llm2x", "said", "llmemb"); checked against the dataset's item order.
+    /// The item-embedding cache of a CFT-fine-tuned encoder (<c>llmcfsr finetune</c>, then <c>llmcfsr embed --adapter</c>) that
+    /// "llm-cfsr" and its ablations read (cache kind "fine-tuned", objective "cft" or unknown); checked against the dataset's item order.
     /// </summary>
     public string? SemanticEmbeddingsPath { get; init; }
 
     /// <summary>
-    /// Raw LLM item embeddings without CFT (a cache of kind "raw"), required by "llm-cfsr-no-cft" and "llm-esr";
-    /// <see cref="SemanticEmbeddingsPath"/> is never used in their place.
+    /// Raw LLM item embeddings made without fine-tuning (cache kind "raw"), read by the baselines "llm2x", "llminit", "llm-esr"
+    /// and by "llm-cfsr-no-cft"; <see cref="SemanticEmbeddingsPath"/> is never used in their place.
     /// </summary>
     public string? RawSemanticEmbeddingsPath { get; init; }
+
+    /// <summary>SAID's stage-1 item embeddings (<c>llmcfsr finetune --objective said</c>, cache kind "said-stage1") that "said" reads.</summary>
+    public string? SaidEmbeddingsPath { get; init; }
+
+    /// <summary>
+    /// The item-embedding cache of an SCFT-fine-tuned encoder (<c>llmcfsr finetune --objective scft</c>, then <c>llmcfsr embed --adapter</c>)
+    /// that "llmemb" reads (cache kind "fine-tuned", objective "scft" or unknown; never the CFT embeddings).
+    /// </summary>
+    public string? ScftEmbeddingsPath { get; init; }
 
     /// <summary>A finished run of an id-only model (e.g. "sasrec") whose item table LLMEmb aligns to.</summary>
     public string? TeacherRunDirectory { get; init; }
 
     /// <summary>LLM-ESR's user embeddings of the training histories (<c>llmcfsr embed --users</c>).</summary>
     public string? UserEmbeddingsPath { get; init; }
+
+    /// <summary>The path these options give for <paramref name="input"/> (<see cref="ModelInputRequirements.Options"/> names the option), or null.</summary>
+    internal string? PathOf(ModelInput input) => input switch
+    {
+        ModelInput.SemanticEmbeddings => SemanticEmbeddingsPath,
+        ModelInput.RawSemanticEmbeddings => RawSemanticEmbeddingsPath,
+        ModelInput.SaidEmbeddings => SaidEmbeddingsPath,
+        ModelInput.ScftEmbeddings => ScftEmbeddingsPath,
+        ModelInput.UserEmbeddings => UserEmbeddingsPath,
+        ModelInput.TeacherRun => TeacherRunDirectory,
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not a single model input."),
+    };
+
+    /// <summary>These options with <paramref name="path"/> as the path of <paramref name="input"/>.</summary>
+    internal TrainingOptions WithPathOf(ModelInput input, string? path) => input switch
+    {
+        ModelInput.SemanticEmbeddings => this with { SemanticEmbeddingsPath = path },
+        ModelInput.RawSemanticEmbeddings => this with { RawSemanticEmbeddingsPath = path },
+        ModelInput.SaidEmbeddings => this with { SaidEmbeddingsPath = path },
+        ModelInput.ScftEmbeddings => this with { ScftEmbeddingsPath = path },
+        ModelInput.UserEmbeddings => this with { UserEmbeddingsPath = path },
+        ModelInput.TeacherRun => this with { TeacherRunDirectory = path },
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input, "Not a single model input."),
+    };
 
     /// <summary>
     /// The backbone sizes these options ask of <paramref name="model"/>: <see cref="HiddenSize"/> and <see cref="Heads"/> where
@@ -162,6 +195,8 @@ public sealed record TrainingOptions
         Require(EvaluationBatchSize > 0, $"EvaluationBatchSize must be positive (got {EvaluationBatchSize}).");
         Require(SemanticEmbeddingsPath is null || !string.IsNullOrWhiteSpace(SemanticEmbeddingsPath), "SemanticEmbeddingsPath must name a file or be left unset.");
         Require(RawSemanticEmbeddingsPath is null || !string.IsNullOrWhiteSpace(RawSemanticEmbeddingsPath), "RawSemanticEmbeddingsPath must name a file or be left unset.");
+        Require(SaidEmbeddingsPath is null || !string.IsNullOrWhiteSpace(SaidEmbeddingsPath), "SaidEmbeddingsPath must name a file or be left unset.");
+        Require(ScftEmbeddingsPath is null || !string.IsNullOrWhiteSpace(ScftEmbeddingsPath), "ScftEmbeddingsPath must name a file or be left unset.");
         Require(TeacherRunDirectory is null || !string.IsNullOrWhiteSpace(TeacherRunDirectory), "TeacherRunDirectory must name a run directory or be left unset.");
         Require(UserEmbeddingsPath is null || !string.IsNullOrWhiteSpace(UserEmbeddingsPath), "UserEmbeddingsPath must name a file or be left unset.");
         Require(LongTail is not null, "LongTail must be set (e.g. new LongTailOptions() for the Pareto groups).");

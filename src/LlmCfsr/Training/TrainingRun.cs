@@ -147,7 +147,8 @@ internal sealed class TrainingRun : ITrainingCheckpoints, IDisposable
                     run.DeleteRun();
                     break;
                 case TrainingRunMode.Resume:
-                    var previous = RunManifest.Read(run.Manifest);
+                    var recorded = RunManifest.Read(run.Manifest);
+                    var previous = recorded.WithCurrentInputOptions(TrainedRun.ModelOptions(catalog, recorded));
                     // A completed run whose published files do not match their checksums stopped while publishing them
                     // (or was damaged since): resuming rebuilds them from the last checkpoint.
                     if (previous.Completed && run.IsIntact())

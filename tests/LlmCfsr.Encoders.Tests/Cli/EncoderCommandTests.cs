@@ -59,6 +59,31 @@ public sealed class EncoderCommandTests
         using var embeddings = encoder.Encode(new[] { "office item: title is Pen" });
         Assert.Equal(new long[] { 1, 64 }, embeddings.shape);
         Assert.DoesNotContain("adapter=none", encoder.Fingerprint);
+        // The default objective is LLM-CFSR's CFT: the adapter records it, and so do the embeddings made with it.
+        Assert.Equal(ItemEmbeddingFingerprint.CftObjective, ((ISemanticEncoder)encoder).FineTuningObjective);
+        Assert.Equal(ItemEmbeddingFingerprint.CftObjective, ItemEmbeddingFingerprint.Of(encoder, Prompts.ItemPromptTemplates.Generic, normalized: false).Objective);
+        Assert.Contains(PeftAdapter.FineTuningFile, ChecksumManifest.Read(adapter).Keys);
+    }
+
+    [Fact]
+    public void Finetune_scft_says_which_views_it_makes_and_its_embeddings_record_the_scft_objective()
+    {
+        var root = TestModels.TempFolder();
+        var data = SaveTinyOffice(root);
+        var adapter = Path.Combine(root, "scft");
+
+        var (code, output, error) = Run("finetune", "--objective", "scft", "--model", TestModels.Stories260K, "--data", data, "--out", adapter,
+            "--epochs", "1", "--batch-size", "4", "--lora-rank", "2", "--max-tokens", "32");
+
+        Assert.True(code == 0, error + output);
+        // SCFT's views are LLMEmb's shuffle-and-drop pairs, not --drop-prob's random drop: the header says what is done.
+        Assert.Contains("2 views, each the attributes shuffled with floor(0.4·K) of K dropped", output);
+        Assert.DoesNotContain("drop 0.2", output);
+        using var encoder = new Llama2.Llama2SemanticEncoder(new Llama2.Llama2EncoderOptions { ModelPath = TestModels.Stories260K, AdapterPath = adapter });
+        var cache = Path.Combine(root, "scft-items.safetensors");
+        new ItemEmbeddingGenerator(encoder, Prompts.ItemPromptTemplates.Generic).Generate(PreparedDatasetStore.Load(data), cache);
+        var fingerprint = ItemEmbeddingCache.ReadInfo(cache).Fingerprint;
+        Assert.Equal((ItemEmbeddingFingerprint.FineTunedKind, ItemEmbeddingFingerprint.ScftObjective), (fingerprint.Kind, fingerprint.Objective));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using LlmCfsr.Data;
+using LlmCfsr.Embeddings;
 using LlmCfsr.Encoders.Decoder;
 using LlmCfsr.Encoders.Llama2;
 using LlmCfsr.Prompts;
@@ -64,6 +65,27 @@ public sealed class ContrastiveFineTuningTests
         {
             Assert.True(gapAfter > 0 && gapAfter > gapBefore, $"same-minus-different {similarity} gap {gapBefore} -> {gapAfter}");
         }
+    }
+
+    [Fact]
+    public void Training_hands_back_torchs_default_generator_and_the_saved_adapter_records_its_objective()
+    {
+        using var encoder = OpenStories260K();
+        encoder.AddLora(new LoraSettings { Rank = 2, TargetModules = new[] { "q", "v" } });
+        torch.manual_seed(123);
+        using var before = torch.random.get_rng_state();
+        var options = new ContrastiveFineTuningOptions { MaxSteps = 1, BatchSize = 4, MaxTokens = 32, Objective = ContrastiveObjective.Scft, InitialTemperature = 3 };
+        ContrastiveFineTuner.Train(encoder, Items, ItemPromptTemplates.Generic, new AttributeViewOptions(), options);
+        using var after = torch.random.get_rng_state();
+        Assert.True(before.equal(after).all().item<bool>(), "CFT seeds torch's generator for dropout; the caller's state must come back.");
+
+        var folder = TestModels.TempFolder();
+        ContrastiveFineTuner.SaveAdapter(encoder, folder, ContrastiveObjective.Scft);
+        Assert.Equal(ItemEmbeddingFingerprint.ScftObjective, PeftAdapter.Objective(folder));
+        ContrastiveFineTuner.SaveAdapter(encoder, folder, ContrastiveObjective.InfoNce);
+        Assert.Equal(ItemEmbeddingFingerprint.CftObjective, PeftAdapter.Objective(folder));
+        ChecksumManifest.Verify(folder, [.. PeftAdapter.Files, PeftAdapter.FineTuningFile]);
+        Assert.Null(PeftAdapter.Objective(null));
     }
 
     [Fact]

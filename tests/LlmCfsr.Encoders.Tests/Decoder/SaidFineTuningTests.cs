@@ -48,6 +48,17 @@ public sealed class SaidFineTuningTests
     }
 
     [Fact]
+    public void Training_hands_back_torchs_default_generator_as_it_found_it()
+    {
+        using var decoder = OpenStories260K();
+        torch.manual_seed(123);
+        using var before = torch.random.get_rng_state();
+        SaidFineTuner.Train(decoder, Items, ItemPromptTemplates.Generic, new SaidFineTuningOptions { ItemDimension = 8, MaxSteps = 1, BatchSize = 6, MaxTokens = 16, Seed = 3 });
+        using var after = torch.random.get_rng_state();
+        Assert.True(before.equal(after).all().item<bool>(), "SAID's stage 1 seeds torch's generator; the caller's state must come back.");
+    }
+
+    [Fact]
     public void Gradients_reach_the_id_table_and_the_projector_but_not_the_frozen_decoder()
     {
         using var decoder = OpenStories260K();

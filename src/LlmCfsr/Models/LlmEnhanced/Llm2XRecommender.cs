@@ -27,14 +27,14 @@ public sealed class Llm2XRecommender : SingleViewRecommender
     }
 
     /// <summary>
-    /// LLM2X registered as <paramref name="name"/>: the PCA reduction of the fine-tuned item embeddings to the hidden size
+    /// LLM2X registered as <paramref name="name"/>: the PCA reduction of the raw LLM item embeddings to the hidden size
     /// (or the inputs' <see cref="RecommenderModelInputs.ReducedItemEmbeddings"/>) in front of <see cref="BackboneModelOptions.Backbone"/>.
     /// </summary>
     internal static Llm2XRecommender Create(string name, Llm2XOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
     {
         // The reduced table, when given (a bundle saves it), is the whole item side: the LLM embeddings are not needed.
         var table = SemanticItemTables.Given(inputs, inputs.Backbone.HiddenSize)
-            ?? SemanticItemTables.Reduced(SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings)),
+            ?? SemanticItemTables.Reduced(SemanticItemTables.Checked(inputs.Require(name, ModelInput.RawSemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.RawSemanticItemEmbeddings)),
                 inputs.Backbone.HiddenSize, options.PcaScaling);
         var encoder = components.SequenceEncoder(options.Backbone).Create(inputs.Backbone);
         return new Llm2XRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, table, encoder);

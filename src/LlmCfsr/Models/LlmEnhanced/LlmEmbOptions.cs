@@ -1,7 +1,7 @@
 namespace LlmCfsr.Models;
 
 /// <summary>
-/// Options of LLMEmb (<see cref="LlmEmbRecommender"/>): the adapter over the fine-tuned item embeddings and the
+/// Options of LLMEmb (<see cref="LlmEmbRecommender"/>): the adapter over the SCFT-fine-tuned item embeddings and the
 /// recommendation-adaptation training (RAT) alignment to a trained id-only teacher; defaults from the official code.
 /// </summary>
 public sealed record LlmEmbOptions : BackboneModelOptions
@@ -22,10 +22,14 @@ public sealed record LlmEmbOptions : BackboneModelOptions
     public string Teacher { get; set; } = "sasrec";
 
     /// <inheritdoc />
-    public override ModelInput Inputs => ModelInput.SemanticEmbeddings | ModelInput.TeacherRun;
+    /// <remarks>LLMEmb reads the embeddings of its own SCFT-fine-tuned encoder, never LLM-CFSR's CFT ones (issue 13).</remarks>
+    public override ModelInput Inputs => ModelInput.ScftEmbeddings | ModelInput.TeacherRun;
 
     /// <inheritdoc />
     public override string? TeacherModel => Teacher;
+
+    /// <remarks>Runs before format 4 read these embeddings from TrainingOptions.SemanticEmbeddingsPath.</remarks>
+    internal override ModelInput InputsBeforeFormat4 => ModelInput.SemanticEmbeddings | ModelInput.TeacherRun;
 
     /// <inheritdoc />
     public override IEnumerable<string> Validate(string section) => base.Validate(section)

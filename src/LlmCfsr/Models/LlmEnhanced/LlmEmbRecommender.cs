@@ -43,7 +43,7 @@ public sealed class LlmEmbRecommender : SingleViewRecommender
     /// </summary>
     internal static LlmEmbRecommender Create(string name, LlmEmbOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
     {
-        var embeddings = SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings));
+        var embeddings = SemanticItemTables.Checked(inputs.Require(name, ModelInput.ScftEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.ScftItemEmbeddings));
         var teacher = inputs.TeacherItemEmbeddings;
         int hidden = inputs.Backbone.HiddenSize;
         if (teacher is not null && (teacher.ndim != 2 || teacher.shape[0] != inputs.ItemCount + 1 || teacher.shape[1] != hidden))
@@ -69,7 +69,7 @@ public sealed class LlmEmbRecommender : SingleViewRecommender
 
     /// <inheritdoc />
     public override RecommenderModelInputs WithFrozenTables(RecommenderModelInputs inputs)
-        => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { SemanticItemEmbeddings = _semanticTable.CpuFloat32() };
+        => (inputs ?? throw new ArgumentNullException(nameof(inputs))) with { ScftItemEmbeddings = _semanticTable.CpuFloat32() };
 
     private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;
 

@@ -2,7 +2,7 @@ namespace LlmCfsr.Models;
 
 /// <summary>
 /// Options of LLMInit: the id-only model (<see cref="IdOnlyRecommender"/>) over <see cref="BackboneModelOptions.Backbone"/>
-/// whose item table starts from the PCA-reduced LLM item embeddings instead of random values.
+/// whose item table starts from the PCA-reduced raw LLM item embeddings (<see cref="ModelInput.RawSemanticEmbeddings"/>) instead of random values.
 /// </summary>
 public sealed record LlmInitOptions : BackboneModelOptions
 {
@@ -10,7 +10,10 @@ public sealed record LlmInitOptions : BackboneModelOptions
     public PcaScaling PcaScaling { get; set; } = PcaScaling.None;
 
     /// <inheritdoc />
-    public override ModelInput Inputs => ModelInput.SemanticEmbeddings;
+    public override ModelInput Inputs => ModelInput.RawSemanticEmbeddings;
+
+    /// <remarks>Runs before format 4 read these embeddings from TrainingOptions.SemanticEmbeddingsPath.</remarks>
+    internal override ModelInput InputsBeforeFormat4 => ModelInput.SemanticEmbeddings;
 
     /// <inheritdoc />
     public override IEnumerable<string> Validate(string section) => base.Validate(section)

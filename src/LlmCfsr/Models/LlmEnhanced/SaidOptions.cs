@@ -1,5 +1,3 @@
-using LlmCfsr.Embeddings;
-
 namespace LlmCfsr.Models;
 
 /// <summary>
@@ -15,10 +13,11 @@ public sealed record SaidOptions : BackboneModelOptions
     public double AdapterDropout { get; set; }
 
     /// <inheritdoc />
-    public override ModelInput Inputs => ModelInput.SemanticEmbeddings;
+    /// <remarks>SAID reads only its own stage-1 embeddings (kind "said-stage1"), never an encoder's pooled text embeddings.</remarks>
+    public override ModelInput Inputs => ModelInput.SaidEmbeddings;
 
-    /// <summary>SAID reads only its own stage-1 embeddings (kind "said-stage1"), never an encoder's pooled text embeddings.</summary>
-    public override string? SemanticEmbeddingsKind => ItemEmbeddingFingerprint.SaidStage1Kind;
+    /// <remarks>Runs before format 4 read these embeddings from TrainingOptions.SemanticEmbeddingsPath.</remarks>
+    internal override ModelInput InputsBeforeFormat4 => ModelInput.SemanticEmbeddings;
 
     /// <inheritdoc />
     public override IEnumerable<string> Validate(string section) => base.Validate(section)

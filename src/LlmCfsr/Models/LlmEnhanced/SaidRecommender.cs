@@ -53,7 +53,7 @@ public sealed class SaidRecommender : SingleViewRecommender
     /// <summary>SAID's stage 2 registered as <paramref name="name"/>: the stage-1 embeddings through a new adapter in front of <see cref="BackboneModelOptions.Backbone"/>.</summary>
     internal static SaidRecommender Create(string name, SaidOptions options, RecommenderModelInputs inputs, ComponentCatalog components)
     {
-        var embeddings = SemanticItemTables.Checked(inputs.Require(name, ModelInput.SemanticEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SemanticItemEmbeddings));
+        var embeddings = SemanticItemTables.Checked(inputs.Require(name, ModelInput.SaidEmbeddings), inputs.ItemCount, nameof(RecommenderModelInputs.SaidItemEmbeddings));
         var encoder = components.SequenceEncoder(options.Backbone).Create(inputs.Backbone);
         return new SaidRecommender(name, inputs.ItemCount, inputs.Backbone.MaxLength, embeddings.detach().clone(), options.TrainItemEmbeddings,
             new SemanticAdapter((int)embeddings.shape[1], inputs.Backbone.HiddenSize, options.AdapterDropout), encoder);
@@ -64,7 +64,7 @@ public sealed class SaidRecommender : SingleViewRecommender
     {
         ArgumentNullException.ThrowIfNull(inputs);
         // A trained table lives in the weights; only the frozen one must come from outside.
-        return _frozenTable is null ? inputs : inputs with { SemanticItemEmbeddings = _frozenTable.CpuFloat32() };
+        return _frozenTable is null ? inputs : inputs with { SaidItemEmbeddings = _frozenTable.CpuFloat32() };
     }
 
     private ScalarType AdapterDType => semantic_adapter.parameters().First().dtype;

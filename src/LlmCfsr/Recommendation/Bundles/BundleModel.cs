@@ -15,18 +15,13 @@ internal static class BundleModel
     /// </summary>
     public static SequentialRecommender Create(BundleManifest manifest, ItemEmbeddingCache? embeddings, ComponentCatalog catalog)
     {
-        bool raw = manifest.ItemEmbeddingsOption == nameof(TrainingOptions.RawSemanticEmbeddingsPath);
-        var table = embeddings?.ToTensor(withPaddingRow: true);
         var options = TrainedRun.ModelOptions(catalog, manifest.Run);
+        // The bundle's one table is the item embeddings the model declares (bundles of runs before format 4 name the option the run read it from then).
+        var input = ModelInputDescriptions.ItemEmbeddings.FirstOrDefault(input => options.Inputs.HasFlag(input));
         // The fresh parameters draw from torch's default generator: loading a bundle hands the caller's generator back as it found it.
         using var generator = DefaultGeneratorState.Save();
-        using var inputs = new RecommenderModelInputs
-        {
-            ItemCount = manifest.ItemCount,
-            Backbone = manifest.Run.Options.BackboneFor(options),
-            SemanticItemEmbeddings = raw ? null : table,
-            RawSemanticItemEmbeddings = raw ? table : null,
-        };
+        var sizes = new RecommenderModelInputs { ItemCount = manifest.ItemCount, Backbone = manifest.Run.Options.BackboneFor(options) };
+        using var inputs = input == ModelInput.None ? sizes : sizes.WithItemTable(input, embeddings?.ToTensor(withPaddingRow: true));
         return RecommenderModels.Create(catalog, manifest.Model, inputs, options);
     }
 }

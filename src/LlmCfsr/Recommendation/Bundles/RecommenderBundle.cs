@@ -87,7 +87,8 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         }
         using var runLock = FolderLock.Acquire(run.Path);
         run.Verify();
-        var runManifest = RunManifest.Read(run.Manifest);
+        var recorded = RunManifest.Read(run.Manifest);
+        var runManifest = recorded.WithCurrentInputOptions(TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), recorded));
         if (!File.Exists(run.BestWeights))
         {
             throw new ArgumentException($"{run.BestWeights} is missing: the run never finished an epoch.");
@@ -99,15 +100,12 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         var options = runManifest.Options;
         var modelOptions = TrainedRun.ModelOptions(services.GetRequiredService<ComponentCatalog>(), runManifest);
         var declared = modelOptions.Inputs;
-        if (declared.HasFlag(ModelInput.SemanticEmbeddings) && declared.HasFlag(ModelInput.RawSemanticEmbeddings))
+        var tables = ModelInputDescriptions.ItemEmbeddings.Where(input => declared.HasFlag(input)).ToList();
+        if (tables.Count > 1)
         {
-            throw new NotSupportedException($"Model '{options.Model}' reads both fine-tuned and raw item embeddings; a bundle carries one table.");
+            throw new NotSupportedException($"Model '{options.Model}' reads {tables.Count} kinds of item embeddings; a bundle carries one table.");
         }
-        var (embeddingsPath, embeddingsOption) = declared.HasFlag(ModelInput.SemanticEmbeddings)
-            ? (options.SemanticEmbeddingsPath, nameof(TrainingOptions.SemanticEmbeddingsPath))
-            : declared.HasFlag(ModelInput.RawSemanticEmbeddings)
-                ? (options.RawSemanticEmbeddingsPath, nameof(TrainingOptions.RawSemanticEmbeddingsPath))
-                : (null, null);
+        var (embeddingsPath, embeddingsOption) = tables.Count == 1 ? (options.PathOf(tables[0]), ModelInputDescriptions.TrainingOptions[tables[0]]) : (null, null);
 
         using var outputLock = FolderLock.Acquire(output);
         // A bundle is complete only with its checksums: remove them first, so an interrupted export is refused on load.
