@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
@@ -45,6 +46,7 @@ internal static class GeneratorBernoulli
     /// Fills <paramref name="output"/> with 1 (probability <paramref name="p"/>) or 0 in order, advancing libtorch's
     /// default CPU generator exactly as <c>bernoulli_(p)</c> on a contiguous tensor of that many elements does.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Span<float> output, double p)
     {
         if (!(p > 0 && p < 1))
@@ -94,6 +96,7 @@ internal static class GeneratorBernoulli
     /// The next <c>destination.Length</c> tempered words. libtorch's engine decrements <c>left</c> before each word and
     /// regenerates the state when it reaches 0, so <c>left − 1</c> words are available from <c>state[next]</c> on.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NextWords(uint[] state, ref int left, ref int next, Span<uint> destination)
     {
         while (!destination.IsEmpty)
@@ -112,12 +115,24 @@ internal static class GeneratorBernoulli
         }
     }
 
+    /// <summary>MT19937's state regeneration, eight words at a time: each word reads words already regenerated (k − 227) or not yet (k + 1, k + 397).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Regenerate(uint[] state)
     {
+        int width = Vector<uint>.Count;
+        var span = state.AsSpan();
         int k = 0;
+        for (; k + width <= StateWords - ShiftWords; k += width)
+        {
+            Twist(span, k, k + ShiftWords);
+        }
         for (; k < StateWords - ShiftWords; k++)
         {
             state[k] = state[k + ShiftWords] ^ Twist(state[k], state[k + 1]);
+        }
+        for (; k + width <= StateWords - 1; k += width)
+        {
+            Twist(span, k, k + ShiftWords - StateWords);
         }
         for (; k < StateWords - 1; k++)
         {
@@ -126,8 +141,19 @@ internal static class GeneratorBernoulli
         state[k] = state[k + ShiftWords - StateWords] ^ Twist(state[k], state[0]);
     }
 
+    private static void Twist(Span<uint> state, int k, int source)
+    {
+        var u = new Vector<uint>(state.Slice(k));
+        var v = new Vector<uint>(state.Slice(k + 1));
+        var mixed = (u & new Vector<uint>(UpperMask)) | (v & new Vector<uint>(LowerMask));
+        var odd = Vector.Equals(v & Vector<uint>.One, Vector<uint>.One);
+        var twisted = Vector.ShiftRightLogical(mixed, 1) ^ (odd & new Vector<uint>(MatrixA));
+        (new Vector<uint>(state.Slice(source)) ^ twisted).CopyTo(state.Slice(k));
+    }
+
     private static uint Twist(uint u, uint v) => (((u & UpperMask) | (v & LowerMask)) >> 1) ^ ((v & 1) != 0 ? MatrixA : 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Temper(ReadOnlySpan<uint> source, Span<uint> destination)
     {
         int k = 0;
@@ -158,9 +184,30 @@ internal static class GeneratorBernoulli
     }
 
     /// <summary>Element i is 1 when the 53 low bits of (words[2i] &lt;&lt; 32 | words[2i + 1]) are below <paramref name="threshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compare(ReadOnlySpan<uint> words, ulong threshold, Span<float> output)
     {
-        for (int i = 0; i < output.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Little-endian pairs read as 64-bit lanes hold word 2i in the low half: rotate by 32. Below 2⁵³ the
+            // signed comparison is the unsigned one; true lanes (all ones) keep the bits of 1.0f.
+            var pairs = MemoryMarshal.Cast<uint, ulong>(words);
+            var mantissa = new Vector<ulong>(Mantissa);
+            var limit = new Vector<long>((long)threshold);
+            var one = new Vector<int>(0x3F800000);
+            int width = Vector<int>.Count;
+            for (; i + width <= output.Length; i += width)
+            {
+                var low = new Vector<ulong>(pairs.Slice(i));
+                var high = new Vector<ulong>(pairs.Slice(i + Vector<ulong>.Count));
+                var lowDraws = Vector.AsVectorInt64((Vector.ShiftLeft(low, 32) | Vector.ShiftRightLogical(low, 32)) & mantissa);
+                var highDraws = Vector.AsVectorInt64((Vector.ShiftLeft(high, 32) | Vector.ShiftRightLogical(high, 32)) & mantissa);
+                var kept = Vector.Narrow(Vector.LessThan(lowDraws, limit), Vector.LessThan(highDraws, limit));
+                Vector.AsVectorSingle(kept & one).CopyTo(output.Slice(i));
+            }
+        }
+        for (; i < output.Length; i++)
         {
             ulong m = (((ulong)words[2 * i] << 32) | words[2 * i + 1]) & Mantissa;
             output[i] = m < threshold ? 1f : 0f;
