@@ -14,7 +14,7 @@ namespace LlmCfsr.Backbones.SasRec;
 internal sealed class SasRecEncoder : SequenceEncoderModule
 {
     private readonly Embedding positions;
-    private readonly Dropout input_dropout;
+    private readonly ManagedDropout input_dropout;
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm final_norm;
     private readonly double _inputScale;
@@ -25,7 +25,7 @@ internal sealed class SasRecEncoder : SequenceEncoderModule
         ArgumentNullException.ThrowIfNull(options);
         _inputScale = options.ScaleEmbeddings ? Math.Sqrt(settings.HiddenSize) : 1.0;
         positions = nn.Embedding(settings.MaxLength, settings.HiddenSize);
-        input_dropout = nn.Dropout(settings.Dropout);
+        input_dropout = new ManagedDropout(settings.Dropout);
         blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, settings.Layers)
             .Select(i => new TransformerBlock($"block{i}", TransformerBlockForm.SasRec, settings.HiddenSize, settings.Heads,
                 settings.HiddenSize * options.FeedForwardMultiplier, settings.Dropout, options.LayerNormEpsilon))

@@ -22,7 +22,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm feed_forward_norm;
     private readonly Linear feed_forward_in;
     private readonly Linear feed_forward_out;
-    private readonly Dropout dropout;
+    private readonly ManagedDropout dropout;
     private readonly TransformerBlockForm _form;
     private readonly int _heads;
     private readonly double _attentionDropout;
@@ -50,7 +50,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         feed_forward_norm = nn.LayerNorm(hidden, epsilon);
         feed_forward_in = nn.Linear(hidden, feedForward);
         feed_forward_out = nn.Linear(feedForward, hidden);
-        dropout = nn.Dropout(dropoutProbability);
+        dropout = new ManagedDropout(dropoutProbability);
         RegisterComponents();
     }
 
@@ -86,8 +86,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <paramref name="dropoutProbability"/> on the attention weights. Without dropout this is libtorch's
     /// <c>scaled_dot_product_attention</c>. With dropout libtorch runs its unfused math path anyway, and that path
     /// (boolean mask turned into an additive one, query and key scaled apart, dropout) cost 1.3–2.2× the same
-    /// products written out here (benchmark probe at b = 128, L = 16–200, d = 64, one thread); both draw the dropout
-    /// mask with the same <c>dropout</c> call on the same shape, so a seeded run draws the same masks.
+    /// products written out here (benchmark probe at b = 128, L = 16–200, d = 64, one thread); both draw the same dropout
+    /// mask from the same generator on the same shape (<see cref="ManagedDropout"/>), so a seeded run draws the same masks.
     /// </summary>
     /// <param name="queries">[b, h, L, d_head].</param>
     /// <param name="keys">[b, h, L, d_head].</param>
@@ -104,7 +104,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         using var scale = (1.0 / Math.Sqrt(queries.shape[3])).ToScalar();
         var additive = zeros(allowed.shape, dtype: queries.dtype, device: queries.device).masked_fill_(allowed.logical_not(), MinusInfinity);
         var scores = TensorArithmetic.PlusInPlace(queries.matmul(keys.transpose(2, 3)).mul_(scale), additive);
-        var weights = nn.functional.dropout(scores.softmax(-1), dropoutProbability, true);
+        var weights = ManagedDropout.Apply(scores.softmax(-1), dropoutProbability, true);
         return weights.matmul(values).MoveToOuterDisposeScope();
     }
 
