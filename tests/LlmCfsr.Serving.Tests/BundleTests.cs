@@ -30,7 +30,7 @@ public sealed class BundleTests(LlmCfsrBundleFixture fixture) : IClassFixture<Ll
         using var model = TrainedRun.LoadBestModel(services.GetRequiredService<ComponentCatalog>(), new RunDirectory(Trained.RunPath), Trained.Dataset, CPU);
         using var reference = Recommender.Create(model, Trained.Dataset.ItemSourceIds);
 
-        Assert.Equal("llm-cfsr", bundle.Manifest.Model);
+        Assert.Equal("llm-cfsr-no-cft", bundle.Manifest.Model);
         Assert.Equal(Trained.Dataset.ItemCount, bundle.ItemCount);
         for (int user = 1; user <= 20; user++)
         {

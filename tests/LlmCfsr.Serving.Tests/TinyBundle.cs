@@ -67,11 +67,13 @@ internal sealed class TinyBundle : IDisposable
 
     /// <summary>
     /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs on the catalogue of <paramref name="seed"/> and
-    /// exports its bundle. The run gets the inputs its model reads (the item embeddings as fine-tuned or, for llm-esr,
-    /// raw, plus llm-esr's user embeddings), or with <paramref name="everyInput"/> every one of them, as a comparison
-    /// records them for every model.
+    /// exports its bundle. The run gets the inputs its model reads (the item embeddings labelled as CFT for the llm-cfsr
+    /// variants that take fine-tuned ones, as SAID's stage 1 for said, raw for the others, plus llm-esr's user
+    /// embeddings), or with <paramref name="everyInput"/> every one of them, as a comparison records them for every model.
+    /// The default, llm-cfsr-no-cft, reads the raw bag-of-words vectors, so items added from text with the same raw
+    /// encoder match the bundle's embeddings.
     /// </summary>
-    public static TinyBundle Train(string model = "llm-cfsr", int seed = 11, int epochs = 10, bool everyInput = false)
+    public static TinyBundle Train(string model = "llm-cfsr-no-cft", int seed = 11, int epochs = 10, bool everyInput = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"llmcfsr-bundle-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -118,8 +120,8 @@ internal sealed class TinyBundle : IDisposable
                     BatchSize = 64,
                     Seed = seed,
                     EvaluationProtocol = "sampled:20",
-                    SemanticEmbeddingsPath = everyInput || model.StartsWith("llm-cfsr", StringComparison.Ordinal) ? cftPath : null,
-                    RawSemanticEmbeddingsPath = everyInput || model is "llm-esr" or "llm2x" or "llminit" ? embeddingsPath : null,
+                    SemanticEmbeddingsPath = everyInput || (model.StartsWith("llm-cfsr", StringComparison.Ordinal) && model != "llm-cfsr-no-cft") ? cftPath : null,
+                    RawSemanticEmbeddingsPath = everyInput || model is "llm-esr" or "llm2x" or "llminit" or "llm-cfsr-no-cft" ? embeddingsPath : null,
                     SaidEmbeddingsPath = everyInput || model == "said" ? saidPath : null,
                     UserEmbeddingsPath = everyInput || model == "llm-esr" ? usersPath : null,
                 },
