@@ -31,9 +31,10 @@ internal sealed class TrainingStepLoop : IDisposable
     {
         _options = options;
         manual_seed(options.Seed);
-        // The stand-in vectors are not fine-tuned, so they also serve the models that read raw ones (llm-esr).
+        // The stand-in vectors serve both kinds: labelled as CFT for the models that read fine-tuned ones (llm-cfsr),
+        // as they are (raw) for those that read raw ones (llm-esr); only their shapes matter to the timings.
         Backbone = options.BackboneFor(catalog.RecommenderModel(options.Model).Options);
-        using var inputs = RecommenderModelInputs.From(dataset, Backbone, embeddings, raw: embeddings, users: users);
+        using var inputs = RecommenderModelInputs.From(dataset, Backbone, embeddings is null ? null : LabelledAsCft(embeddings), raw: embeddings, users: users);
         _model = RecommenderModels.Create(catalog, options.Model, inputs);
         Loss = catalog.RankingLoss(_model.DefaultLoss ?? (_model.Direction == SequenceDirection.Causal ? "bce" : "ce"));
         Objective = _model.Direction == SequenceDirection.Causal ? TrainingObjective.AllPositions : TrainingObjective.Masked;
@@ -43,6 +44,9 @@ internal sealed class TrainingStepLoop : IDisposable
         _model.train();
         _batches = _windows.EpochBatches(options.BatchSize, options.BucketByLength);
     }
+
+    private static ItemEmbeddingCache LabelledAsCft(ItemEmbeddingCache cache) => new(cache.DatasetName, cache.ItemOrder, cache.Dimension, cache.Values.ToArray(),
+        cache.Fingerprint with { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective }, cache.DatasetFingerprint);
 
     public IRankingLoss Loss { get; }
 
