@@ -2,6 +2,7 @@ using LlmCfsr.Data;
 using LlmCfsr.Data.Synthetic;
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
+using LlmCfsr.Models;
 using LlmCfsr.Prompts;
 using LlmCfsr.Recommendation;
 using LlmCfsr.Sequences;
@@ -103,6 +104,8 @@ internal sealed class TinyBundle : IDisposable
             var cftPath = Relabelled(embeddingsPath, "cft", fingerprint => fingerprint with { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective });
             var saidPath = Relabelled(embeddingsPath, "said", fingerprint => fingerprint with { FineTuned = true, SaidStage1 = true });
             var trainer = provider.GetRequiredService<RecommenderTrainer>();
+            var declared = provider.GetRequiredService<ComponentCatalog>().RecommenderModel(model).Options.Inputs;
+            bool Reads(ModelInput input) => everyInput || declared.HasFlag(input);
             var bundle = new TinyBundle(folder, synthetic, dataset, heldOut, model);
             using (trainer.Train(new TrainingRequest
             {
@@ -120,10 +123,10 @@ internal sealed class TinyBundle : IDisposable
                     BatchSize = 64,
                     Seed = seed,
                     EvaluationProtocol = "sampled:20",
-                    SemanticEmbeddingsPath = everyInput || (model.StartsWith("llm-cfsr", StringComparison.Ordinal) && model != "llm-cfsr-no-cft") ? cftPath : null,
-                    RawSemanticEmbeddingsPath = everyInput || model is "llm-esr" or "llm2x" or "llminit" or "llm-cfsr-no-cft" ? embeddingsPath : null,
-                    SaidEmbeddingsPath = everyInput || model == "said" ? saidPath : null,
-                    UserEmbeddingsPath = everyInput || model == "llm-esr" ? usersPath : null,
+                    SemanticEmbeddingsPath = Reads(ModelInput.SemanticEmbeddings) ? cftPath : null,
+                    RawSemanticEmbeddingsPath = Reads(ModelInput.RawSemanticEmbeddings) ? embeddingsPath : null,
+                    SaidEmbeddingsPath = Reads(ModelInput.SaidEmbeddings) ? saidPath : null,
+                    UserEmbeddingsPath = Reads(ModelInput.UserEmbeddings) ? usersPath : null,
                 },
                 RunDirectory = bundle.RunPath,
             }))
