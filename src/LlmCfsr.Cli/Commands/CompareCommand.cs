@@ -61,7 +61,7 @@ public static class CompareCommand
                     Mode = parseResult.GetValue(force) ? ComparisonRunMode.Resume : ComparisonRunMode.New,
                     Training = training,
                 };
-                using var services = TrainCommandServices.Build();
+                using var services = TrainCommandServices.Build(settings: shared.ReadSettings(parseResult));
                 options = options with { ModelOptions = shared.ModelOptions(parseResult, services.GetRequiredService<ComponentCatalog>(), modelNames) };
                 options.Validate();
                 string folder = parseResult.GetValue(data)!;

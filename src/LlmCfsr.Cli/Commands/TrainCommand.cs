@@ -64,7 +64,7 @@ public static class TrainCommand
                 string folder = parseResult.GetValue(data)!;
                 var dataset = PreparedDatasetStore.Load(folder);
                 var mode = parseResult.GetValue(force) ? TrainingRunMode.Overwrite : parseResult.GetValue(resume) ? TrainingRunMode.Resume : TrainingRunMode.New;
-                using var services = TrainCommandServices.Build();
+                using var services = TrainCommandServices.Build(settings: shared.ReadSettings(parseResult));
                 // --backbone alone names the id-only model; with --model it is the backbone of an LLM-enhanced one.
                 var modelOptions = parseResult.GetValue(model) is null ? [] : shared.ModelOptions(parseResult, services.GetRequiredService<ComponentCatalog>(), [modelName]);
                 var request = new TrainingRequest

@@ -1,5 +1,6 @@
 using LlmCfsr.DependencyInjection;
 using LlmCfsr.Training;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmCfsr.Cli.Commands;
@@ -11,12 +12,17 @@ namespace LlmCfsr.Cli.Commands;
 internal static class TrainCommandServices
 {
     /// <summary>
-    /// Builds the provider with the parts' default options, or with the options <paramref name="run"/> recorded for
-    /// them; every options type is validated.
+    /// Builds the provider with the parts' default options changed by <paramref name="settings"/> (<c>--set</c>, the
+    /// configuration keys a host would give), or with the options <paramref name="run"/> recorded for them; the settings'
+    /// keys and values are checked and every options type is validated.
     /// </summary>
-    public static ServiceProvider Build(RunManifest? run = null)
+    public static ServiceProvider Build(RunManifest? run = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var services = new ServiceCollection();
+        if (settings is { Count: > 0 })
+        {
+            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        }
         var builder = services.AddLlmCfsr()
             .AddSasRec()
             .AddGru4Rec()
@@ -30,7 +36,16 @@ internal static class TrainCommandServices
             builder.ConfigurePartsAsRecorded(run);
         }
         var provider = services.BuildServiceProvider();
-        provider.ValidateLlmCfsrOptions();
+        try
+        {
+            SettingOverrides.Check(provider, settings ?? new Dictionary<string, string?>());
+            provider.ValidateLlmCfsrOptions();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
         return provider;
     }
 }

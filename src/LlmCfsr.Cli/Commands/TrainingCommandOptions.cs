@@ -64,11 +64,13 @@ internal sealed class TrainingCommandOptions
 
     public Option<long?> EvaluationSeed { get; } = EvaluationCommandOptions.EvaluationSeed();
 
+    public Option<string[]> Settings { get; } = SettingOverrides.Create();
+
     /// <summary>Every shared option, in help order.</summary>
     public IReadOnlyList<Option> All =>
     [
         Backbone, Embeddings, RawEmbeddings, SaidEmbeddings, ScftEmbeddings, UserEmbeddings, Loss, Objective, MaskProbability, Epochs, Patience, BatchSize, LearningRate,
-        WeightDecay, Optimizer, Clip, MaxLength, Hidden, Layers, Heads, Dropout, Device, Preset, LongTail, EvaluationSeed,
+        WeightDecay, Optimizer, Clip, MaxLength, Hidden, Layers, Heads, Dropout, Device, Preset, LongTail, EvaluationSeed, Settings,
     ];
 
     /// <summary>The preset (default: <see cref="TrainingOptions"/>'s defaults) with every shared option given on the command line applied.</summary>
@@ -102,6 +104,9 @@ internal sealed class TrainingCommandOptions
             LongTail = EvaluationCommandOptions.LongTailOr(parseResult, LongTail, basis.LongTail),
         };
     }
+
+    /// <summary>The <c>--set</c> entries as configuration keys and values (unchecked; <see cref="TrainCommandServices.Build"/> checks them).</summary>
+    public IReadOnlyDictionary<string, string?> ReadSettings(ParseResult parseResult) => SettingOverrides.Parse(parseResult.GetValue(Settings));
 
     /// <summary>
     /// The options of the LLM-enhanced models among <paramref name="models"/> with the backbone <c>--backbone</c> names (empty
