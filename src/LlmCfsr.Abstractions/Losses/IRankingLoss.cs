@@ -19,6 +19,9 @@ public interface IRankingLoss
     /// <summary>Negatives per positive for sampled losses (ignored for full losses).</summary>
     int NegativeSamples { get; }
 
+    /// <summary>How the trainer draws the negatives of a sampled loss (uniformly unless the loss says otherwise).</summary>
+    NegativeDistribution NegativeDistribution => NegativeDistribution.Uniform;
+
     /// <summary>Computes the loss from the scores the trainer prepared.</summary>
     torch.Tensor Compute(RankingScores scores);
 }

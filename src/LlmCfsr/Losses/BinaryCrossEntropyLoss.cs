@@ -10,8 +10,12 @@ namespace LlmCfsr.Losses;
 /// </summary>
 internal sealed class BinaryCrossEntropyLoss : IRankingLoss
 {
-    /// <summary>Creates the loss with the configured negative count.</summary>
-    public BinaryCrossEntropyLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.BceNegatives;
+    /// <summary>Creates the loss with the configured negative count and distribution.</summary>
+    public BinaryCrossEntropyLoss(IOptions<RankingLossOptions> options)
+    {
+        NegativeSamples = options.Value.BceNegatives;
+        NegativeDistribution = options.Value.NegativeDistribution;
+    }
 
     /// <inheritdoc />
     public string Name => "bce";
@@ -21,6 +25,9 @@ internal sealed class BinaryCrossEntropyLoss : IRankingLoss
 
     /// <inheritdoc />
     public int NegativeSamples { get; }
+
+    /// <inheritdoc />
+    public NegativeDistribution NegativeDistribution { get; }
 
     /// <inheritdoc />
     public Tensor Compute(RankingScores scores)

@@ -7,8 +7,12 @@ namespace LlmCfsr.Losses;
 /// <summary>"bpr", Bayesian personalised ranking: mean over rows and negatives of -log sigma(s+ - s-_k).</summary>
 internal sealed class BprLoss : IRankingLoss
 {
-    /// <summary>Creates the loss with the configured negative count.</summary>
-    public BprLoss(IOptions<RankingLossOptions> options) => NegativeSamples = options.Value.BprNegatives;
+    /// <summary>Creates the loss with the configured negative count and distribution.</summary>
+    public BprLoss(IOptions<RankingLossOptions> options)
+    {
+        NegativeSamples = options.Value.BprNegatives;
+        NegativeDistribution = options.Value.NegativeDistribution;
+    }
 
     /// <inheritdoc />
     public string Name => "bpr";
@@ -18,6 +22,9 @@ internal sealed class BprLoss : IRankingLoss
 
     /// <inheritdoc />
     public int NegativeSamples { get; }
+
+    /// <inheritdoc />
+    public NegativeDistribution NegativeDistribution { get; }
 
     /// <inheritdoc />
     public Tensor Compute(RankingScores scores)

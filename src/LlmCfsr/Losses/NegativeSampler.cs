@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 namespace LlmCfsr.Losses;
 
 /// <summary>
-/// Draws negative items uniformly from 1..ItemCount, excluding each user's own training items, as tensors:
-/// membership is a binary search of user * (ItemCount + 1) + item in the sorted interaction keys, and hits are
-/// redrawn until none remain. Draws use torch's default CPU generator, so the trainer's seed and saved RNG
-/// state make them repeatable.
+/// Draws negative items from 1..ItemCount, uniformly or in proportion to their training interactions
+/// (<see cref="NegativeDistribution"/>), excluding each user's own training items, as tensors: membership is a binary
+/// search of user * (ItemCount + 1) + item in the sorted interaction keys, and hits are redrawn until none remain, so
+/// a user's negatives follow the distribution restricted to the items they did not train on. Draws use torch's default
+/// CPU generator, so the trainer's seed and saved RNG state make them repeatable.
 /// </summary>
 public sealed class NegativeSampler : IDisposable
 {
@@ -17,20 +18,33 @@ public sealed class NegativeSampler : IDisposable
     private readonly Tensor _keys;
     private readonly long _stride;
     private readonly int _itemCount;
+    private readonly Tensor? _popularity;
 
-    /// <summary>Indexes the training items of every user of <paramref name="dataset"/>.</summary>
+    /// <summary>Indexes the training items of every user of <paramref name="dataset"/>; negatives are uniform.</summary>
     public NegativeSampler(PreparedDataset dataset)
+        : this(dataset, NegativeDistribution.Uniform)
+    {
+    }
+
+    /// <summary>Indexes the training items of every user of <paramref name="dataset"/>; negatives follow <paramref name="distribution"/>.</summary>
+    public NegativeSampler(PreparedDataset dataset, NegativeDistribution distribution)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         _itemCount = dataset.ItemCount;
         _stride = dataset.ItemCount + 1L;
+        if (!Enum.IsDefined(distribution))
+        {
+            throw new ArgumentOutOfRangeException(nameof(distribution), distribution, "Not a negative distribution.");
+        }
         var keys = new List<long>((int)Math.Min(int.MaxValue, dataset.InteractionCount));
+        var counts = new double[dataset.ItemCount + 1];
         for (int user = 1; user <= dataset.UserCount; user++)
         {
             var items = dataset.TrainingSequence(user);
             var distinct = new HashSet<int>();
             foreach (var item in items)
             {
+                counts[item]++;
                 if (distinct.Add(item))
                 {
                     keys.Add(user * _stride + item);
@@ -43,6 +57,8 @@ public sealed class NegativeSampler : IDisposable
         }
         keys.Sort();
         _keys = tensor(keys.ToArray(), dtype: ScalarType.Int64);
+        // Index 0 (padding) keeps weight 0, so multinomial's draws are item ids.
+        _popularity = distribution == NegativeDistribution.Popularity ? tensor(counts, dtype: ScalarType.Float64) : null;
     }
 
     /// <summary>
@@ -57,7 +73,7 @@ public sealed class NegativeSampler : IDisposable
         using var stride = _stride.ToScalar();
         var owners = users.to(ScalarType.Int64).cpu().unsqueeze(1).mul(stride);
         var shape = new long[] { users.shape[0], count };
-        var draws = randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64);
+        var draws = Draw(shape);
         for (int round = 0; round < MaxRounds; round++)
         {
             var hits = Owned(TensorArithmetic.Plus(owners, draws));
@@ -65,10 +81,14 @@ public sealed class NegativeSampler : IDisposable
             {
                 return draws.MoveToOuterDisposeScope();
             }
-            draws = where(hits, randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64), draws);
+            draws = where(hits, Draw(shape), draws);
         }
         throw new InvalidOperationException($"Could not draw negatives outside the users' items in {MaxRounds} rounds; some users cover nearly the whole catalogue.");
     }
+
+    private Tensor Draw(long[] shape) => _popularity is null
+        ? randint(1, _itemCount + 1, shape, dtype: ScalarType.Int64)
+        : multinomial(_popularity, shape[0] * shape[1], replacement: true).reshape(shape);
 
     /// <summary>Whether each key is one of the indexed (user, item) pairs.</summary>
     private Tensor Owned(Tensor keys)
@@ -83,5 +103,9 @@ public sealed class NegativeSampler : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _keys.Dispose();
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _popularity?.Dispose();
+    }
 }

@@ -14,4 +14,11 @@ public sealed class RankingLossOptions
 
     /// <summary>Negatives per positive for "sampled-softmax".</summary>
     public int SampledSoftmaxNegatives { get; set; } = 100;
+
+    /// <summary>
+    /// How "bce" and "bpr" draw their negatives: <see cref="NegativeDistribution.Uniform"/> (the published models') or
+    /// <see cref="NegativeDistribution.Popularity"/>. "sampled-softmax" always draws uniformly: its missing log-Q
+    /// correction cancels only then.
+    /// </summary>
+    public NegativeDistribution NegativeDistribution { get; set; } = NegativeDistribution.Uniform;
 }

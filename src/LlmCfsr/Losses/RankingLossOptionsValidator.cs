@@ -19,6 +19,10 @@ internal sealed class RankingLossOptionsValidator : IValidateOptions<RankingLoss
         Check(nameof(options.BceNegatives), options.BceNegatives);
         Check(nameof(options.BprNegatives), options.BprNegatives);
         Check(nameof(options.SampledSoftmaxNegatives), options.SampledSoftmaxNegatives);
+        if (!Enum.IsDefined(options.NegativeDistribution))
+        {
+            failures.Add($"{RankingLossOptions.Section}:{nameof(options.NegativeDistribution)} must be one of {string.Join(", ", Enum.GetNames<NegativeDistribution>())} (got {(int)options.NegativeDistribution}).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -164,7 +164,7 @@ public sealed class RecommenderTrainer
         model.to(device);
         using var optimizer = CreateOptimizer(model, options);
         using var windows = new TrainingWindows(dataset, options.MaxLength);
-        using var negatives = new NegativeSampler(dataset);
+        using var negatives = new NegativeSampler(dataset, loss.NegativeDistribution);
 
         var state = new TrainerState { Epoch = 0, BestNdcg = double.NegativeInfinity, BestEpoch = 0, EpochsWithoutImprovement = 0, RandomState = "", History = [] };
         if (checkpoints.Restore(model, optimizer) is { } resumed)

@@ -66,7 +66,7 @@ public sealed class SettingOverridesTests
     }
 
     [Theory]
-    [InlineData("LlmCfsr:Losses:BprNegativs=3", "--set LlmCfsr:Losses:BprNegativs: no such setting; settings there: BceNegatives, BprNegatives, SampledSoftmaxNegatives.")]
+    [InlineData("LlmCfsr:Losses:BprNegativs=3", "--set LlmCfsr:Losses:BprNegativs: no such setting; settings there: BceNegatives, BprNegatives, NegativeDistribution, SampledSoftmaxNegatives.")]
     [InlineData("LlmCfsr:Losses:BprNegatives=three", "--set LlmCfsr:Losses:BprNegatives=three: the value must be a Int32.")]
     [InlineData("LlmCfsr:Backbones:SasRec:ScaleEmbeddings=maybe", "--set LlmCfsr:Backbones:SasRec:ScaleEmbeddings=maybe: the value must be a Boolean.")]
     [InlineData("LlmCfsr:Models:sasrec:Fusion=concat", "--set LlmCfsr:Models:sasrec:Fusion: no such setting; settings there: Heads, HiddenSize.")]
