@@ -73,6 +73,41 @@ public sealed class TailBaselineTests
     }
 
     [Fact]
+    public void MeltRefreshGivesEachTailItemWIOfTheMeanPlainStateAfterAllItsContexts()
+    {
+        // The official update_tail_item_representation: in evaluation mode, W_I of the mean of the encoder's states after every
+        // context of the item (without W_U, which only the item branch's loss adds), written over the item's row.
+        using var services = TestServices.Build();
+        using var melt = (MeltRecommender)Create(services, "melt").Model;
+        using var data = new MeltBranchData(Fixtures.Small, Fixtures.TinyBackbone.MaxLength, 0.8);
+        var tail = data.TailItems.Where(item => data.Contexts.Count(item) > 0).ToArray();
+        // One refresh chunk, so every state is read from the teacher's table (later chunks would read replaced rows).
+        Assert.True(tail.Sum(data.Contexts.Count) <= 1024, $"{tail.Sum(data.Contexts.Count)} tail contexts");
+        Assert.NotEmpty(tail);
+        var inference = (TorchSharp.Modules.Linear)melt.named_children().Single(c => c.name == "item_inference").module;
+        var expected = new List<Tensor>();
+        melt.eval();
+        using (no_grad())
+        {
+            foreach (int item in tail)
+            {
+                var rows = data.Contexts.Rows.narrow(0, data.Contexts.Offsets[item], data.Contexts.Count(item));
+                var states = melt.EncodeSequences(rows);
+                expected.Add(inference.call(states.select(1, states.shape[1] - 1).mean([0])));
+            }
+        }
+
+        // Training mode (dropout 0.1) on purpose: the refresh must switch to evaluation mode itself.
+        melt.train();
+        melt.OnEpochStarting(new TrainingEpoch { Number = 1, Count = 10, Steps = 2 });
+        var table = melt.state_dict()["item_embeddings.weight"];
+        for (int k = 0; k < tail.Length; k++)
+        {
+            Assert.True(table[tail[k]].allclose(expected[k], 1e-5, 1e-6), $"tail item {tail[k]}");
+        }
+    }
+
+    [Fact]
     public void EachMeltSwitchRemovesItsBranch()
     {
         using var services = TestServices.Build();
