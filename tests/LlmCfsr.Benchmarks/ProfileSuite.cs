@@ -45,17 +45,18 @@ internal sealed class ProfileSuite : IBenchmarkSuite
             var options = new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = 64, BatchSize = 128, Seed = 42 };
             using var outer = NewDisposeScope();
             using var loop = new TrainingStepLoop(dataset, embeddings, services, catalog, options);
-            var elapsed = Profile(loop);
+            var (elapsed, width) = Profile(loop);
             double total = elapsed.Sum();
             figures.AddRange(Sections.Select((name, i) => new BenchmarkFigure($"{model} L={maxLength}{label} {name} ms/step", elapsed[i] / Steps, "ms",
-                $"{clock}; {elapsed[i] / total:P0} of the sections; {dataset.UserCount:N0} users, {dataset.ItemCount:N0} items")));
+                $"{clock}; {elapsed[i] / total:P0} of the sections; {dataset.UserCount:N0} users, {dataset.ItemCount:N0} items; mean width {width:F1}")));
         }
         return figures;
     }
 
-    private static double[] Profile(TrainingStepLoop loop)
+    private static (double[] Elapsed, double MeanWidth) Profile(TrainingStepLoop loop)
     {
         var elapsed = new double[Sections.Length];
+        long columns = 0;
         var clock = new Stopwatch();
         void Time(int section, Action action)
         {
@@ -70,6 +71,7 @@ internal sealed class ProfileSuite : IBenchmarkSuite
             TrainingBatch? batch = null;
             Tensor? value = null;
             Time(0, () => batch = loop.Batch(step));
+            columns += step >= 2 ? batch!.Items.shape[1] : 0;
             Time(1, () => loop.Negatives.Sample(batch!.Users.repeat_interleave(batch.Items.shape[1]), loop.Loss.NegativeSamples).Dispose());
             loop.Optimizer.zero_grad();
             Time(2, () => value = loop.Model.ComputeLoss(batch!, loop.Loss, loop.Negatives));
@@ -81,6 +83,6 @@ internal sealed class ProfileSuite : IBenchmarkSuite
                 Array.Clear(elapsed);
             }
         }
-        return elapsed;
+        return (elapsed, (double)columns / Steps);
     }
 }
