@@ -9,10 +9,13 @@ namespace LlmCfsr.Benchmarks;
 
 /// <summary>
 /// Where a training step (hidden 64, batch 128, the trainer's epoch batching) spends its time, for SASRec at
-/// length 50 and 200 and LLM-CFSR at length 200: stopwatch sections around batch building, negative sampling, the
-/// loss forward, backward, clipping and the Adam update, each summed over the same steps. The sections are timed
-/// by running the trainer's parts one by one (negatives are drawn once more on their own, so that section is also
-/// inside the forward).
+/// length 50 and 200 and LLM-CFSR at length 200 on the real-sized dataset, and LLM-CFSR at length 50 on 4,905 users
+/// over an Office-sized catalogue (2,420 items) and over the real one (20,000 items), so that what scales with the
+/// catalogue shows: sections around batch building, negative sampling, the loss forward, backward, clipping and the
+/// Adam update, each summed over the same steps, in the calling thread's CPU time (with one torch thread every
+/// operation runs there, so waiting for a core on a shared machine is not counted; wall time elsewhere than Linux).
+/// The sections are timed by running the trainer's parts one by one (negatives are drawn once more on their own, so
+/// that section is also inside the forward).
 /// </summary>
 internal sealed class ProfileSuite : IBenchmarkSuite
 {
@@ -21,36 +24,46 @@ internal sealed class ProfileSuite : IBenchmarkSuite
 
     public string Name => "profile";
 
-    public string Description => $"stopwatch sections of {Steps} training steps (hidden 64, batch 128): SASRec L=50, L=200, LLM-CFSR L=200";
+    public string Description => $"sections of {Steps} training steps (hidden 64, batch 128): SASRec L=50, L=200, LLM-CFSR L=200; LLM-CFSR L=50 over 2,420 and 20,000 items";
 
     public IReadOnlyList<BenchmarkFigure> Run(BenchmarkReport report)
     {
-        var dataset = BenchmarkWorkload.Dataset;
-        var embeddings = BenchmarkWorkload.ItemEmbeddings(dataset);
         using var services = BenchmarkServices.Build();
         var catalog = services.GetRequiredService<ComponentCatalog>();
         var figures = new List<BenchmarkFigure>();
-        foreach (var (model, maxLength) in new[] { ("sasrec", 50), ("sasrec", 200), ("llm-cfsr", 200) })
+        var full = BenchmarkWorkload.Dataset;
+        var office = BenchmarkWorkload.Generate(4_905, 2_420);
+        var officeUsers = BenchmarkWorkload.Generate(4_905, BenchmarkWorkload.Items);
+        string clock = ThreadCpuClock.Available ? "thread CPU" : "wall";
+        foreach (var (label, dataset, model, maxLength) in new[]
+            {
+                ("", full, "sasrec", 50), ("", full, "sasrec", 200), ("", full, "llm-cfsr", 200),
+                (" 2,420 items", office, "llm-cfsr", 50), (" 20,000 items", officeUsers, "llm-cfsr", 50),
+            })
         {
+            var embeddings = BenchmarkWorkload.ItemEmbeddings(dataset);
             var options = new TrainingOptions { Model = model, MaxLength = maxLength, HiddenSize = 64, BatchSize = 128, Seed = 42 };
             using var outer = NewDisposeScope();
             using var loop = new TrainingStepLoop(dataset, embeddings, services, catalog, options);
-            var elapsed = Profile(loop);
+            var (elapsed, width) = Profile(loop);
             double total = elapsed.Sum();
-            figures.AddRange(Sections.Select((name, i) => new BenchmarkFigure($"{model} L={maxLength} {name} ms/step", elapsed[i] / Steps, "ms", $"{elapsed[i] / total:P0} of the sections")));
+            figures.AddRange(Sections.Select((name, i) => new BenchmarkFigure($"{model} L={maxLength}{label} {name} ms/step", elapsed[i] / Steps, "ms",
+                $"{clock}; {elapsed[i] / total:P0} of the sections; {dataset.UserCount:N0} users, {dataset.ItemCount:N0} items; mean width {width:F1}")));
         }
         return figures;
     }
 
-    private static double[] Profile(TrainingStepLoop loop)
+    private static (double[] Elapsed, double MeanWidth) Profile(TrainingStepLoop loop)
     {
         var elapsed = new double[Sections.Length];
+        long columns = 0;
         var clock = new Stopwatch();
         void Time(int section, Action action)
         {
+            double start = ThreadCpuClock.Available ? ThreadCpuClock.Milliseconds() : 0;
             clock.Restart();
             action();
-            elapsed[section] += clock.Elapsed.TotalMilliseconds;
+            elapsed[section] += ThreadCpuClock.Available ? ThreadCpuClock.Milliseconds() - start : clock.Elapsed.TotalMilliseconds;
         }
         for (int step = 0; step < Steps + 2; step++)
         {
@@ -58,6 +71,7 @@ internal sealed class ProfileSuite : IBenchmarkSuite
             TrainingBatch? batch = null;
             Tensor? value = null;
             Time(0, () => batch = loop.Batch(step));
+            columns += step >= 2 ? batch!.Items.shape[1] : 0;
             Time(1, () => loop.Negatives.Sample(batch!.Users.repeat_interleave(batch.Items.shape[1]), loop.Loss.NegativeSamples).Dispose());
             loop.Optimizer.zero_grad();
             Time(2, () => value = loop.Model.ComputeLoss(batch!, loop.Loss, loop.Negatives));
@@ -69,6 +83,6 @@ internal sealed class ProfileSuite : IBenchmarkSuite
                 Array.Clear(elapsed);
             }
         }
-        return elapsed;
+        return (elapsed, (double)columns / Steps);
     }
 }
