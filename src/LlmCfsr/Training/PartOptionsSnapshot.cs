@@ -58,11 +58,21 @@ internal static class PartOptionsSnapshot
         return values;
     }
 
+    /// <summary>The default-constructed options of every registered part, in the form of <see cref="Capture"/>.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> Defaults(IEnumerable<OptionsRegistration> registrations)
+        => Parts(registrations).ToDictionary(
+            registration => registration.SectionPath,
+            registration => JsonSerializer.SerializeToElement(Activator.CreateInstance(registration.OptionsType), registration.OptionsType, RecommenderModels.SerializerOptions),
+            StringComparer.Ordinal);
+
     /// <summary>
     /// The settings that differ between <paramref name="recorded"/> and <paramref name="current"/>, as
-    /// "Section:Property: run value, now value" lines; sections and settings only one side has are not compared.
+    /// "Section:Property: run value, now value" lines. A setting the run predates (its section recorded, the setting
+    /// not) counts as its default in <paramref name="defaults"/>, the behaviour every setting added later keeps by
+    /// default; sections only one side has are not compared.
     /// </summary>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, JsonElement> recorded, IReadOnlyDictionary<string, JsonElement> current)
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, JsonElement> recorded, IReadOnlyDictionary<string, JsonElement> current,
+        IReadOnlyDictionary<string, JsonElement> defaults)
     {
         var differences = new List<string>();
         foreach (var (section, run) in recorded.OrderBy(entry => entry.Key, StringComparer.Ordinal))
@@ -76,6 +86,17 @@ internal static class PartOptionsSnapshot
                 if (now.TryGetProperty(property.Name, out var value) && !JsonElement.DeepEquals(property.Value, value))
                 {
                     differences.Add($"{section}:{Pascal(property.Name)}: run {property.Value.GetRawText()}, now {value.GetRawText()}");
+                }
+            }
+            if (!defaults.TryGetValue(section, out var fallback) || fallback.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+            foreach (var property in now.EnumerateObject().Where(p => !run.TryGetProperty(p.Name, out _)))
+            {
+                if (fallback.TryGetProperty(property.Name, out var predated) && !JsonElement.DeepEquals(predated, property.Value))
+                {
+                    differences.Add($"{section}:{Pascal(property.Name)}: run {predated.GetRawText()} (the default; the run predates the setting), now {property.Value.GetRawText()}");
                 }
             }
         }

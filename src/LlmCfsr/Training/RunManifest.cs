@@ -191,5 +191,5 @@ public sealed record RunManifest
     /// not compared.
     /// </summary>
     internal IReadOnlyList<string> PartOptionDifferences(DependencyInjection.ComponentCatalog catalog)
-        => PartOptionsSnapshot.Differences(RecordedPartOptions(catalog.OptionsRegistrations), catalog.PartOptions());
+        => PartOptionsSnapshot.Differences(RecordedPartOptions(catalog.OptionsRegistrations), catalog.PartOptions(), PartOptionsSnapshot.Defaults(catalog.OptionsRegistrations));
 }

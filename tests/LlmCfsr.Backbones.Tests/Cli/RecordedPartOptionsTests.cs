@@ -143,6 +143,12 @@ public sealed class RecordedPartOptionsTests
         {
             Assert.Equal([$"{SasRecSection}:ScaleEmbeddings: run false, now true"], manifest.PartOptionDifferences(defaults.GetRequiredService<ComponentCatalog>()));
         }
+        // The run predates NegativeDistribution, so it drew uniform negatives: the default is the same, another value is not.
+        using (var popularity = TestServices.Build(($"{SasRecSection}:ScaleEmbeddings", "false"), ("LlmCfsr:Losses:NegativeDistribution", "Popularity")))
+        {
+            Assert.Equal(["LlmCfsr:Losses:NegativeDistribution: run \"Uniform\" (the default; the run predates the setting), now \"Popularity\""],
+                manifest.PartOptionDifferences(popularity.GetRequiredService<ComponentCatalog>()));
+        }
 
         var (exit, _, error) = Run("evaluate", "--run", run);
         Assert.True(exit == 0, error);
