@@ -1,4 +1,5 @@
 using LlmCfsr.Fusion;
+using LlmCfsr.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,10 @@ namespace LlmCfsr.Fusion.CrossAttention;
 /// collaborative queries over semantic keys/values give the new semantic sequence; the pure attention outputs
 /// replace the inputs of the backbone. Padding is never attended to and, for causal backbones, no position looks
 /// ahead (bidirectional backbones attend both ways). With <see cref="FusionSettings.ResidualNorm"/> (our variant)
-/// each view instead keeps its own sequence, LayerNorm(S_se + attention(S_se → S_co)) and the reverse.
+/// each view instead keeps its own sequence, LayerNorm(S_se + attention(S_se → S_co)) and the reverse; with
+/// <see cref="FusionSettings.KeepOwnSequence"/> (our variant) the paper's exchange gets each view's own sequence added
+/// back, Ŝ_co = S_co + attention(S_se → S_co), because the pure form hides the current item's own vectors from the
+/// encoder (docs/results.md, issue 19).
 /// Score-level fusion concatenates the views: score = [e_se ; e_co] · [u_se ; u_co].
 /// </summary>
 internal sealed class CrossAttentionFusion : nn.Module, IFusion
@@ -18,6 +22,7 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
     private readonly ViewCrossAttention semantic_queries;
     private readonly ViewCrossAttention collaborative_queries;
     private readonly bool _residualNorm;
+    private readonly bool _keepOwnSequence;
 
     /// <summary>Creates the fusion for views of size <see cref="FusionSettings.HiddenSize"/>.</summary>
     public CrossAttentionFusion(FusionSettings settings) : base(nameof(CrossAttentionFusion))
@@ -27,7 +32,12 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
         {
             throw new ArgumentException($"Cross-attention needs a positive hidden size divisible by the head count (got {settings.HiddenSize} and {settings.Heads}).", nameof(settings));
         }
+        if (settings.ResidualNorm && settings.KeepOwnSequence)
+        {
+            throw new ArgumentException("Cross-attention takes either the residual + LayerNorm form or the kept-own-sequence form, not both.", nameof(settings));
+        }
         _residualNorm = settings.ResidualNorm;
+        _keepOwnSequence = settings.KeepOwnSequence;
         Heads = settings.Heads;
         semantic_queries = new ViewCrossAttention(nameof(semantic_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
         collaborative_queries = new ViewCrossAttention(nameof(collaborative_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
@@ -42,6 +52,9 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
 
     /// <summary>Whether this is the residual + LayerNorm variant rather than the paper's pure attention output.</summary>
     public bool ResidualNorm => _residualNorm;
+
+    /// <summary>Whether each view's own sequence is added back to the paper's exchanged attention outputs.</summary>
+    public bool KeepOwnSequence => _keepOwnSequence;
 
     /// <inheritdoc />
     public nn.Module Module => this;
@@ -74,6 +87,11 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
         var (semantic, collaborative) = _residualNorm
             ? (fromSemanticQueries, fromCollaborativeQueries)
             : (fromCollaborativeQueries, fromSemanticQueries);
+        if (_keepOwnSequence)
+        {
+            semantic = TensorArithmetic.Plus(semantic, sequences.Semantic.mul(keep));
+            collaborative = TensorArithmetic.Plus(collaborative, sequences.Collaborative.mul(keep));
+        }
         return new DualView(semantic.MoveToOuterDisposeScope(), collaborative.MoveToOuterDisposeScope());
     }
 

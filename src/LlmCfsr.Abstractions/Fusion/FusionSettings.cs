@@ -18,4 +18,11 @@ public sealed record FusionSettings
     /// where each view keeps its own sequence as a residual, LayerNorm(S + dropout(attention)).
     /// </summary>
     public bool ResidualNorm { get; init; }
+
+    /// <summary>
+    /// Attention-based fusion only: the paper's exchange of the views, plus each view's own sequence added back (no
+    /// LayerNorm): Ŝ_co = S_co + attention(S_se → S_co) and the reverse, so the encoder still sees every position's
+    /// own item vectors (our variant; not with <see cref="ResidualNorm"/>).
+    /// </summary>
+    public bool KeepOwnSequence { get; init; }
 }

@@ -41,6 +41,13 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
     public bool ResidualFusion { get; set; }
 
     /// <summary>
+    /// Our variant of the cross-attention: the paper's exchange of the views plus each view's own sequence added back,
+    /// Ŝ_co = S_co + attention(S_se → S_co) and the reverse (no LayerNorm), so the encoder sees every position's own
+    /// item vectors, which the pure form hides (docs/results.md, issue 19).
+    /// </summary>
+    public bool KeepOwnSequence { get; set; }
+
+    /// <summary>
     /// Our variant after LLM-ESR's official code: √d-scaled item vectors plus a position table shared by both views
     /// enter the cross-attention, so a query can find the key at its own position (<see cref="FusionPositions"/>).
     /// </summary>
@@ -59,8 +66,9 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
         .Concat(OptionChecks.Positive($"{section}:{nameof(CrossAttentionHeads)}", CrossAttentionHeads))
         .Concat(OptionChecks.Defined($"{section}:{nameof(PcaScaling)}", PcaScaling))
         .Concat(OptionChecks.Named($"{section}:{nameof(RankingLoss)}", RankingLoss, "bpr"))
+        .Concat(ResidualFusion && KeepOwnSequence ? [$"{section}: {nameof(ResidualFusion)} and {nameof(KeepOwnSequence)} are two forms of the cross-attention; choose one."] : [])
         .Concat(SemanticView || CollaborativeView ? [] : [$"{section}: a dual-view model keeps the semantic view, the collaborative view, or both."]);
 
     internal DualViewDesign Design => new(UseFineTunedEmbeddings, SemanticView, CollaborativeView, SharedEncoder, Fusion, CrossAttentionHeads,
-        AdapterDropout, PcaScaling, ResidualFusion, PositionsBeforeFusion, DefaultLoss: RankingLoss, SelfDistillation: null);
+        AdapterDropout, PcaScaling, ResidualFusion, KeepOwnSequence, PositionsBeforeFusion, DefaultLoss: RankingLoss, SelfDistillation: null);
 }

@@ -28,6 +28,12 @@ public static class LlmCfsrVariants
     public const string ResidualCrossAttention = "llm-cfsr-residual-fusion";
 
     /// <summary>
+    /// LLM-CFSR whose cross-attention adds each view's own sequence back to the paper's exchanged outputs (our
+    /// variant; the pure form hides the current item's own vectors from the encoder: docs/results.md, issue 19).
+    /// </summary>
+    public const string OwnSequenceKept = "llm-cfsr-own-sequence";
+
+    /// <summary>
     /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
     /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
     /// </summary>
@@ -55,6 +61,7 @@ public static class LlmCfsrVariants
         (WithoutCrossAttention, o => o.Fusion = ScoreLevelFusion),
         (WithoutSharing, o => o.SharedEncoder = false),
         (ResidualCrossAttention, o => o.ResidualFusion = true),
+        (OwnSequenceKept, o => o.KeepOwnSequence = true),
         (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
         (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
     ];
