@@ -81,6 +81,40 @@ public class CrossAttentionFusionTests
     }
 
     [Fact]
+    public void KeptOwnSequenceVariantAddsEachViewBackToThePapersExchange()
+    {
+        // Ŝ_co = S_co + attention(S_se → S_co) and Ŝ_se = S_se + attention(S_co → S_se): the same weights as the
+        // paper's form give exactly its outputs plus the inputs, at real positions; padding stays zero.
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var paper = new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2 });
+        var kept = new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2, KeepOwnSequence = true });
+        kept.load_state_dict(paper.state_dict());
+        paper.eval();
+        kept.eval();
+        var semantic = randn(2, 5, 8);
+        var collaborative = randn(2, 5, 8);
+        var mask = LeftPaddingMask(5, 3);
+
+        var exchanged = paper.FuseSequences(new DualView(semantic, collaborative), mask, causal: true);
+        var fused = kept.FuseSequences(new DualView(semantic, collaborative), mask, causal: true);
+
+        var keep = mask.to(ScalarType.Float32).unsqueeze(-1);
+        Assert.True(fused.Semantic!.allclose(TensorArithmetic.Plus(exchanged.Semantic!, semantic.mul(keep)), rtol: 1e-5, atol: 1e-6));
+        Assert.True(fused.Collaborative!.allclose(TensorArithmetic.Plus(exchanged.Collaborative!, collaborative.mul(keep)), rtol: 1e-5, atol: 1e-6));
+        Assert.Equal(0, fused.Collaborative!.narrow(1, 0, 2)[1].abs().sum().item<float>());
+        Assert.True(kept.KeepOwnSequence);
+        Assert.False(paper.KeepOwnSequence);
+    }
+
+    [Fact]
+    public void TheTwoResidualFormsAreExclusive()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2, ResidualNorm = true, KeepOwnSequence = true }));
+        Assert.Contains("not both", error.Message);
+    }
+
+    [Fact]
     public void PaperFormHasNoDropoutAndBiasFreeProjections()
     {
         using var scope = NewDisposeScope();

@@ -61,6 +61,12 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         Assert.DoesNotContain(model.state_dict().Keys, k => k.Contains("semantic_table", StringComparison.OrdinalIgnoreCase));
         using var residual = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-residual-fusion");
         Assert.True(Assert.IsType<CrossAttentionFusion>(residual.Fusion).ResidualNorm);
+        Assert.False(fusion.KeepOwnSequence);
+        using var ownSequence = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-own-sequence");
+        var keptFusion = Assert.IsType<CrossAttentionFusion>(ownSequence.Fusion);
+        Assert.True(keptFusion.KeepOwnSequence);
+        Assert.False(keptFusion.ResidualNorm);
+        Assert.Equal(model.named_parameters().Select(p => (p.name, p.parameter.shape)), ownSequence.named_parameters().Select(p => (p.name, p.parameter.shape)));
         // Positions enter inside the backbone only; our issue-19 variants change that or the loss, nothing else.
         Assert.False(model.PositionsBeforeFusion);
         using var positioned = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-positioned");
