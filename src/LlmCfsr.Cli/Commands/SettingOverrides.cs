@@ -82,9 +82,17 @@ internal static class SettingOverrides
         if (key.StartsWith(modelsPrefix, StringComparison.OrdinalIgnoreCase))
         {
             var rest = key[modelsPrefix.Length..].Split(':');
-            return rest.Length > 1 && models.TryGetValue(rest[0], out var type)
-                ? ([type], rest[1..])
-                : (models.Values.Distinct().ToList(), rest);
+            if (rest.Length > 1 && models.TryGetValue(rest[0], out var type))
+            {
+                return ([type], rest[1..]);
+            }
+            var shared = models.Values.Distinct().ToList();
+            // "LlmCfsr:Models:NAME:KEY" with a NAME that is neither a model nor a shared setting: a misspelt model.
+            if (rest.Length > 1 && shared.All(t => Setting(t, rest[..1]) is null))
+            {
+                throw new ArgumentException($"--set {key}: no registered model '{rest[0]}'; models: {string.Join(", ", models.Keys.Order(StringComparer.Ordinal))}.");
+            }
+            return (shared, rest);
         }
         var part = parts.Where(p => key.StartsWith(p.SectionPath + ":", StringComparison.OrdinalIgnoreCase))
             .MaxBy(p => p.SectionPath.Length);
@@ -125,14 +133,16 @@ internal static class SettingOverrides
             return;
         }
         var converter = TypeDescriptor.GetConverter(target);
+        bool converts;
         try
         {
-            if (!converter.CanConvertFrom(typeof(string)) || converter.ConvertFromInvariantString(value!) is null)
-            {
-                throw new FormatException();
-            }
+            converts = converter.CanConvertFrom(typeof(string)) && converter.ConvertFromInvariantString(value!) is not null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException || e.InnerException is FormatException or OverflowException)
+        {
+            converts = false;
+        }
+        if (!converts)
         {
             string expected = target.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(target))}" : $"a {target.Name}";
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--set {key}={value}: the value must be {expected}."));

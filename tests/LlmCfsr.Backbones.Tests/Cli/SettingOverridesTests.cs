@@ -70,6 +70,7 @@ public sealed class SettingOverridesTests
     [InlineData("LlmCfsr:Losses:BprNegatives=three", "--set LlmCfsr:Losses:BprNegatives=three: the value must be a Int32.")]
     [InlineData("LlmCfsr:Backbones:SasRec:ScaleEmbeddings=maybe", "--set LlmCfsr:Backbones:SasRec:ScaleEmbeddings=maybe: the value must be a Boolean.")]
     [InlineData("LlmCfsr:Models:sasrec:Fusion=concat", "--set LlmCfsr:Models:sasrec:Fusion: no such setting; settings there: Heads, HiddenSize.")]
+    [InlineData("LlmCfsr:Models:llm-cfsx:Heads=1", "--set LlmCfsr:Models:llm-cfsx:Heads: no registered model 'llm-cfsx'; models: bert4rec, ")]
     [InlineData("LlmCfsr:Nowhere:Key=1", "--set LlmCfsr:Nowhere:Key: no registered options under that section; sections: ")]
     [InlineData("Losses:BprNegatives=3", "--set Losses:BprNegatives: keys start with 'LlmCfsr:' (e.g. LlmCfsr:Losses:BprNegatives).")]
     [InlineData("LlmCfsr:Losses:BprNegatives", "--set 'LlmCfsr:Losses:BprNegatives': expected KEY=VALUE, e.g. LlmCfsr:Losses:BprNegatives=8.")]
