@@ -7,7 +7,8 @@ namespace LlmCfsr.Cli;
 /// <summary>
 /// <c>--threads N</c> on every command: before a command runs, <see cref="TorchThreadPolicy.PrepareProcess"/> fixes
 /// libtorch's thread count (the option, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else libtorch's own: its cores) and its passive OpenMP
-/// wait policy, before libtorch loads. Commands and the trainers they start read the count from the process.
+/// wait policy, before libtorch loads, and <see cref="NativeAllocatorPolicy.Prepare"/> glibc's malloc thresholds.
+/// Commands and the trainers they start read the count from the process.
 /// </summary>
 internal static class ThreadsOption
 {
@@ -44,12 +45,13 @@ internal static class ThreadsOption
         }
     }
 
-    /// <summary>Applies the policy; false (with a one-line error) when LLMCFSR_THREADS or OMP_NUM_THREADS is not a count.</summary>
+    /// <summary>Applies the policies; false (with a one-line error) when LLMCFSR_THREADS or OMP_NUM_THREADS is not a count or LLMCFSR_MALLOC not a choice.</summary>
     private static bool TryApply(ParseResult parseResult, Option<int> threads)
     {
         try
         {
             TorchThreadPolicy.PrepareProcess(parseResult.GetValue(threads));
+            NativeAllocatorPolicy.Prepare();
             return true;
         }
         catch (ArgumentException e)

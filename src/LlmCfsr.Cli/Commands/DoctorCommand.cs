@@ -31,6 +31,7 @@ public static class DoctorCommand
             output.WriteLine($"Devices:      {string.Join(", ", report.Devices)}");
             output.WriteLine($"Threads:      {report.Threads.Threads} ({report.Threads.Source})");
             output.WriteLine($"OpenMP wait:  {report.Threads.WaitPolicy}");
+            output.WriteLine($"Allocator:    {report.Allocator}");
             WriteFix(output, report.NativeFix);
             return 0;
         });

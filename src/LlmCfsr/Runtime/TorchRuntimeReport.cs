@@ -17,6 +17,9 @@ public sealed record TorchRuntimeReport
     /// <summary>libtorch intra-op threads, where the count came from, and the OpenMP wait policy.</summary>
     public required TorchThreadSettings Threads { get; init; }
 
+    /// <summary>The C allocator's settings for tensors (<see cref="NativeAllocatorPolicy"/>).</summary>
+    public required string Allocator { get; init; }
+
     /// <summary>The native-library compatibility check.</summary>
     public required NativeLibraryFixReport NativeFix { get; init; }
 
@@ -40,6 +43,7 @@ public sealed record TorchRuntimeReport
             Backend = cuda ? "cuda" : "cpu",
             Devices = devices,
             Threads = TorchThreadPolicy.Current,
+            Allocator = NativeAllocatorPolicy.Current ?? "the C library's defaults (not prepared in this process)",
             NativeFix = nativeFix,
         };
     }

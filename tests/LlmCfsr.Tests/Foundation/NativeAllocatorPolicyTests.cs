@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using LlmCfsr.Runtime;
+
+namespace LlmCfsr.Tests.Foundation;
+
+public class NativeAllocatorPolicyTests
+{
+    [Theory]
+    [InlineData(null, null, true, true, "glibc tuned for tensors: mmap threshold 32 MiB, no trimming below 2 GiB, top pad 256 MiB")]
+    [InlineData("Tuned", "glibc.rtld.optional_static_tls=512", true, true, "glibc tuned")]
+    [InlineData("default", null, true, false, "the C library's defaults (LLMCFSR_MALLOC=default)")]
+    [InlineData(null, "glibc.malloc.mmap_threshold=65536", true, false, "glibc's, from GLIBC_TUNABLES")]
+    [InlineData(null, null, false, false, "the C library's defaults (not glibc)")]
+    public void TheSettingsApplyOnGlibcUnlessTheUserChoseOtherwise(string? choice, string? tunables, bool glibc, bool apply, string reason)
+    {
+        var decision = NativeAllocatorPolicy.Decide(choice, tunables, glibc);
+        Assert.Equal(apply, decision.Apply);
+        Assert.StartsWith(reason, decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnknownChoiceIsRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => NativeAllocatorPolicy.Decide("fast", null, glibc: true));
+        Assert.Equal("LLMCFSR_MALLOC must be 'tuned' or 'default' (got 'fast').", error.Message);
+    }
+
+    /// <summary>
+    /// glibc serves a block from the heap below the mmap threshold and maps it on its own above: after the policy, a
+    /// 24 MiB block (mapped under glibc's default 128 KiB threshold) comes from the heap and a 48 MiB one is still mapped.
+    /// </summary>
+    [Fact]
+    public void AfterThePolicyMegabyteBlocksComeFromTheHeap()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(NativeAllocatorPolicy.EnvironmentVariable) is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is { Length: > 0 })
+        {
+            return; // glibc is the C library of the Linux hosts this runs on; a user's own choice is left alone.
+        }
+        Assert.StartsWith("glibc tuned", NativeAllocatorPolicy.Prepare(), StringComparison.Ordinal);
+
+        Assert.Equal(0, MappedBlocksAdded(24 << 20));
+        Assert.Equal(1, MappedBlocksAdded(48 << 20));
+    }
+
+    [Theory]
+    [InlineData("default", 0, "Allocator:    the C library's defaults (LLMCFSR_MALLOC=default)")]
+    [InlineData(null, 0, "Allocator:    glibc tuned for tensors")]
+    [InlineData("fast", 1, "error: LLMCFSR_MALLOC must be 'tuned' or 'default' (got 'fast').")]
+    public async Task DoctorShowsTheAllocatorPolicyOfAFreshProcess(string? choice, int exit, string expected)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LlmCfsr.Cli.dll"));
+        start.ArgumentList.Add("doctor");
+        start.Environment.Remove("GLIBC_TUNABLES");
+        start.Environment.Remove(NativeAllocatorPolicy.EnvironmentVariable);
+        if (choice is not null)
+        {
+            start.Environment[NativeAllocatorPolicy.EnvironmentVariable] = choice;
+        }
+        using var process = Process.Start(start)!;
+        var errorRead = process.StandardError.ReadToEndAsync();
+        string output = await process.StandardOutput.ReadToEndAsync();
+        string error = await errorRead;
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == exit, error);
+        Assert.Contains(expected, exit == 0 ? output : error, StringComparison.Ordinal);
+        if (exit != 0)
+        {
+            Assert.Single(error.TrimEnd().Split('\n'));
+        }
+    }
+
+    // Marshal.AllocHGlobal is malloc on Unix.
+    private static long MappedBlocksAdded(int bytes)
+    {
+        long before = (long)NativeMethods.mallinfo2().MappedBlocks;
+        var block = Marshal.AllocHGlobal(bytes);
+        try
+        {
+            return (long)NativeMethods.mallinfo2().MappedBlocks - before;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(block);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MallocInfo
+    {
+        public nuint Arena, OrdinaryBlocks, SmallBlocks, MappedBlocks, MappedBytes, MaxAllocated, FastBytes, Allocated, Free, Releasable;
+    }
+
+    private static class NativeMethods
+    {
+        [DllImport("libc")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern MallocInfo mallinfo2();
+    }
+}
