@@ -41,12 +41,14 @@ internal static class BenchmarkApplication
             return 2;
         }
 
-        // The SDK's thread policy, as the CLI applies it: --threads, else LLMCFSR_THREADS, else OMP_NUM_THREADS, else libtorch's own count.
+        // The SDK's thread and allocator policies, as the CLI applies them: --threads, else LLMCFSR_THREADS, else
+        // OMP_NUM_THREADS, else libtorch's own count; glibc's malloc thresholds unless LLMCFSR_MALLOC=default.
         var threads = OptionValue(args, "--threads") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 0;
         Runtime.TorchThreadPolicy.PrepareProcess(threads);
+        string allocator = Runtime.NativeAllocatorPolicy.Prepare();
         var policy = Runtime.TorchThreadPolicy.Current;
         torch.InitializeDeviceType(DeviceType.CPU);
-        Console.WriteLine($"Torch threads: {policy.Threads} ({policy.Source}); OpenMP wait: {policy.WaitPolicy}");
+        Console.WriteLine($"Torch threads: {policy.Threads} ({policy.Source}); OpenMP wait: {policy.WaitPolicy}; allocator: {allocator}");
         var report = new BenchmarkReport(MachineInfo.Collect());
         foreach (var suite in selected)
         {
