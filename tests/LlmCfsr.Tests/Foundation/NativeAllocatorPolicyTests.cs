@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using LlmCfsr.Runtime;
 
@@ -54,22 +53,10 @@ public class NativeAllocatorPolicyTests
         {
             return;
         }
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LlmCfsr.Cli.dll"));
-        start.ArgumentList.Add("doctor");
-        start.Environment.Remove("GLIBC_TUNABLES");
-        start.Environment.Remove(NativeAllocatorPolicy.EnvironmentVariable);
-        if (choice is not null)
-        {
-            start.Environment[NativeAllocatorPolicy.EnvironmentVariable] = choice;
-        }
-        using var process = Process.Start(start)!;
-        var errorRead = process.StandardError.ReadToEndAsync();
-        string output = await process.StandardOutput.ReadToEndAsync();
-        string error = await errorRead;
-        await process.WaitForExitAsync();
+        var (code, output, error) = await FreshCliProcess.RunAsync(["doctor"],
+            new Dictionary<string, string?> { ["GLIBC_TUNABLES"] = null, [NativeAllocatorPolicy.EnvironmentVariable] = choice });
 
-        Assert.True(process.ExitCode == exit, error);
+        Assert.True(code == exit, error);
         Assert.Contains(expected, exit == 0 ? output : error, StringComparison.Ordinal);
         if (exit != 0)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LlmCfsr.Runtime;
 using TorchSharp;
 
@@ -40,30 +39,15 @@ public class TorchThreadPolicyTests
         {
             return; // libgomp is libtorch's OpenMP runtime on Linux only.
         }
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LlmCfsr.Cli.dll"));
-        start.ArgumentList.Add("doctor");
-        if (option is not null)
+        string[] arguments = option is null ? ["doctor"] : ["doctor", "--threads", option];
+        var environment = new Dictionary<string, string?>
         {
-            start.ArgumentList.Add("--threads");
-            start.ArgumentList.Add(option);
-        }
-        foreach (var name in new[] { "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", TorchThreadPolicy.EnvironmentVariable })
-        {
-            start.Environment.Remove(name);
-        }
-        if (variable is not null)
-        {
-            start.Environment[TorchThreadPolicy.EnvironmentVariable] = variable;
-        }
-        start.Environment["OMP_DISPLAY_ENV"] = "TRUE";
-        using var process = Process.Start(start)!;
-        var errorRead = process.StandardError.ReadToEndAsync();
-        string output = await process.StandardOutput.ReadToEndAsync();
-        string error = await errorRead;
-        await process.WaitForExitAsync();
+            ["OMP_NUM_THREADS"] = null, ["OMP_WAIT_POLICY"] = null, ["GOMP_SPINCOUNT"] = null,
+            [TorchThreadPolicy.EnvironmentVariable] = variable, ["OMP_DISPLAY_ENV"] = "TRUE",
+        };
+        var (exit, output, error) = await FreshCliProcess.RunAsync(arguments, environment);
 
-        Assert.True(process.ExitCode == 0, error);
+        Assert.True(exit == 0, error);
         Assert.Contains("OpenMP wait:  PASSIVE (set before libtorch loaded)", output);
         Assert.Contains("OMP_WAIT_POLICY = 'PASSIVE'", error);
         if ((option ?? variable) is null)
