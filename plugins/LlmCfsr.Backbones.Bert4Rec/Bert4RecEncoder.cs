@@ -57,8 +57,41 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
     /// </summary>
     protected override Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
-        long length = itemEmbeddings.shape[1];
         using var scope = NewDisposeScope();
+        var (x, real, mask) = BlockInputs(itemEmbeddings, paddingMask, maskedPositions);
+        foreach (var block in blocks)
+        {
+            x = block.call(x, mask) * real;
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// In evaluation mode the last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>):
+    /// scoring a history reads only its appended masked slot. In training mode the whole pass runs and its last column is
+    /// taken, so a seeded run draws the same dropout masks whichever entry point encodes it.
+    /// </summary>
+    protected override Tensor EncodeLastState(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    {
+        if (training)
+        {
+            return base.EncodeLastState(itemEmbeddings, paddingMask, maskedPositions);
+        }
+        using var scope = NewDisposeScope();
+        long length = itemEmbeddings.shape[1];
+        var (x, real, mask) = BlockInputs(itemEmbeddings, paddingMask, maskedPositions);
+        for (int i = 0; i < blocks.Count - 1; i++)
+        {
+            x = blocks[i].call(x, mask) * real;
+        }
+        var last = blocks[blocks.Count - 1].LastPosition(x, mask.narrow(2, length - 1, 1));
+        return (last * real.narrow(1, length - 1, 1)).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The first block's input [b, L, d], the real-position weights [b, L, 1] and the attention mask [b, 1, L, L].</summary>
+    private (Tensor X, Tensor Real, Tensor Mask) BlockInputs(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    {
+        long length = itemEmbeddings.shape[1];
         var device = itemEmbeddings.device;
         var realMask = paddingMask.to(ScalarType.Bool);
         var x = itemEmbeddings;
@@ -74,10 +107,6 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
         x = input_dropout.call(input_norm.call(TensorArithmetic.Plus(x, positions.call(positionIds).unsqueeze(0)))) * real;
         // Every query sees every real key, and itself so that padding rows never get an empty (NaN) softmax.
         var mask = realMask.unsqueeze(1).unsqueeze(1).logical_or(eye(length, dtype: ScalarType.Bool, device: device));
-        foreach (var block in blocks)
-        {
-            x = block.call(x, mask) * real;
-        }
-        return x.MoveToOuterDisposeScope();
+        return (x, real, mask);
     }
 }

@@ -48,18 +48,8 @@ internal sealed class SasRecEncoder : SequenceEncoderModule
     /// <inheritdoc />
     protected override Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
-        long length = itemEmbeddings.shape[1];
         using var scope = NewDisposeScope();
-        var device = itemEmbeddings.device;
-        var real = paddingMask.to(itemEmbeddings.dtype).unsqueeze(-1);
-        // Left padding puts the newest item in the last column, so positions count from the end of the window.
-        using var firstPosition = (MaxLength - length).ToScalar();
-        using var endPosition = MaxLength.ToScalar();
-        var positionIds = TensorArithmetic.Arange(firstPosition, endPosition, ScalarType.Int64, device);
-        using var inputScale = _inputScale.ToScalar();
-        var x = TensorArithmetic.Plus(itemEmbeddings.mul(inputScale), positions.call(positionIds).unsqueeze(0));
-        x = input_dropout.call(x) * real;
-        var mask = AttentionMask(paddingMask.to(ScalarType.Bool), length, device);
+        var (x, real, mask) = BlockInputs(itemEmbeddings, paddingMask);
         foreach (var block in blocks)
         {
             x = block.call(x, mask);
@@ -68,6 +58,43 @@ internal sealed class SasRecEncoder : SequenceEncoderModule
         // the reference implementation does) gives: real queries never attend to padding keys (their weight is
         // exp(-inf) = 0) and a padding query attends only to itself, so no padding value reaches a real row.
         return final_norm.call(x * real).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// In evaluation mode the last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>):
+    /// scoring a history reads nothing else. In training mode the whole pass runs and its last column is taken, so a
+    /// seeded run draws the same dropout masks whichever entry point encodes it.
+    /// </summary>
+    protected override Tensor EncodeLastState(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    {
+        if (training)
+        {
+            return base.EncodeLastState(itemEmbeddings, paddingMask, maskedPositions);
+        }
+        using var scope = NewDisposeScope();
+        long length = itemEmbeddings.shape[1];
+        var (x, real, mask) = BlockInputs(itemEmbeddings, paddingMask);
+        for (int i = 0; i < blocks.Count - 1; i++)
+        {
+            x = blocks[i].call(x, mask);
+        }
+        var last = blocks[blocks.Count - 1].LastPosition(x, mask.narrow(2, length - 1, 1));
+        return final_norm.call(last * real.narrow(1, length - 1, 1)).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The first block's input [b, L, d], the real-position weights [b, L, 1] and the attention mask [b, 1, L, L].</summary>
+    private (Tensor X, Tensor Real, Tensor Mask) BlockInputs(Tensor itemEmbeddings, Tensor paddingMask)
+    {
+        long length = itemEmbeddings.shape[1];
+        var device = itemEmbeddings.device;
+        var real = paddingMask.to(itemEmbeddings.dtype).unsqueeze(-1);
+        // Left padding puts the newest item in the last column, so positions count from the end of the window.
+        using var firstPosition = (MaxLength - length).ToScalar();
+        using var endPosition = MaxLength.ToScalar();
+        var positionIds = TensorArithmetic.Arange(firstPosition, endPosition, ScalarType.Int64, device);
+        using var inputScale = _inputScale.ToScalar();
+        var x = TensorArithmetic.Plus(itemEmbeddings.mul(inputScale), positions.call(positionIds).unsqueeze(0));
+        return (input_dropout.call(x) * real, real, AttentionMask(paddingMask.to(ScalarType.Bool), length, device));
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace LlmCfsr.Testing;
 /// factory from <see cref="CreateFactory"/>, and xunit runs every check: shapes, independence of real positions
 /// from padded inputs (left padding), determinism under a seed, a save/load round trip through safetensors, a
 /// gradient for every parameter, that positions see what the declared direction allows (a causal position
-/// never sees later items; a bidirectional one does), and the masked-position contract. The checks use torch's
+/// never sees later items; a bidirectional one does), the masked-position contract, and that the last-position entry
+/// point (<see cref="ISequenceEncoder.EncodeLast"/>) gives the whole pass's last column. The checks use torch's
 /// default generator; they serialise among themselves, but switch off test parallelisation in your test
 /// assembly if other tests seed or draw from that generator too.
 /// </summary>
@@ -226,6 +227,34 @@ public abstract class SequenceEncoderConformanceTests
         var before = backbone.Encode(embeddings, padding, masked).masked_select(padding.unsqueeze(-1));
         var after = backbone.Encode(changed, padding, masked).masked_select(padding.unsqueeze(-1));
         AssertClose(before, after, "outputs after changing the input at a masked position");
+    }
+
+    /// <summary>
+    /// In evaluation mode <see cref="ISequenceEncoder.EncodeLast"/> gives the last column of <see cref="ISequenceEncoder.Encode"/>
+    /// for full, partly padded and single-item rows, at the maximum length and a shorter one, and for a bidirectional
+    /// backbone also with the last position masked (how a history is scored).
+    /// </summary>
+    [Fact]
+    public void EncodeLastGivesTheLastColumnOfEncode()
+    {
+        using var encoder = Create(CreateFactory(), 1);
+        var backbone = (ISequenceEncoder)encoder;
+        encoder.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (int length in new[] { Settings.MaxLength, Math.Max(1, Settings.MaxLength / 2) })
+        {
+            var (embeddings, padding) = Inputs(length, 7);
+            var last = backbone.EncodeLast(embeddings, padding);
+            Assert.Equal(new long[] { 3, Settings.HiddenSize }, last.shape);
+            AssertClose(backbone.Encode(embeddings, padding).select(1, length - 1), last, $"last states at length {length}");
+            if (backbone.Direction == SequenceDirection.Bidirectional)
+            {
+                var masked = zeros_like(padding);
+                masked[TensorIndex.Colon, length - 1] = tensor(true);
+                AssertClose(backbone.Encode(embeddings, padding, masked).select(1, length - 1), backbone.EncodeLast(embeddings, padding, masked), $"masked last states at length {length}");
+            }
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Sequences;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Models.Tests;
@@ -74,6 +75,43 @@ public sealed class ModelConformanceTests
         Assert.Equal(new long[] { 2, Fixtures.Small.ItemCount + 1 }, all.shape);
         Assert.True(all.isfinite().all().item<bool>());
         Assert.True(all.gather(1, candidates).allclose(model.ScoreCandidates(histories, candidates), 1e-4, 1e-5), $"{name} on {backbone}: candidate scores differ from full scores.");
+    }
+
+    /// <summary>
+    /// What histories are scored with (<see cref="SequentialRecommender.EncodeHistories"/>, whose backbones compute only the
+    /// last position's row of their last block) is the last state of the whole sequence's pass, for every model but MELT
+    /// (whose histories add a transferred correction, tested in <c>TailBaselineTests</c>) on every backbone with two blocks.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ModelsAndBackbones))]
+    public void HistoriesAreScoredFromTheLastStateOfTheWholeSequence(string name, string backbone)
+    {
+        if (name == "melt")
+        {
+            return;
+        }
+        using var services = TestServices.Build(("LlmCfsr:Models:Backbone", backbone));
+        using var model = Fixtures.Create(services, name, Fixtures.TinyBackbone with { Layers = 2 });
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var histories = tensor(new long[,] { { 0, 0, 3, 4, 5 }, { 1, 2, 3, 4, 5 }, { 0, 0, 0, 0, 9 } });
+        Tensor whole;
+        if (model.Direction == SequenceDirection.Causal)
+        {
+            whole = model.EncodeSequences(histories);
+        }
+        else
+        {
+            // A bidirectional model scores from a masked slot appended after the history.
+            var items = cat([histories, ones(3, 1, dtype: ScalarType.Int64)], 1);
+            var masked = zeros_like(items, dtype: ScalarType.Bool);
+            masked[TensorIndex.Colon, TensorIndex.Single(-1)] = tensor(true);
+            whole = model.EncodeSequences(items, masked);
+        }
+        var last = model.EncodeHistories(histories);
+        var expected = whole.select(1, whole.shape[1] - 1);
+        Assert.True(last.allclose(expected, 1e-5, 1e-6), $"{name} on {backbone}: largest difference {(last - expected).abs().max().item<float>():G3}");
     }
 
     [Theory]

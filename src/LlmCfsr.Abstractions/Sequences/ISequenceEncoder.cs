@@ -30,4 +30,18 @@ public interface ISequenceEncoder
     /// states at padding positions are unspecified.
     /// </summary>
     torch.Tensor Encode(torch.Tensor itemEmbeddings, torch.Tensor paddingMask, torch.Tensor? maskedPositions = null);
+
+    /// <summary>
+    /// The hidden state [batch, HiddenSize] of the last position (the newest column) only: what scoring a history
+    /// needs. In evaluation mode it equals the last column of <see cref="Encode"/> for the same arguments; in training
+    /// mode it follows the same distribution. A backbone may compute it with less work (a Transformer's last block needs
+    /// only the last query); this default runs <see cref="Encode"/> and takes the last column.
+    /// </summary>
+    torch.Tensor EncodeLast(torch.Tensor itemEmbeddings, torch.Tensor paddingMask, torch.Tensor? maskedPositions = null)
+    {
+        System.ArgumentNullException.ThrowIfNull(itemEmbeddings);
+        using var scope = torch.NewDisposeScope();
+        var states = Encode(itemEmbeddings, paddingMask, maskedPositions);
+        return states.select(1, states.shape[1] - 1).MoveToOuterDisposeScope();
+    }
 }

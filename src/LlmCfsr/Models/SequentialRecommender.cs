@@ -178,7 +178,19 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
         {
             items = items.narrow(1, length - MaxLength, MaxLength);
         }
-        var states = EncodeSequences(items, masked);
+        return EncodeLastStates(items, masked).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The states [b, d] of the last column of item ids [b, L] (int64, left-padded): the last column of
+    /// <see cref="EncodeSequences"/>, which this default computes. Override to let the backbone skip the rows only other
+    /// positions need (<see cref="ISequenceEncoder.EncodeLast"/>).
+    /// </summary>
+    protected virtual Tensor EncodeLastStates(Tensor items, Tensor? maskedPositions)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        var states = EncodeSequences(items, maskedPositions);
         return states.select(1, states.shape[1] - 1).MoveToOuterDisposeScope();
     }
 

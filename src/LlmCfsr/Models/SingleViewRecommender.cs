@@ -39,4 +39,12 @@ public abstract class SingleViewRecommender : SequentialRecommender
         using var scope = NewDisposeScope();
         return Encoder.Encode(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    protected override Tensor EncodeLastStates(Tensor items, Tensor? maskedPositions)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        using var scope = NewDisposeScope();
+        return Encoder.EncodeLast(ItemRepresentations(items), ItemIds.IsReal(items), maskedPositions).MoveToOuterDisposeScope();
+    }
 }

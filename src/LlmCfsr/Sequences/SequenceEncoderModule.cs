@@ -40,6 +40,37 @@ public abstract class SequenceEncoderModule : nn.Module<Tensor, Tensor, Tensor?,
     /// <summary>Checks the inputs (errors name the argument and the expected shape), then runs <see cref="EncodeStates"/>.</summary>
     public sealed override Tensor forward(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
+        CheckInputs(itemEmbeddings, paddingMask, maskedPositions);
+        return EncodeStates(itemEmbeddings, paddingMask, maskedPositions);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Checks the inputs as <see cref="Encode"/> does, then runs <see cref="EncodeLastState"/>.</remarks>
+    public Tensor EncodeLast(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions = null)
+    {
+        CheckInputs(itemEmbeddings, paddingMask, maskedPositions);
+        return EncodeLastState(itemEmbeddings, paddingMask, maskedPositions);
+    }
+
+    /// <summary>
+    /// Hidden states [b, L, d] for checked item embeddings [b, L, d], the padding mask [b, L] (true at real items) and,
+    /// for a bidirectional backbone, the masked positions [b, L] (or null).
+    /// </summary>
+    protected abstract Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions);
+
+    /// <summary>
+    /// The state [b, d] of the last position for checked inputs (see <see cref="ISequenceEncoder.EncodeLast"/>): by
+    /// default the last column of <see cref="EncodeStates"/>; override to skip work only other positions need.
+    /// </summary>
+    protected virtual Tensor EncodeLastState(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    {
+        using var scope = NewDisposeScope();
+        var states = EncodeStates(itemEmbeddings, paddingMask, maskedPositions);
+        return states.select(1, states.shape[1] - 1).MoveToOuterDisposeScope();
+    }
+
+    private void CheckInputs(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
+    {
         ArgumentNullException.ThrowIfNull(itemEmbeddings);
         ArgumentNullException.ThrowIfNull(paddingMask);
         if (maskedPositions is not null && Direction == SequenceDirection.Causal)
@@ -54,12 +85,5 @@ public abstract class SequenceEncoderModule : nn.Module<Tensor, Tensor, Tensor?,
         {
             throw new ArgumentException($"Sequence length {itemEmbeddings.shape[1]} exceeds the backbone's maximum length {MaxLength}.", nameof(itemEmbeddings));
         }
-        return EncodeStates(itemEmbeddings, paddingMask, maskedPositions);
     }
-
-    /// <summary>
-    /// Hidden states [b, L, d] for checked item embeddings [b, L, d], the padding mask [b, L] (true at real items) and,
-    /// for a bidirectional backbone, the masked positions [b, L] (or null).
-    /// </summary>
-    protected abstract Tensor EncodeStates(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions);
 }

@@ -56,26 +56,43 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="x">[b, L, d].</param>
     /// <param name="attentionMask">[b, 1, L, L] bool, true where a query may attend to a key.</param>
-    public override Tensor forward(Tensor x, Tensor attentionMask)
+    public override Tensor forward(Tensor x, Tensor attentionMask) => Update(x, x, attentionMask);
+
+    /// <summary>
+    /// The block's output [b, 1, d] at the last position only: the same as the last column of <see cref="forward"/>
+    /// (every other position's keys and values are still read, but only one query, output projection and feed-forward
+    /// row is computed), so a stack can skip the rows of its last block that nothing reads.
+    /// </summary>
+    /// <param name="x">[b, L, d].</param>
+    /// <param name="attentionMask">[b, 1, 1, L] bool, true where the last query may attend to a key.</param>
+    public Tensor LastPosition(Tensor x, Tensor attentionMask)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        using var scope = NewDisposeScope();
+        return Update(x.narrow(1, x.shape[1] - 1, 1), x, attentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The block's output at the positions of <paramref name="rows"/> (all of <paramref name="x"/> or its last columns), attending over <paramref name="x"/>.</summary>
+    private Tensor Update(Tensor rows, Tensor x, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
         if (_form == TransformerBlockForm.SasRec)
         {
-            var normed = attention_norm.call(x);
+            var normed = attention_norm.call(rows);
             var h = feed_forward_norm.call(TensorArithmetic.Plus(normed, Attend(normed, x, attentionMask)));
             var ff = dropout.call(feed_forward_out.call(dropout.call(nn.functional.relu(feed_forward_in.call(h)))));
             return TensorArithmetic.Plus(h, ff).MoveToOuterDisposeScope();
         }
-        var attended = attention_norm.call(TensorArithmetic.Plus(x, Attend(x, x, attentionMask)));
+        var attended = attention_norm.call(TensorArithmetic.Plus(rows, Attend(rows, x, attentionMask)));
         var feedForward = feed_forward_out.call(nn.functional.gelu(feed_forward_in.call(attended)));
         return feed_forward_norm.call(TensorArithmetic.Plus(attended, dropout.call(feedForward))).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Dropout(Output(MHA(queries, keysAndValues, keysAndValues))).</summary>
+    /// <summary>Dropout(Output(MHA(queries, keysAndValues, keysAndValues))) [b, queries, d].</summary>
     private Tensor Attend(Tensor queries, Tensor keysAndValues, Tensor attentionMask)
     {
         long b = queries.shape[0], length = queries.shape[1], d = queries.shape[2];
-        Tensor Split(Tensor t) => t.view(b, length, _heads, d / _heads).transpose(1, 2);
+        Tensor Split(Tensor t) => t.view(b, t.shape[1], _heads, d / _heads).transpose(1, 2);
         var attended = Attention(Split(query.call(queries)), Split(key.call(keysAndValues)), Split(value.call(keysAndValues)),
             attentionMask, training ? _attentionDropout : 0.0);
         return dropout.call(output.call(attended.transpose(1, 2).reshape(b, length, d)));
@@ -89,10 +106,10 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor, Tensor>
     /// products written out here (benchmark probe at b = 128, L = 16–200, d = 64, one thread); both draw the same dropout
     /// mask from the same generator on the same shape (<see cref="ManagedDropout"/>), so a seeded run draws the same masks.
     /// </summary>
-    /// <param name="queries">[b, h, L, d_head].</param>
+    /// <param name="queries">[b, h, Q, d_head].</param>
     /// <param name="keys">[b, h, L, d_head].</param>
     /// <param name="values">[b, h, L, d_head].</param>
-    /// <param name="allowed">Bool, broadcastable to [b, h, L, L]: true where a query may attend to a key.</param>
+    /// <param name="allowed">Bool, broadcastable to [b, h, Q, L]: true where a query may attend to a key.</param>
     /// <param name="dropoutProbability">Dropout on the attention weights (0 outside training).</param>
     internal static Tensor Attention(Tensor queries, Tensor keys, Tensor values, Tensor allowed, double dropoutProbability)
     {

@@ -9,7 +9,8 @@ namespace LlmCfsr.Backbones.Tests.Sequences;
 /// The written-out attention that training with attention dropout uses (<see cref="TransformerBlock.Attention"/>)
 /// against libtorch's <c>scaled_dot_product_attention</c>, which the block used before: same outputs and same
 /// gradients for queries, keys and values within fp32 tolerance, with dropout (both draw their masks from the same
-/// seeded generator through the same call) and without, for a causal mask over left-padded rows and two heads.
+/// seeded generator through the same call) and without, for a causal mask over left-padded rows and two heads; and the
+/// block's last-position-only pass against the last column of its whole pass.
 /// </summary>
 [Collection(TorchRandomStateCollection.Name)]
 public sealed class TransformerAttentionTests
@@ -53,5 +54,37 @@ public sealed class TransformerAttentionTests
             // Dropout really ran: some weights were dropped, so the output differs from the one without dropout.
             Assert.False(actual.Output.allclose(nn.functional.scaled_dot_product_attention(queries, keys, values, allowed, 0.0, false), rtol: 1e-3, atol: 1e-4));
         }
+    }
+
+    /// <summary>
+    /// <see cref="TransformerBlock.LastPosition"/> reads every key and value but computes one query row: its output is the
+    /// last column of the whole pass, for both normalisation forms, over left-padded rows with a causal or a full mask.
+    /// </summary>
+    [Theory]
+    [InlineData(TransformerBlockForm.SasRec, true)]
+    [InlineData(TransformerBlockForm.PostNorm, false)]
+    public void LastPositionIsTheLastColumnOfTheWholePass(TransformerBlockForm form, bool causal)
+    {
+        const long Batch = 4, Length = 6, Hidden = 8;
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using var block = new TransformerBlock("block", form, (int)Hidden, 2, 16, 0.1, 1e-8);
+        block.eval();
+        using var noGrad = no_grad();
+        var x = randn([Batch, Length, Hidden], generator: new Generator(9));
+        var lengths = tensor(new long[] { 6, 2, 1, 4 });
+        using var length = Length.ToScalar();
+        var real = TensorArithmetic.Arange(length, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(lengths.neg(), length).unsqueeze(1));
+        var keys = real.unsqueeze(1).unsqueeze(1);
+        var allowed = (causal ? ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(keys) : keys).logical_or(eye(Length, dtype: ScalarType.Bool));
+
+        var whole = block.call(x, allowed).select(1, Length - 1);
+        var last = block.LastPosition(x, allowed.narrow(2, Length - 1, 1));
+
+        Assert.Equal(new long[] { Batch, 1, Hidden }, last.shape);
+        Assert.True(last.squeeze(1).allclose(whole, rtol: 1e-5, atol: 1e-6), $"largest difference {(last.squeeze(1) - whole).abs().max().item<float>():G3}");
+        // The mask row matters: letting the last query see only itself gives another output.
+        var selfOnly = eye(Length, dtype: ScalarType.Bool).narrow(0, Length - 1, 1).unsqueeze(0).unsqueeze(0).expand(Batch, 1, 1, Length);
+        Assert.False(block.LastPosition(x, selfOnly).squeeze(1).narrow(0, 0, 1).allclose(whole.narrow(0, 0, 1), rtol: 1e-3, atol: 1e-4));
     }
 }

@@ -197,6 +197,17 @@ public sealed class DualViewRecommender : SequentialRecommender
 
     /// <inheritdoc />
     public override Tensor EncodeSequences(Tensor items, Tensor? maskedPositions = null)
+        => EncodeFused(items, maskedPositions, (encoder, sequence, padding) => encoder.Encode(sequence, padding, maskedPositions));
+
+    /// <inheritdoc />
+    protected override Tensor EncodeLastStates(Tensor items, Tensor? maskedPositions)
+        => EncodeFused(items, maskedPositions, (encoder, sequence, padding) => encoder.EncodeLast(sequence, padding, maskedPositions));
+
+    /// <summary>
+    /// Fuses the views of <paramref name="items"/> [b, L] over every position, then runs <paramref name="encode"/> (the
+    /// whole sequence or its last position) with each view's backbone and concatenates the views' states.
+    /// </summary>
+    private Tensor EncodeFused(Tensor items, Tensor? maskedPositions, Func<ISequenceEncoder, Tensor, Tensor, Tensor> encode)
     {
         ArgumentNullException.ThrowIfNull(items);
         using var scope = NewDisposeScope();
@@ -217,11 +228,11 @@ public sealed class DualViewRecommender : SequentialRecommender
         var states = new List<Tensor>(2);
         if (fused.Semantic is not null)
         {
-            states.Add(SemanticOrSharedEncoder.Encode(fused.Semantic, padding, maskedPositions));
+            states.Add(encode(SemanticOrSharedEncoder, fused.Semantic, padding));
         }
         if (fused.Collaborative is not null)
         {
-            states.Add(CollaborativeEncoder.Encode(fused.Collaborative, padding, maskedPositions));
+            states.Add(encode(CollaborativeEncoder, fused.Collaborative, padding));
         }
         return (states.Count == 1 ? states[0] : cat(states, -1)).MoveToOuterDisposeScope();
     }
