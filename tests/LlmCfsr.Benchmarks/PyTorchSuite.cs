@@ -23,6 +23,7 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
     private const string Python = "/usr/bin/python3";
     private const int Rounds = 2;
     private const int Batch = 128;
+    private const int Hidden = 64;
     private const int Warmup = 2;
 
     public string Name => "pytorch";
@@ -45,6 +46,10 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
         var figures = new List<BenchmarkFigure>();
         try
         {
+            // The one-thread matmul peak of these minutes (the higher of a measure before and one after the rounds), so
+            // that both sides' FLOP rates are read against the same ceiling.
+            double peakBefore = PeakSuite.Measure(1024);
+            var rates = new List<(int Length, string Side, double SequencesPerSecond)>();
             foreach (int length in new[] { 50, 200 })
             {
                 int steps = length == 50 ? 20 : 8;
@@ -61,6 +66,18 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
                 figures.Add(new BenchmarkFigure($"ours L={length}", oursMean, "seq/s", detail));
                 figures.Add(new BenchmarkFigure($"PyTorch {version} L={length}", theirsMean, "seq/s", detail));
                 figures.Add(new BenchmarkFigure($"ours / PyTorch L={length}", oursMean / theirsMean, "ratio", "target ≥ 1.5"));
+                rates.Add((length, "ours", oursMean));
+                rates.Add((length, $"PyTorch {version}", theirsMean));
+            }
+            double peak = Math.Max(peakBefore, PeakSuite.Measure(1024));
+            figures.Add(new BenchmarkFigure("peak 1 thread", peak, "GFLOP/s", "n = 1,024 fp32 matmul, the higher of a measure before and one after the rounds"));
+            var loss = catalog.RankingLoss("bce");
+            foreach (var (length, side, rate) in rates)
+            {
+                // Every position of a full-width random batch is real and a target, so the step's FLOPs follow from the shapes.
+                double flopsPerSequence = TrainingFlops.Step("sasrec", 1, length, length, length, Hidden, SasRecOptions(length).Layers, loss.NegativeSamples, dataset.ItemCount, 0);
+                double gflops = rate * flopsPerSequence / 1e9;
+                figures.Add(new BenchmarkFigure($"{side} L={length} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of the one-thread peak"));
             }
         }
         finally
@@ -73,8 +90,7 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
     private static double Ours(Data.PreparedDataset dataset, IServiceProvider services, ComponentCatalog catalog, int length, int steps)
     {
         using var outer = NewDisposeScope();
-        var options = new TrainingOptions { Model = "sasrec", MaxLength = length, HiddenSize = 64, BatchSize = Batch, Seed = 42 };
-        using var loop = new TrainingStepLoop(dataset, null, services, catalog, options);
+        using var loop = new TrainingStepLoop(dataset, null, services, catalog, SasRecOptions(length));
         var generator = new Generator(7);
         using var firstUser = 1.ToScalar();
         using var endUser = (Batch + 1).ToScalar();
@@ -96,6 +112,8 @@ internal sealed class PyTorchSuite : IBenchmarkSuite
         }
         return (double)Batch * steps / clock.Elapsed.TotalSeconds;
     }
+
+    private static TrainingOptions SasRecOptions(int length) => new() { Model = "sasrec", MaxLength = length, HiddenSize = Hidden, BatchSize = Batch, Seed = 42 };
 
     private static double Theirs(string script, int items, int length, int steps)
     {

@@ -4,6 +4,7 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Embeddings;
 using LlmCfsr.Models;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
@@ -65,20 +66,41 @@ internal sealed class TrainSuite : IBenchmarkSuite
         figures.Add(new BenchmarkFigure("llm-esr / llm-cfsr per-epoch time L=50", esrSeconds / cfsrSeconds, "x", $"target <= 3 (issue 17); llm-cfsr {Rounds / cfsrSeconds:N0} seq/s in the same rounds"));
         // The same steps without length bucketing (each batch still cut to its longest window), to show what bucketing buys.
         figures.AddRange(Figures(workload, new TrainingOptions { Model = "sasrec", MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42, BucketByLength = false }, " unbucketed", peak));
+        // Issue 17's point 5 at its literal shapes: batches of 200-item windows with no padding (random ids, every
+        // position a target), which the workload's short histories never form.
+        foreach (var model in new[] { "sasrec", "llm-cfsr" })
+        {
+            var options = new TrainingOptions { Model = model, MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 };
+            figures.AddRange(Figures(workload, options, " full width", peak, FullWidthBatches(dataset, options)));
+        }
         return figures;
     }
 
-    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak)
+    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak, Func<int, TrainingBatch>? batches = null)
     {
         int steps = options.Model == "bert4rec" ? 6 : 10;
-        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload);
+        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload, batches: batches);
         string label = $"{options.Model} L={options.MaxLength}{suffix}";
         string detail = $"{steps} steps, mean computed width {width:F1}";
         yield return new BenchmarkFigure($"{label} sequences/s", sequencesPerSecond, "seq/s", detail);
         yield return new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s");
     }
 
-    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload, bool counted = true)
+    /// <summary>Step <c>i</c>'s batch: the first BatchSize users, each with a full window of random items and targets (seeded by the step).</summary>
+    private static Func<int, TrainingBatch> FullWidthBatches(PreparedDataset dataset, TrainingOptions options) => step =>
+    {
+        var generator = new Generator((ulong)(7 + step));
+        using var firstUser = 1.ToScalar();
+        using var endUser = (options.BatchSize + 1).ToScalar();
+        return new TrainingBatch
+        {
+            Users = TensorArithmetic.Arange(firstUser, endUser, ScalarType.Int64, device: null),
+            Items = randint(1, dataset.ItemCount + 1, [options.BatchSize, options.MaxLength], generator: generator),
+            Targets = randint(1, dataset.ItemCount + 1, [options.BatchSize, options.MaxLength], generator: generator),
+        };
+    };
+
+    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload, bool counted = true, Func<int, TrainingBatch>? batches = null)
     {
         var (dataset, embeddings, users, services, catalog) = workload;
         using var outer = NewDisposeScope();
@@ -93,7 +115,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
             {
                 clock.Start();
             }
-            var batch = loop.Batch(step);
+            var batch = batches?.Invoke(step) ?? loop.Batch(step);
             loop.Step(batch);
             if (step >= WarmupSteps)
             {
