@@ -10,8 +10,12 @@ namespace LlmCfsr.Runtime;
 /// again at the next step: on a catalogue of 20,000 items LLM-CFSR's step took 3.7× its 2,420-item time for that
 /// alone, and BERT4Rec's and LLM-CFSR's steps ran 1.4–4× slower than with the settings below (docs/performance.md,
 /// "Session 8"). So, on Linux with glibc, <see cref="Prepare"/> sets, through <c>mallopt</c>, an mmap threshold of
-/// 32 MiB, a trim threshold of 2 GiB and a top pad of 256 MiB: freed tensor memory stays in the process for the next
-/// step, at the price that the heap does not shrink below its peak. The settings apply to every thread and take
+/// 32 MiB, a trim threshold of 2 GiB and a top pad of 256 MiB, and turns off mapping blocks one by one (<c>M_MMAP_MAX</c>
+/// 0): freed tensor memory stays in the process for the next step, at the price that the heap does not shrink below its
+/// peak. Without the last setting every block above 32 MiB (glibc's highest threshold) was still mapped and faulted in
+/// afresh at every step: LLM-CFSR's step on full 200-item windows, whose 4-head attention weights are 82 MB per block,
+/// ran 7× slower for it ("Session 9"). glibc still maps a block when the calling thread's heap cannot hold it (a thread
+/// other than the process's first one has heaps of at most 64 MiB). The settings apply to every thread and take
 /// effect immediately, so they need not be set before libtorch loads.
 /// </para>
 /// <para>
@@ -33,10 +37,14 @@ public static class NativeAllocatorPolicy
     /// <summary>The top pad set (bytes): extra memory requested whenever the heap grows.</summary>
     public const int TopPad = 256 << 20;
 
+    /// <summary>The most blocks mapped one by one at once: none, so blocks above the mmap threshold come from the heap too.</summary>
+    public const int MmapMax = 0;
+
     // mallopt parameter numbers of glibc's <malloc.h>.
     private const int MallocTrimThreshold = -1;
     private const int MallocTopPad = -2;
     private const int MallocMmapThreshold = -3;
+    private const int MallocMmapMax = -4;
 
     private static readonly Lock Gate = new();
     private static string? _state;
@@ -87,7 +95,7 @@ public static class NativeAllocatorPolicy
         {
             return (false, "glibc's, from GLIBC_TUNABLES");
         }
-        return (true, $"glibc tuned for tensors: mmap threshold {MmapThreshold >> 20} MiB, no trimming below {(TrimThreshold + 1L) >> 30} GiB, top pad {TopPad >> 20} MiB (set {EnvironmentVariable}=default to keep glibc's)");
+        return (true, $"glibc tuned for tensors: blocks from the heap (no mapping per block, mmap threshold {MmapThreshold >> 20} MiB), no trimming below {(TrimThreshold + 1L) >> 30} GiB, top pad {TopPad >> 20} MiB (set {EnvironmentVariable}=default to keep glibc's)");
     }
 
     private static string Apply((bool Apply, string Reason) decision)
@@ -99,7 +107,8 @@ public static class NativeAllocatorPolicy
         // mallopt returns 1 on success, 0 for a parameter or value it rejects.
         bool applied = NativeMethods.mallopt(MallocMmapThreshold, MmapThreshold) == 1
             & NativeMethods.mallopt(MallocTrimThreshold, TrimThreshold) == 1
-            & NativeMethods.mallopt(MallocTopPad, TopPad) == 1;
+            & NativeMethods.mallopt(MallocTopPad, TopPad) == 1
+            & NativeMethods.mallopt(MallocMmapMax, MmapMax) == 1;
         return applied ? decision.Reason : "glibc's defaults (mallopt refused the settings)";
     }
 
