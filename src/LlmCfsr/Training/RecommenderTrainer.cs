@@ -25,12 +25,16 @@ namespace LlmCfsr.Training;
 /// optimizer, RNG state) so an interrupted run resumes to the same result, tests the best weights and publishes the
 /// run, every file written atomically through the registered <see cref="AtomicFileWriter"/> (default
 /// <see cref="AtomicFileWriter.Default"/>), each set closed by checksums, the directory locked while training
-/// (docs/training.md). Seeded CPU runs are repeatable. Only one training may run per process at a time, because
-/// dropout, shuffling, masking and negatives share torch's default generator.
+/// (docs/training.md). Seeded CPU runs are repeatable. Only one training runs per process at a time, because
+/// dropout, shuffling, masking and negatives share torch's default generator: concurrent calls wait for each other.
 /// </summary>
 public sealed class RecommenderTrainer
 {
     private const string SelectionMetric = "NDCG@10";
+
+    // Process-wide: every trainer seeds and draws from torch's one default generator, so two trainings that interleaved
+    // would each get the other's draws and neither would be repeatable.
+    private static readonly Lock OneTrainingAtATime = new();
     private readonly ComponentCatalog _catalog;
     private readonly AtomicFileWriter _writer;
     private readonly ILogger<RecommenderTrainer> _logger;
@@ -68,6 +72,14 @@ public sealed class RecommenderTrainer
     public TrainingResult Train(TrainingRequest request, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        lock (OneTrainingAtATime)
+        {
+            return TrainAlone(request, progress, cancellationToken);
+        }
+    }
+
+    private TrainingResult TrainAlone(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         var options = request.Options;
         options.Validate();
         var dataset = request.Dataset;

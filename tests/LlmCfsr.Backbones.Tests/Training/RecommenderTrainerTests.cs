@@ -39,6 +39,23 @@ public sealed class RecommenderTrainerTests
     private static float[] Weights(TrainingResult result) =>
         result.Model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
 
+    /// <summary>
+    /// Trainings started together on several threads give what they give one after the other: they share torch's
+    /// default generator, so the trainer runs one at a time instead of letting their draws interleave.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentTrainingsGiveTheirSequentialResults()
+    {
+        var options = Tiny() with { Epochs = 10, BatchSize = 4 };
+        var seeds = new[] { 7, 8, 9, 10 };
+        var sequential = seeds.Select(seed => { using var run = Train(options with { Seed = seed }, TestDatasets.TempFolder()); return Weights(run); }).ToArray();
+        var concurrent = await Task.WhenAll(seeds.Select(seed => Task.Run(() => { using var run = Train(options with { Seed = seed }, TestDatasets.TempFolder()); return Weights(run); })));
+        for (int i = 0; i < seeds.Length; i++)
+        {
+            Assert.Equal(sequential[i], concurrent[i]);
+        }
+    }
+
     [Theory]
     [InlineData("sasrec")]
     [InlineData("gru4rec")]
