@@ -67,16 +67,12 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
     }
 
     /// <summary>
-    /// In evaluation mode the last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>):
-    /// scoring a history reads only its appended masked slot. In training mode the whole pass runs and its last column is
-    /// taken, so a seeded run draws the same dropout masks whichever entry point encodes it.
+    /// The last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>): scoring a history reads only its appended masked slot.
+    /// In training mode too: dropout acts on each row independently, so the last row follows the distribution of the whole
+    /// pass's last column (LLM-ESR's teacher, encoded in training mode, needs no more), though from fewer random draws.
     /// </summary>
     protected override Tensor EncodeLastState(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {
-        if (training)
-        {
-            return base.EncodeLastState(itemEmbeddings, paddingMask, maskedPositions);
-        }
         using var scope = NewDisposeScope();
         long length = itemEmbeddings.shape[1];
         var (x, real, mask) = BlockInputs(itemEmbeddings, paddingMask, maskedPositions);

@@ -10,7 +10,8 @@ namespace LlmCfsr.Backbones.Tests.Sequences;
 /// against libtorch's <c>scaled_dot_product_attention</c>, which the block used before: same outputs and same
 /// gradients for queries, keys and values within fp32 tolerance, with dropout (both draw their masks from the same
 /// seeded generator through the same call) and without, for a causal mask over left-padded rows and two heads; and the
-/// block's last-position-only pass against the last column of its whole pass.
+/// block's last-position-only pass against the last column of its whole pass, exactly in evaluation mode and in
+/// distribution in training mode.
 /// </summary>
 [Collection(TorchRandomStateCollection.Name)]
 public sealed class TransformerAttentionTests
@@ -86,5 +87,47 @@ public sealed class TransformerAttentionTests
         // The mask row matters: letting the last query see only itself gives another output.
         var selfOnly = eye(Length, dtype: ScalarType.Bool).narrow(0, Length - 1, 1).unsqueeze(0).unsqueeze(0).expand(Batch, 1, 1, Length);
         Assert.False(block.LastPosition(x, selfOnly).squeeze(1).narrow(0, 0, 1).allclose(whole.narrow(0, 0, 1), rtol: 1e-3, atol: 1e-4));
+    }
+
+    /// <summary>
+    /// In training mode <see cref="TransformerBlock.LastPosition"/> draws its own dropout masks, so it can only match the
+    /// whole pass in distribution: over 4,000 copies of one left-padded sequence (seeded, so the check is repeatable),
+    /// each output coordinate's mean agrees within five standard errors and its spread within 10 % (about nine standard
+    /// errors of a spread at this size). Skipping dropout on the last row, or applying it twice, changes the spread.
+    /// </summary>
+    [Theory]
+    [InlineData(TransformerBlockForm.SasRec, true)]
+    [InlineData(TransformerBlockForm.PostNorm, false)]
+    public void LastPositionFollowsTheWholePassInTraining(TransformerBlockForm form, bool causal)
+    {
+        const long Copies = 4000, Length = 5, Hidden = 8;
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var block = new TransformerBlock("block", form, (int)Hidden, 2, 16, 0.3, 1e-8);
+        block.train();
+        using var noGrad = no_grad();
+        var x = randn([1, Length, Hidden], generator: new Generator(11)).expand(Copies, Length, Hidden).contiguous();
+        // One padding column on the left, then four real items.
+        var keys = tensor(new[] { false, true, true, true, true }).reshape(1, 1, 1, Length).expand(Copies, 1, 1, Length);
+        var allowed = (causal ? ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(keys) : keys).logical_or(eye(Length, dtype: ScalarType.Bool));
+
+        manual_seed(21);
+        var whole = block.call(x, allowed).select(1, Length - 1);
+        manual_seed(22);
+        var last = block.LastPosition(x, allowed.narrow(2, Length - 1, 1)).squeeze(1);
+
+        var (wholeMean, lastMean) = (whole.mean([0]), last.mean([0]));
+        var (wholeSpread, lastSpread) = (whole.std(0), last.std(0));
+        using var copies = ((double)Copies).ToScalar();
+        var standardError = TensorArithmetic.Plus(TensorArithmetic.Square(wholeSpread), TensorArithmetic.Square(lastSpread)).div(copies).sqrt();
+        using var five = 5.0.ToScalar();
+        Assert.True(wholeSpread.min().item<float>() > 1e-3, "dropout did not act on the whole pass");
+        Assert.True((wholeMean - lastMean).abs().le(standardError.mul(five)).all().item<bool>(),
+            $"means differ: largest gap {(wholeMean - lastMean).abs().max().item<float>():G3}");
+        var spreadRatio = lastSpread.div(wholeSpread);
+        using var lowest = 0.9.ToScalar();
+        using var highest = 1.1.ToScalar();
+        Assert.True(spreadRatio.ge(lowest).logical_and(spreadRatio.le(highest)).all().item<bool>(),
+            $"spreads differ: ratios {string.Join(", ", spreadRatio.data<float>().ToArray().Select(r => r.ToString("F3")))}");
     }
 }
