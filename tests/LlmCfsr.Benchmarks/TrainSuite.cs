@@ -71,36 +71,22 @@ internal sealed class TrainSuite : IBenchmarkSuite
         foreach (var model in new[] { "sasrec", "llm-cfsr" })
         {
             var options = new TrainingOptions { Model = model, MaxLength = 200, HiddenSize = Hidden, BatchSize = BatchSize, Seed = 42 };
-            figures.AddRange(Figures(workload, options, " full width", peak, FullWidthBatches(dataset, options)));
+            figures.AddRange(Figures(workload, options, " full width", peak, fullWidth: true));
         }
         return figures;
     }
 
-    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak, Func<int, TrainingBatch>? batches = null)
+    private static IEnumerable<BenchmarkFigure> Figures(Workload workload, TrainingOptions options, string suffix, double peak, bool fullWidth = false)
     {
         int steps = options.Model == "bert4rec" ? 6 : 10;
-        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload, batches: batches);
+        var (sequencesPerSecond, gflops, width) = Measure(options, steps, workload, fullWidth: fullWidth);
         string label = $"{options.Model} L={options.MaxLength}{suffix}";
         string detail = $"{steps} steps, mean computed width {width:F1}";
         yield return new BenchmarkFigure($"{label} sequences/s", sequencesPerSecond, "seq/s", detail);
         yield return new BenchmarkFigure($"{label} achieved", gflops, "GFLOP/s", $"{gflops / peak:P1} of peak {peak:F1} GFLOP/s");
     }
 
-    /// <summary>Step <c>i</c>'s batch: the first BatchSize users, each with a full window of random items and targets (seeded by the step).</summary>
-    private static Func<int, TrainingBatch> FullWidthBatches(PreparedDataset dataset, TrainingOptions options) => step =>
-    {
-        var generator = new Generator((ulong)(7 + step));
-        using var firstUser = 1.ToScalar();
-        using var endUser = (options.BatchSize + 1).ToScalar();
-        return new TrainingBatch
-        {
-            Users = TensorArithmetic.Arange(firstUser, endUser, ScalarType.Int64, device: null),
-            Items = randint(1, dataset.ItemCount + 1, [options.BatchSize, options.MaxLength], generator: generator),
-            Targets = randint(1, dataset.ItemCount + 1, [options.BatchSize, options.MaxLength], generator: generator),
-        };
-    };
-
-    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload, bool counted = true, Func<int, TrainingBatch>? batches = null)
+    private static (double SequencesPerSecond, double Gflops, double MeanWidth) Measure(TrainingOptions options, int steps, Workload workload, bool counted = true, bool fullWidth = false)
     {
         var (dataset, embeddings, users, services, catalog) = workload;
         using var outer = NewDisposeScope();
@@ -115,7 +101,7 @@ internal sealed class TrainSuite : IBenchmarkSuite
             {
                 clock.Start();
             }
-            var batch = batches?.Invoke(step) ?? loop.Batch(step);
+            var batch = fullWidth ? loop.FullWidthBatch(step) : loop.Batch(step);
             loop.Step(batch);
             if (step >= WarmupSteps)
             {

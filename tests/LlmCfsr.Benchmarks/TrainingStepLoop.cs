@@ -4,7 +4,9 @@ using LlmCfsr.Embeddings;
 using LlmCfsr.Losses;
 using LlmCfsr.Models;
 using LlmCfsr.Sequences;
+using LlmCfsr.Tensors;
 using LlmCfsr.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,6 +24,7 @@ internal sealed class TrainingStepLoop : IDisposable
     private readonly NegativeSampler _negatives;
     private readonly TrainingOptions _options;
     private readonly IReadOnlyList<Tensor> _batches;
+    private readonly int _itemCount;
 
     /// <summary>The backbone sizes of the model: the options' where set, else the model's own.</summary>
     public SequenceEncoderSettings Backbone { get; }
@@ -30,6 +33,7 @@ internal sealed class TrainingStepLoop : IDisposable
         UserEmbeddingCache? users = null)
     {
         _options = options;
+        _itemCount = dataset.ItemCount;
         manual_seed(options.Seed);
         // The stand-in vectors serve both kinds: labelled as CFT for the models that read fine-tuned ones (llm-cfsr),
         // as they are (raw) for those that read raw ones (llm-esr); only their shapes matter to the timings.
@@ -62,6 +66,24 @@ internal sealed class TrainingStepLoop : IDisposable
 
     /// <summary>The epoch's batch number <paramref name="index"/> (wrapping around), built as the trainer builds it.</summary>
     public TrainingBatch Batch(int index) => _windows.Batch(_batches[index % _batches.Count], Objective, _options.MaskProbability, CPU);
+
+    /// <summary>
+    /// Batch number <paramref name="index"/> of full windows: the first BatchSize users, each with MaxLength random items
+    /// and targets (seeded by the index), no padding: issue 17's point 5 at its literal shapes, which the workload's
+    /// short histories never form.
+    /// </summary>
+    public TrainingBatch FullWidthBatch(int index)
+    {
+        var generator = new Generator((ulong)(7 + index));
+        using var firstUser = 1.ToScalar();
+        using var endUser = (_options.BatchSize + 1).ToScalar();
+        return new TrainingBatch
+        {
+            Users = TensorArithmetic.Arange(firstUser, endUser, ScalarType.Int64, device: null),
+            Items = randint(1, _itemCount + 1, [_options.BatchSize, _options.MaxLength], generator: generator),
+            Targets = randint(1, _itemCount + 1, [_options.BatchSize, _options.MaxLength], generator: generator),
+        };
+    }
 
     /// <summary>One trainer step on <paramref name="batch"/>; the caller owns the dispose scope.</summary>
     public void Step(TrainingBatch batch) => RecommenderTrainer.Step(_model, _optimizer, Loss, _negatives, batch, _options.GradientClipNorm);
