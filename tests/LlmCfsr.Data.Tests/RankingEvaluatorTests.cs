@@ -178,40 +178,6 @@ public class RankingEvaluatorTests
         }
     }
 
-    /// <summary>
-    /// The CPU counter shares rows among workers: any number of them (one, fewer than the rows, one per row, more than
-    /// the rows) gives the naive pessimistic count (ties count, interacted items and the padding column do not), and a
-    /// NaN in a row that a later worker counts is the one-line error.
-    /// </summary>
-    [Fact]
-    public void FullRankCountsDoNotDependOnTheWorkers()
-    {
-        const int Rows = 11, Items = 300;
-        var random = new Random(8);
-        var values = new float[Rows * (Items + 1)];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = random.Next(7) - 3;
-        }
-        var targets = Enumerable.Range(0, Rows).Select(_ => (long)random.Next(1, Items + 1)).ToArray();
-        var interacted = targets.Select(target => new[] { (int)target }.Concat(Enumerable.Range(0, 5).Select(_ => random.Next(1, Items + 1))).Distinct().ToArray()).ToArray();
-        var expected = Enumerable.Range(0, Rows).Select(row => (long)Enumerable.Range(1, Items).Count(item =>
-            !interacted[row].Contains(item) && values[row * (Items + 1) + item] >= values[row * (Items + 1) + targets[row]])).ToArray();
-        using var scores = tensor(values, [Rows, Items + 1]);
-        foreach (int workers in new[] { 1, 3, Rows, 40 })
-        {
-            var ranks = new long[Rows];
-            FullRankCounter.Count(scores, targets, interacted, ranks, "ScoreAll", workers);
-            Assert.Equal(expected, ranks);
-        }
-        Assert.Contains(expected, rank => rank > 0);
-
-        values[(Rows - 1) * (Items + 1) + 7] = float.NaN;
-        using var withNaN = tensor(values, [Rows, Items + 1]);
-        var error = Assert.Throws<InvalidOperationException>(() => FullRankCounter.Count(withNaN, targets, interacted, new long[Rows], "ScoreAll", 3));
-        Assert.Equal("ScoreAll returned NaN scores; ranks would be meaningless.", error.Message);
-    }
-
     [Fact]
     public void HistoriesAreTruncatedAndLeftPadded()
     {

@@ -11,9 +11,8 @@ namespace LlmCfsr.Evaluation;
 /// items scoring at least as high as the target, minus those among the user's distinct interacted items (the target
 /// among them) and the padding column. Float32 scores on the CPU are counted in place in one vectorised pass per row,
 /// which also finds NaN scores (no temporaries: libtorch's compare-then-sum wrote and re-read a [batch, items] mask,
-/// and its NaN check another, costing more than the scores' matrix product), rows shared among as many workers as
-/// libtorch has threads (the product that made the scores is done, so its cores are free); scores elsewhere (a GPU,
-/// other dtypes) are counted with tensor operations where they live.
+/// and its NaN check another, costing more than the scores' matrix product); scores elsewhere (a GPU, other dtypes)
+/// are counted with tensor operations where they live.
 /// </summary>
 internal static class FullRankCounter
 {
@@ -23,35 +22,16 @@ internal static class FullRankCounter
     /// </summary>
     /// <exception cref="InvalidOperationException">A score is NaN.</exception>
     public static void Count(Tensor scores, ReadOnlySpan<long> targets, IReadOnlyList<int[]> interacted, Span<long> ranks, string method)
-        => Count(scores, targets, interacted, ranks, method, torch.get_num_threads());
-
-    /// <summary>As <see cref="Count(Tensor, ReadOnlySpan{long}, IReadOnlyList{int[]}, Span{long}, string)"/>, CPU float32 rows shared among <paramref name="workers"/>.</summary>
-    internal static void Count(Tensor scores, ReadOnlySpan<long> targets, IReadOnlyList<int[]> interacted, Span<long> ranks, string method, int workers)
     {
         if (scores.device_type == DeviceType.CPU && scores.dtype == ScalarType.Float32)
         {
             using var contiguous = scores.contiguous();
+            var values = MemoryMarshal.Cast<byte, float>(contiguous.bytes);
             int columns = (int)scores.shape[1];
-            int rows = targets.Length;
-            var targetArray = targets.ToArray();
-            var counted = new long[rows];
-            int parts = Math.Clamp(workers, 1, Math.Max(1, rows));
-            // Each part reads its own rows of the one score buffer and writes its own slots of counted; a NaN found by any
-            // part surfaces as the one-line error, not an AggregateException.
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            for (int row = 0; row < targets.Length; row++)
             {
-                var values = MemoryMarshal.Cast<byte, float>(contiguous.bytes);
-                int first = (int)((long)rows * part / parts), end = (int)((long)rows * (part + 1) / parts);
-                for (int row = first; row < end; row++)
-                {
-                    counted[row] = CountRow(values.Slice(row * columns, columns), targetArray[row], interacted[row]);
-                }
-            });
-            if (counted.Contains(NotANumberRow))
-            {
-                throw NaNScores(method);
+                ranks[row] = CountRow(values.Slice(row * columns, columns), targets[row], interacted[row], method);
             }
-            counted.CopyTo(ranks);
             return;
         }
         using var scope = NewDisposeScope();
@@ -70,10 +50,7 @@ internal static class FullRankCounter
         atLeast.sub_(interactedAtLeast).sub_(paddingAtLeast).to(ScalarType.Int64).cpu().data<long>().CopyTo(ranks);
     }
 
-    /// <summary>What <see cref="CountRow"/> returns for a row holding a NaN score (ranks are never negative).</summary>
-    private const long NotANumberRow = -1;
-
-    private static long CountRow(ReadOnlySpan<float> row, long target, int[] interacted)
+    private static long CountRow(ReadOnlySpan<float> row, long target, int[] interacted, string method)
     {
         float threshold = row[(int)target];
         // Lanes count up to row.Length / Vector<float>.Count each, far below int.MaxValue.
@@ -95,7 +72,7 @@ internal static class FullRankCounter
         }
         if (hasNaN)
         {
-            return NotANumberRow;
+            throw NaNScores(method);
         }
         count -= row[(int)ItemIds.Padding] >= threshold ? 1 : 0;
         foreach (int item in interacted)
