@@ -67,9 +67,10 @@ internal sealed class Bert4RecEncoder : SequenceEncoderModule
     }
 
     /// <summary>
-    /// The last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>): scoring a history reads only its appended masked slot.
-    /// In training mode too: dropout acts on each row independently, so the last row follows the distribution of the whole
-    /// pass's last column (LLM-ESR's teacher, encoded in training mode, needs no more), though from fewer random draws.
+    /// The last block computes the last position's row only (<see cref="TransformerBlock.LastPosition"/>): scoring a
+    /// history reads only its appended masked slot. In training mode too: dropout acts on each row independently, so the
+    /// last row follows the distribution of the whole pass's last column (all LLM-ESR's teacher needs), though from fewer
+    /// random draws.
     /// </summary>
     protected override Tensor EncodeLastState(Tensor itemEmbeddings, Tensor paddingMask, Tensor? maskedPositions)
     {

@@ -93,7 +93,7 @@ public sealed class TransformerAttentionTests
     /// In training mode <see cref="TransformerBlock.LastPosition"/> draws its own dropout masks, so it can only match the
     /// whole pass in distribution: over 4,000 copies of one left-padded sequence (seeded, so the check is repeatable),
     /// each output coordinate's mean agrees within five standard errors and its spread within 10 % (about nine standard
-    /// errors of a spread at this size). Skipping dropout on the last row, or applying it twice, changes the spread.
+    /// errors of a spread at this size). Skipping the attention weights' dropout on the last-position path fails it.
     /// </summary>
     [Theory]
     [InlineData(TransformerBlockForm.SasRec, true)]
