@@ -174,6 +174,21 @@ public sealed class ComparisonRunnerTests
     }
 
     [Fact]
+    public void ACompletedRunIsReusedWhenOnlyTheEvaluationBatchSizeChanged()
+    {
+        using var services = Fixtures.Services();
+        var output = Fixtures.TempFolder();
+        var dataset = CyclicDataset.Create();
+        var options = Options(output, "sasrec");
+        Assert.True(Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, options).Runs).Succeeded);
+
+        // The batch size changes no number (an older default recorded 256): the finished run is reused, not retrained.
+        var otherBatches = options with { Mode = ComparisonRunMode.Resume, Training = options.Training with { EvaluationBatchSize = options.Training.EvaluationBatchSize + 3 } };
+        var again = Assert.Single(services.GetRequiredService<ComparisonRunner>().Run(dataset, otherBatches).Runs);
+        Assert.True(again.Reused, again.Error);
+    }
+
+    [Fact]
     public void ACompletedRunWithExplicitBackboneSizesIsReusedByARequestThatLeavesThemToTheModel()
     {
         using var services = Fixtures.Services(builder => builder.Services.Configure<IdOnlyModelOptions>("sasrec", o => { o.HiddenSize = 8; o.Heads = 2; }));

@@ -192,7 +192,7 @@ public sealed class ComparisonRunner
                 && RunManifest.ModelOptionDifferences(TrainedRun.ModelOptions(_catalog, previous), modelOptions).Count == 0;
             // Inputs the model does not declare are never read by it, so they do not make its training differ (an
             // id-only run stays reusable when another model of the comparison gets other embeddings).
-            var recorded = WithBackboneSizesOf(WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs), modelOptions) with { Device = training.Device };
+            var recorded = WithBackboneSizesOf(WithUndeclaredInputsOf(previous.Options, training, modelOptions.Inputs), modelOptions).WithNumericallyNeutralSettingsOf(training);
             var requested = WithBackboneSizesOf(training, modelOptions);
             // The inputs it reads are compared by content (the SHA-256 the run recorded of each file, the teacher's best
             // weights for a teacher run), not by path: a report folder copied elsewhere (its teacher runs inside it) or

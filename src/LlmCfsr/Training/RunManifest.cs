@@ -112,12 +112,12 @@ public sealed record RunManifest
         => (writer ?? AtomicFileWriter.Default).WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>
-    /// The training options that differ between this run and <paramref name="options"/> (device and thread settings
-    /// excepted: they do not change the numbers), as "name: run value, requested value" lines.
+    /// The training options that differ between this run and <paramref name="options"/> (device, evaluation batch size
+    /// and thread settings excepted: they do not change the numbers), as "name: run value, requested value" lines.
     /// </summary>
     internal IReadOnlyList<string> OptionDifferences(TrainingOptions options)
     {
-        var recorded = JsonSerializer.SerializeToElement(Options with { Device = options.Device }, Json);
+        var recorded = JsonSerializer.SerializeToElement(Options.WithNumericallyNeutralSettingsOf(options), Json);
         var requested = JsonSerializer.SerializeToElement(options, Json);
         var differences = new List<string>();
         foreach (var property in requested.EnumerateObject())

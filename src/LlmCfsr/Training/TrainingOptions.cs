@@ -116,6 +116,14 @@ public sealed record TrainingOptions
     /// <summary>LLM-ESR's user embeddings of the training histories (<c>llmcfsr embed --users</c>).</summary>
     public string? UserEmbeddingsPath { get; init; }
 
+    /// <summary>
+    /// These options with <paramref name="requested"/>'s settings that change no number (the device, the evaluation
+    /// batch size): what a recorded run is compared by when it is resumed or reused, so a new default of either does not
+    /// retrain finished runs.
+    /// </summary>
+    internal TrainingOptions WithNumericallyNeutralSettingsOf(TrainingOptions requested)
+        => this with { Device = requested.Device, EvaluationBatchSize = requested.EvaluationBatchSize };
+
     /// <summary>The path these options give for <paramref name="input"/> (<see cref="ModelInputRequirements.Options"/> names the option), or null.</summary>
     internal string? PathOf(ModelInput input) => input switch
     {

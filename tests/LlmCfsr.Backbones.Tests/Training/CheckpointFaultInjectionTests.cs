@@ -196,6 +196,24 @@ public sealed class CheckpointFaultInjectionTests
         Assert.Contains("LlmCfsr:Backbones:SasRec:ScaleEmbeddings: run true, now false", error.Message);
     }
 
+    /// <summary>
+    /// The evaluation batch size changes no number, so a run started with another one (an older default) resumes, and
+    /// reaches the uninterrupted run's result.
+    /// </summary>
+    [Fact]
+    public void ResumeAcceptsAnotherEvaluationBatchSize()
+    {
+        RunManifest reference;
+        using (var uninterrupted = Train(TestDatasets.TempFolder(), TrainingRunMode.New))
+        {
+            reference = uninterrupted.Manifest;
+        }
+        var directory = TestDatasets.TempFolder();
+        Assert.Throws<SimulatedCrash>(() => Train(directory, TrainingRunMode.New, CrashingBefore("epoch-0002"), Options with { EvaluationBatchSize = 3 }));
+        using var resumed = Train(directory, TrainingRunMode.Resume);
+        AssertSameRun(reference, resumed.Manifest);
+    }
+
     private static void Truncate(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
