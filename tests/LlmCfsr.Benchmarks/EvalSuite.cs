@@ -39,7 +39,7 @@ internal sealed class EvalSuite : IBenchmarkSuite
         var cpuSeconds = new Dictionary<string, double>();
         foreach (var protocol in new[] { "full", "sampled:100", "popularity:100" })
         {
-            var evaluation = options.EvaluationSettings(EvaluationProtocol.Parse(protocol), CPU) with { BatchSize = 256 };
+            var evaluation = options.EvaluationSettings(EvaluationProtocol.Parse(protocol), CPU);
             // A pass over a small dataset with the same catalogue warms up the JIT and the allocator.
             RankingEvaluator.Evaluate(model, WarmupDataset.Value, DataSplit.Test, evaluation);
             var (wall, cpu) = Measure(() => RankingEvaluator.Evaluate(model, dataset, DataSplit.Test, evaluation));
@@ -47,9 +47,9 @@ internal sealed class EvalSuite : IBenchmarkSuite
             figures.Add(new BenchmarkFigure($"{protocol} s", wall, "s",
                 $"{cpu:F2} CPU s; {dataset.UserCount / wall:N0} users/s wall, {dataset.UserCount / cpu:N0} users/s CPU; batch {evaluation.BatchSize}"));
         }
-        var (scoreWall, scoreCpu) = Measure(() => OverTestHistories(dataset, 256, histories => model.ScoreAll(histories)));
+        var (scoreWall, scoreCpu) = Measure(() => OverTestHistories(dataset, options.EvaluationBatchSize, histories => model.ScoreAll(histories)));
         figures.Add(new BenchmarkFigure("ScoreAll only s", scoreWall, "s", $"{scoreCpu:F2} CPU s: the scorer's encoder and [users, items] scores alone, the floor of full ranking"));
-        var (encodeWall, encodeCpu) = Measure(() => OverTestHistories(dataset, 256, model.EncodeHistories));
+        var (encodeWall, encodeCpu) = Measure(() => OverTestHistories(dataset, options.EvaluationBatchSize, model.EncodeHistories));
         figures.Add(new BenchmarkFigure("encoder only s", encodeWall, "s", $"{encodeCpu:F2} CPU s: EncodeHistories alone, the part of ScoreAll before the [users, items] product"));
         figures.Add(new BenchmarkFigure("full / sampled:100", cpuSeconds["full"] / cpuSeconds["sampled:100"], "×", "CPU-time ratio of the whole evaluations (both run the encoder)"));
         var (_, drawCpu) = Measure(() => DrawWithSampler(dataset));

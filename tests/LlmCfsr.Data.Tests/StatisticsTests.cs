@@ -86,7 +86,7 @@ public class StatisticsTests
     {
         var options = new EvaluationOptions();
         Assert.Equal("sampled:100", options.Protocol.ToString());
-        Assert.Equal((42L, 256, 50), (options.Seed, options.BatchSize, options.MaxHistoryLength));
+        Assert.Equal((42L, 512, 50), (options.Seed, options.BatchSize, options.MaxHistoryLength));
         Assert.Equal([5, 10, 20], options.Ks);
         Assert.Equal("cpu", options.Device.ToString());
     }

@@ -16,8 +16,12 @@ public sealed record EvaluationOptions
     /// </summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Users per batch; default 256.</summary>
-    public int BatchSize { get; init; } = 256;
+    /// <summary>
+    /// Users per batch; default 512 (docs/performance.md: at two threads full ranking of 30,000 × 20,000 ran 15 % faster
+    /// than with 256). Changes no result; a full-ranking batch's scores take BatchSize × (items + 1) floats (41 MB at
+    /// 20,000 items), so lower it for catalogues of millions of items.
+    /// </summary>
+    public int BatchSize { get; init; } = 512;
 
     /// <summary>Histories are truncated to their most recent items and left-padded with 0 to this length; default 50.</summary>
     public int MaxHistoryLength { get; init; } = 50;

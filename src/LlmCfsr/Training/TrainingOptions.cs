@@ -77,8 +77,8 @@ public sealed record TrainingOptions
     /// <summary>Protocol of validation (early stopping) and of the final test evaluation, e.g. "sampled:100" or "full".</summary>
     public string EvaluationProtocol { get; init; } = "sampled:100";
 
-    /// <summary>Users per evaluation batch; changes no result, only speed and memory.</summary>
-    public int EvaluationBatchSize { get; init; } = 256;
+    /// <summary>Users per evaluation batch (<see cref="EvaluationOptions.BatchSize"/>); changes no result, only speed and memory.</summary>
+    public int EvaluationBatchSize { get; init; } = new EvaluationOptions().BatchSize;
 
     /// <summary>
     /// Seed of the sampled evaluation candidates, separate from <see cref="Seed"/>: runs with different training
