@@ -21,7 +21,13 @@ public sealed record EvaluationOptions
     /// than with 256). Changes no result; a full-ranking batch's scores take BatchSize × (items + 1) floats (41 MB at
     /// 20,000 items), so lower it for catalogues of millions of items.
     /// </summary>
-    public int BatchSize { get; init; } = 512;
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>
+    /// <see cref="BatchSize"/>'s default, a constant so that <see cref="Training.TrainingOptions"/> can share it without
+    /// creating these options, whose <see cref="Device"/> default loads libtorch (before the CLI's thread policy is set).
+    /// </summary>
+    internal const int DefaultBatchSize = 512;
 
     /// <summary>Histories are truncated to their most recent items and left-padded with 0 to this length; default 50.</summary>
     public int MaxHistoryLength { get; init; } = 50;

@@ -78,7 +78,7 @@ public sealed record TrainingOptions
     public string EvaluationProtocol { get; init; } = "sampled:100";
 
     /// <summary>Users per evaluation batch (<see cref="EvaluationOptions.BatchSize"/>); changes no result, only speed and memory.</summary>
-    public int EvaluationBatchSize { get; init; } = new EvaluationOptions().BatchSize;
+    public int EvaluationBatchSize { get; init; } = EvaluationOptions.DefaultBatchSize;
 
     /// <summary>
     /// Seed of the sampled evaluation candidates, separate from <see cref="Seed"/>: runs with different training
