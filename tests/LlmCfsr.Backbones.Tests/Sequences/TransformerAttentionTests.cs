@@ -27,10 +27,7 @@ public sealed class TransformerAttentionTests
         var queries = randn([Batch, Heads, Length, HeadSize], generator: generator);
         var keys = randn([Batch, Heads, Length, HeadSize], generator: generator);
         var values = randn([Batch, Heads, Length, HeadSize], generator: generator);
-        var lengths = tensor(new long[] { 7, 3, 1, 5, 6 });
-        using var length = Length.ToScalar();
-        var real = TensorArithmetic.Arange(length, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(lengths.neg(), length).unsqueeze(1));
-        var allowed = ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(real.unsqueeze(1).unsqueeze(1)).logical_or(eye(Length, dtype: ScalarType.Bool));
+        var allowed = Allowed(LeftPadded([7, 3, 1, 5, 6], Length), Length, causal: true);
         var weights = randn([Batch, Heads, Length, HeadSize], generator: generator);
 
         (Tensor Output, Tensor[] Gradients) Run(Func<Tensor, Tensor, Tensor, Tensor> attention)
@@ -73,11 +70,7 @@ public sealed class TransformerAttentionTests
         block.eval();
         using var noGrad = no_grad();
         var x = randn([Batch, Length, Hidden], generator: new Generator(9));
-        var lengths = tensor(new long[] { 6, 2, 1, 4 });
-        using var length = Length.ToScalar();
-        var real = TensorArithmetic.Arange(length, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(lengths.neg(), length).unsqueeze(1));
-        var keys = real.unsqueeze(1).unsqueeze(1);
-        var allowed = (causal ? ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(keys) : keys).logical_or(eye(Length, dtype: ScalarType.Bool));
+        var allowed = Allowed(LeftPadded([6, 2, 1, 4], Length), Length, causal);
 
         var whole = block.call(x, allowed).select(1, Length - 1);
         var last = block.LastPosition(x, allowed.narrow(2, Length - 1, 1));
@@ -108,8 +101,7 @@ public sealed class TransformerAttentionTests
         using var noGrad = no_grad();
         var x = randn([1, Length, Hidden], generator: new Generator(11)).expand(Copies, Length, Hidden).contiguous();
         // One padding column on the left, then four real items.
-        var keys = tensor(new[] { false, true, true, true, true }).reshape(1, 1, 1, Length).expand(Copies, 1, 1, Length);
-        var allowed = (causal ? ones(Length, Length, dtype: ScalarType.Bool).tril().logical_and(keys) : keys).logical_or(eye(Length, dtype: ScalarType.Bool));
+        var allowed = Allowed(LeftPadded([Length - 1], Length).expand(Copies, Length), Length, causal);
 
         manual_seed(21);
         var whole = block.call(x, allowed).select(1, Length - 1);
@@ -129,5 +121,22 @@ public sealed class TransformerAttentionTests
         using var highest = 1.1.ToScalar();
         Assert.True(spreadRatio.ge(lowest).logical_and(spreadRatio.le(highest)).all().item<bool>(),
             $"spreads differ: ratios {string.Join(", ", spreadRatio.data<float>().ToArray().Select(r => r.ToString("F3")))}");
+    }
+
+    /// <summary>[rows, length] bool: true at the real positions of rows of the given lengths, left-padded.</summary>
+    private static Tensor LeftPadded(long[] lengths, long length)
+    {
+        using var width = length.ToScalar();
+        return TensorArithmetic.Arange(width, ScalarType.Int64, device: null).unsqueeze(0).ge(TensorArithmetic.Plus(tensor(lengths).neg(), width).unsqueeze(1));
+    }
+
+    /// <summary>
+    /// The block's attention mask [rows, 1, length, length] for real positions [rows, length]: real keys (at or before
+    /// the query when <paramref name="causal"/>), and every query itself, as the backbones build it.
+    /// </summary>
+    private static Tensor Allowed(Tensor real, long length, bool causal)
+    {
+        var keys = real.unsqueeze(1).unsqueeze(1);
+        return (causal ? ones(length, length, dtype: ScalarType.Bool).tril().logical_and(keys) : keys).logical_or(eye(length, dtype: ScalarType.Bool));
     }
 }
