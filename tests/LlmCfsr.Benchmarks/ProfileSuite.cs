@@ -11,9 +11,10 @@ namespace LlmCfsr.Benchmarks;
 /// Where a training step (hidden 64, batch 128, the trainer's epoch batching) spends its time, for SASRec at
 /// length 50 and 200 and LLM-CFSR at length 200 on the real-sized dataset, and LLM-CFSR at length 50 on 4,905 users
 /// over an Office-sized catalogue (2,420 items) and over the real one (20,000 items), so that what scales with the
-/// catalogue shows, and SASRec and LLM-CFSR on full 200-item windows (issue 17's point 5 at its literal shapes): sections around batch building, negative sampling, the loss forward, backward, clipping and the
-/// Adam update, each summed over the same steps, in the calling thread's CPU time (with one torch thread every
-/// operation runs there, so waiting for a core on a shared machine is not counted; wall time elsewhere than Linux).
+/// catalogue shows, and SASRec and LLM-CFSR on full 200-item windows (issue 17's point 5 at its literal shapes):
+/// sections around batch building, negative sampling, the loss forward, backward, clipping and the Adam update, each
+/// summed over the same steps, in the calling thread's CPU time (with one torch thread every operation runs there, so
+/// waiting for a core on a shared machine is not counted; wall time elsewhere than Linux).
 /// The sections are timed by running the trainer's parts one by one (negatives are drawn once more on their own, so
 /// that section is also inside the forward).
 /// </summary>

@@ -74,7 +74,7 @@ internal sealed class TrainingStepLoop : IDisposable
     /// </summary>
     public TrainingBatch FullWidthBatch(int index)
     {
-        var generator = new Generator((ulong)(7 + index));
+        using var generator = new Generator((ulong)(7 + index));
         using var firstUser = 1.ToScalar();
         using var endUser = (_options.BatchSize + 1).ToScalar();
         return new TrainingBatch
