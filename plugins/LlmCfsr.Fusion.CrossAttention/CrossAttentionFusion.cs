@@ -1,6 +1,7 @@
 using LlmCfsr.Fusion;
 using LlmCfsr.Tensors;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Fusion.CrossAttention;
@@ -14,13 +15,16 @@ namespace LlmCfsr.Fusion.CrossAttention;
 /// each view instead keeps its own sequence, LayerNorm(S_se + attention(S_se → S_co)) and the reverse; with
 /// <see cref="FusionSettings.KeepOwnSequence"/> (our variant) the paper's exchange gets each view's own sequence added
 /// back, Ŝ_co = S_co + attention(S_se → S_co), because the pure form hides the current item's own vectors from the
-/// encoder (docs/results.md, issue 19).
+/// encoder (docs/results.md, issue 19); <see cref="FusionSettings.GateReadout"/> (our variant) scales each read-out by a
+/// learned scalar started at 0, Ŝ_co = S_co + g_co·attention(S_se → S_co), so noisy texts can be read as little as helps.
 /// Score-level fusion concatenates the views: score = [e_se ; e_co] · [u_se ; u_co].
 /// </summary>
 internal sealed class CrossAttentionFusion : nn.Module, IFusion
 {
     private readonly ViewCrossAttention semantic_queries;
     private readonly ViewCrossAttention collaborative_queries;
+    private readonly Parameter? semantic_readout_gate;
+    private readonly Parameter? collaborative_readout_gate;
     private readonly bool _residualNorm;
     private readonly bool _keepOwnSequence;
 
@@ -36,11 +40,21 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
         {
             throw new ArgumentException("Cross-attention takes either the residual + LayerNorm form or the kept-own-sequence form, not both.", nameof(settings));
         }
+        if (settings.GateReadout && !settings.KeepOwnSequence)
+        {
+            throw new ArgumentException("The read-out gate needs the kept-own-sequence form: with a closed gate the paper's form would pass nothing.", nameof(settings));
+        }
         _residualNorm = settings.ResidualNorm;
         _keepOwnSequence = settings.KeepOwnSequence;
         Heads = settings.Heads;
         semantic_queries = new ViewCrossAttention(nameof(semantic_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
         collaborative_queries = new ViewCrossAttention(nameof(collaborative_queries), settings.HiddenSize, settings.Heads, settings.ResidualNorm, settings.Dropout);
+        if (settings.GateReadout)
+        {
+            // Closed at the start: the model begins as the views side by side and opens each gate as far as reading helps.
+            semantic_readout_gate = new Parameter(zeros(1));
+            collaborative_readout_gate = new Parameter(zeros(1));
+        }
         RegisterComponents();
     }
 
@@ -55,6 +69,9 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
 
     /// <summary>Whether each view's own sequence is added back to the paper's exchanged attention outputs.</summary>
     public bool KeepOwnSequence => _keepOwnSequence;
+
+    /// <summary>Whether each read-out is scaled by a learned gate before the own sequence is added.</summary>
+    public bool GateReadout => semantic_readout_gate is not null;
 
     /// <inheritdoc />
     public nn.Module Module => this;
@@ -87,6 +104,11 @@ internal sealed class CrossAttentionFusion : nn.Module, IFusion
         var (semantic, collaborative) = _residualNorm
             ? (fromSemanticQueries, fromCollaborativeQueries)
             : (fromCollaborativeQueries, fromSemanticQueries);
+        if (semantic_readout_gate is not null && collaborative_readout_gate is not null)
+        {
+            semantic = semantic.mul(semantic_readout_gate);
+            collaborative = collaborative.mul(collaborative_readout_gate);
+        }
         if (_keepOwnSequence)
         {
             semantic = TensorArithmetic.Plus(semantic, sequences.Semantic.mul(keep));

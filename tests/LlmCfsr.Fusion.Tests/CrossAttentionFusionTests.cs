@@ -108,6 +108,39 @@ public class CrossAttentionFusionTests
     }
 
     [Fact]
+    public void ClosedReadOutGatesLeaveTheViewsSideBySideAndLearnToOpen()
+    {
+        // Gates at 0: Ŝ = S exactly (the views side by side), yet the loss reaches each gate through the read-out it
+        // scales, d loss / d g = Σ read-out · upstream, so training can open it; the attention weights get no gradient yet.
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var gated = new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2, KeepOwnSequence = true, GateReadout = true });
+        gated.eval();
+        var semantic = randn(2, 5, 8);
+        var collaborative = randn(2, 5, 8);
+        var mask = LeftPaddingMask(5, 3);
+        var keep = mask.to(ScalarType.Float32).unsqueeze(-1);
+
+        var fused = gated.FuseSequences(new DualView(semantic, collaborative), mask, causal: true);
+        Assert.True(fused.Semantic!.eq(semantic.mul(keep)).all().item<bool>());
+        Assert.True(fused.Collaborative!.eq(collaborative.mul(keep)).all().item<bool>());
+
+        TensorArithmetic.Plus(fused.Semantic!.sum(), TensorArithmetic.Square(fused.Collaborative!).sum()).backward();
+        var gradients = gated.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad);
+        Assert.True(gradients["semantic_readout_gate"]!.abs().item<float>() > 1e-4);
+        Assert.True(gradients["collaborative_readout_gate"]!.abs().item<float>() > 1e-4);
+        Assert.All(gradients.Where(g => !g.Key.EndsWith("_gate", StringComparison.Ordinal)), g => Assert.True(g.Value is null || g.Value.abs().sum().item<float>() == 0));
+        Assert.True(gated.GateReadout);
+    }
+
+    [Fact]
+    public void TheReadOutGateNeedsTheKeptOwnSequence()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2, GateReadout = true }));
+        Assert.Contains("kept-own-sequence", error.Message);
+    }
+
+    [Fact]
     public void TheTwoResidualFormsAreExclusive()
     {
         var error = Assert.Throws<ArgumentException>(() => new CrossAttentionFusion(new FusionSettings { HiddenSize = 8, Heads = 2, ResidualNorm = true, KeepOwnSequence = true }));

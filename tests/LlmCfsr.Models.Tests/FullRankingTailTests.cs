@@ -27,18 +27,20 @@ public sealed class FullRankingTailTests(FullRankingTailRuns runs, ITestOutputHe
     }
 
     [Theory]
-    [InlineData("llm-cfsr-no-cross-attention")]
-    [InlineData("llm-cfsr-own-sequence")]
-    public void FormsThatKeepEachPositionsOwnVectorsRankTailTargetsAboveSasRec(string model)
+    [InlineData("llm-cfsr-no-cross-attention", 0.004)]
+    [InlineData("llm-cfsr-own-sequence", 0.004)]
+    [InlineData("llm-cfsr-gated", 0.0024)]
+    public void FormsThatKeepEachPositionsOwnVectorsRankTailTargetsAboveSasRec(string model, double tailMargin)
     {
         var sasrec = runs.Get("sasrec");
         var paper = runs.Get("llm-cfsr");
         var variant = runs.Get(model);
         output.WriteLine($"{model}: {variant}");
         // Observed tail-item NDCG@10 over 3 training seeds: no-cross-attention 0.0229 / 0.0224 / 0.0192, own-sequence
-        // 0.0207 / 0.0192 / 0.0164, against SASRec's above (paired over seeds: +0.0086 and +0.0059, p < 1e-4); overall
-        // 0.1867 / 0.1878 / 0.1821 and 0.1766 / 0.1765 / 0.1843. Margins about half the smaller seed-1 gap.
-        Assert.True(variant.Tail > sasrec.Tail + 0.004, $"tail-item NDCG@10: {model} {variant.Tail:F4} vs sasrec {sasrec.Tail:F4}");
+        // 0.0207 / 0.0192 / 0.0164, gated 0.0170 / 0.0239 / 0.0224, against SASRec's above (paired over seeds: +0.0086,
+        // +0.0059 and +0.0082, p < 1e-4); overall 0.1867 / 0.1878 / 0.1821, 0.1766 / 0.1765 / 0.1843 and 0.1781 / 0.1859 /
+        // 0.1872. Margins about half the seed-1 gaps (the smaller of the first two; gated's own).
+        Assert.True(variant.Tail > sasrec.Tail + tailMargin, $"tail-item NDCG@10: {model} {variant.Tail:F4} vs sasrec {sasrec.Tail:F4}");
         Assert.True(variant.Tail > paper.Tail + 0.006, $"tail-item NDCG@10: {model} {variant.Tail:F4} vs llm-cfsr {paper.Tail:F4}");
         Assert.True(variant.Overall > paper.Overall + 0.015, $"overall NDCG@10: {model} {variant.Overall:F4} vs llm-cfsr {paper.Overall:F4}");
     }

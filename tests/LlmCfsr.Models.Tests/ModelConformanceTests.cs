@@ -14,7 +14,7 @@ public sealed class ModelConformanceTests
     public static readonly string[] LlmEnhanced =
     [
         "llm2x", "said", "llminit", "llm-esr", "llmemb", "llm-cfsr", "llm-cfsr-no-cft", "llm-cfsr-no-semantic",
-        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-own-sequence", "llm-cfsr-ce", "llm-cfsr-positioned",
+        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-own-sequence", "llm-cfsr-gated", "llm-cfsr-ce", "llm-cfsr-positioned",
     ];
 
     /// <summary>The long-tail baselines that start from a trained id-only teacher.</summary>
@@ -202,11 +202,13 @@ public sealed class ModelConformanceTests
             ("LlmCfsr:Models:AdapterDropout", "1.5"),
             ("LlmCfsr:Models:llm-esr:Neighbours", "0"),
             ("LlmCfsr:Models:llmemb:Temperature", "0"),
-            ("LlmCfsr:Models:llm-cfsr-own-sequence:ResidualFusion", "true"));
+            ("LlmCfsr:Models:llm-cfsr-own-sequence:ResidualFusion", "true"),
+            ("LlmCfsr:Models:llm-cfsr-no-sharing:GateReadout", "true"));
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.ValidateLlmCfsrOptions());
         Assert.Contains("LlmCfsr:Models:llm-cfsr:AdapterDropout must be in [0, 1)", error.Message);
         Assert.Contains("LlmCfsr:Models:llm-esr:Neighbours must be positive", error.Message);
         Assert.Contains("LlmCfsr:Models:llmemb:Temperature must be positive", error.Message);
         Assert.Contains("LlmCfsr:Models:llm-cfsr-own-sequence: ResidualFusion and KeepOwnSequence are two forms of the cross-attention; choose one.", error.Message);
+        Assert.Contains("LlmCfsr:Models:llm-cfsr-no-sharing: GateReadout gates the read-out of the kept-own-sequence form; set KeepOwnSequence too.", error.Message);
     }
 }

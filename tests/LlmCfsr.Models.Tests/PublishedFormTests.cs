@@ -67,6 +67,13 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         Assert.True(keptFusion.KeepOwnSequence);
         Assert.False(keptFusion.ResidualNorm);
         Assert.Equal(model.named_parameters().Select(p => (p.name, p.parameter.shape)), ownSequence.named_parameters().Select(p => (p.name, p.parameter.shape)));
+        Assert.False(keptFusion.GateReadout);
+        // The gated variant is the kept-own-sequence form plus one scalar per direction, nothing else.
+        using var gated = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-gated");
+        var gatedFusion = Assert.IsType<CrossAttentionFusion>(gated.Fusion);
+        Assert.True(gatedFusion.KeepOwnSequence && gatedFusion.GateReadout);
+        Assert.Equal(["fusion.collaborative_readout_gate", "fusion.semantic_readout_gate"],
+            gated.named_parameters().Select(p => p.name).Except(ownSequence.named_parameters().Select(p => p.name)).Order(StringComparer.Ordinal));
         // Positions enter inside the backbone only; our issue-19 variants change that or the loss, nothing else.
         Assert.False(model.PositionsBeforeFusion);
         using var positioned = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-positioned");

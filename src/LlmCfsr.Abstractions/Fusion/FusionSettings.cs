@@ -25,4 +25,11 @@ public sealed record FusionSettings
     /// own item vectors (our variant; not with <see cref="ResidualNorm"/>).
     /// </summary>
     public bool KeepOwnSequence { get; init; }
+
+    /// <summary>
+    /// Attention-based fusion with <see cref="KeepOwnSequence"/> only: each view's attention read-out is scaled by a
+    /// learned scalar started at 0 before its own sequence is added, Ŝ_co = S_co + g_co·attention(S_se → S_co), so training
+    /// starts from the views side by side and learns how much of the other view to read (our variant).
+    /// </summary>
+    public bool GateReadout { get; init; }
 }

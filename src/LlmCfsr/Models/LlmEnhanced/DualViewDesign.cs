@@ -6,7 +6,7 @@ namespace LlmCfsr.Models;
 /// </summary>
 internal sealed record DualViewDesign(
     bool UseFineTunedEmbeddings, bool SemanticView, bool CollaborativeView, bool SharedEncoder, string Fusion, int CrossAttentionHeads,
-    double AdapterDropout, PcaScaling PcaScaling, bool ResidualFusion, bool KeepOwnSequence, bool PositionsBeforeFusion, string? DefaultLoss, (int Neighbours, double Weight)? SelfDistillation)
+    double AdapterDropout, PcaScaling PcaScaling, bool ResidualFusion, bool KeepOwnSequence, bool GateReadout, bool PositionsBeforeFusion, string? DefaultLoss, (int Neighbours, double Weight)? SelfDistillation)
 {
     /// <summary>The registered fusion the model is built with.</summary>
     public string FusionName => SemanticView && CollaborativeView ? Fusion : LlmCfsrVariants.ScoreLevelFusion;

@@ -92,7 +92,7 @@ public sealed class DualViewRecommender : SequentialRecommender
         var settings = inputs.Backbone;
         var backbones = components.SequenceEncoder(backbone);
         var fusion = components.Fusion(design.FusionName)
-            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = design.CrossAttentionHeads, Dropout = settings.Dropout, ResidualNorm = design.ResidualFusion, KeepOwnSequence = design.KeepOwnSequence });
+            .Create(new FusionSettings { HiddenSize = settings.HiddenSize, Heads = design.CrossAttentionHeads, Dropout = settings.Dropout, ResidualNorm = design.ResidualFusion, KeepOwnSequence = design.KeepOwnSequence, GateReadout = design.GateReadout });
         var semanticTable = design.SemanticView ? embeddings.detach() : null;
         var adapter = design.SemanticView ? new SemanticAdapter((int)embeddings.shape[1], settings.HiddenSize, design.AdapterDropout) : null;
         var collaborativeInit = design.CollaborativeView ? SemanticItemTables.ReducedOrGiven(inputs, embeddings, settings.HiddenSize, design.PcaScaling) : null;

@@ -48,6 +48,13 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
     public bool KeepOwnSequence { get; set; }
 
     /// <summary>
+    /// Our variant on top of <see cref="KeepOwnSequence"/>: each view's cross-attention read-out is scaled by a learned
+    /// scalar started at 0, Ŝ_co = S_co + g_co·attention(S_se → S_co), so the model starts from the views side by side and
+    /// learns how much of the other view to read (docs/results.md, issue 19).
+    /// </summary>
+    public bool GateReadout { get; set; }
+
+    /// <summary>
     /// Our variant after LLM-ESR's official code: √d-scaled item vectors plus a position table shared by both views
     /// enter the cross-attention, so a query can find the key at its own position (<see cref="FusionPositions"/>).
     /// </summary>
@@ -67,8 +74,9 @@ public sealed record LlmCfsrModelOptions : BackboneModelOptions
         .Concat(OptionChecks.Defined($"{section}:{nameof(PcaScaling)}", PcaScaling))
         .Concat(OptionChecks.Named($"{section}:{nameof(RankingLoss)}", RankingLoss, "bpr"))
         .Concat(ResidualFusion && KeepOwnSequence ? [$"{section}: {nameof(ResidualFusion)} and {nameof(KeepOwnSequence)} are two forms of the cross-attention; choose one."] : [])
+        .Concat(GateReadout && !KeepOwnSequence ? [$"{section}: {nameof(GateReadout)} gates the read-out of the kept-own-sequence form; set {nameof(KeepOwnSequence)} too."] : [])
         .Concat(SemanticView || CollaborativeView ? [] : [$"{section}: a dual-view model keeps the semantic view, the collaborative view, or both."]);
 
     internal DualViewDesign Design => new(UseFineTunedEmbeddings, SemanticView, CollaborativeView, SharedEncoder, Fusion, CrossAttentionHeads,
-        AdapterDropout, PcaScaling, ResidualFusion, KeepOwnSequence, PositionsBeforeFusion, DefaultLoss: RankingLoss, SelfDistillation: null);
+        AdapterDropout, PcaScaling, ResidualFusion, KeepOwnSequence, GateReadout, PositionsBeforeFusion, DefaultLoss: RankingLoss, SelfDistillation: null);
 }

@@ -34,6 +34,12 @@ public static class LlmCfsrVariants
     public const string OwnSequenceKept = "llm-cfsr-own-sequence";
 
     /// <summary>
+    /// <see cref="OwnSequenceKept"/> with each cross-attention read-out scaled by a learned gate started at 0 (our
+    /// variant: the model reads as much of the other view as helps; docs/results.md, issue 19).
+    /// </summary>
+    public const string GatedReadout = "llm-cfsr-gated";
+
+    /// <summary>
     /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
     /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
     /// </summary>
@@ -62,6 +68,7 @@ public static class LlmCfsrVariants
         (WithoutSharing, o => o.SharedEncoder = false),
         (ResidualCrossAttention, o => o.ResidualFusion = true),
         (OwnSequenceKept, o => o.KeepOwnSequence = true),
+        (GatedReadout, o => { o.KeepOwnSequence = true; o.GateReadout = true; }),
         (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
         (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
     ];

@@ -37,5 +37,5 @@ public sealed record LlmEsrOptions : BackboneModelOptions
         .Concat(OptionChecks.NonNegative($"{section}:{nameof(DistillationWeight)}", DistillationWeight));
 
     internal DualViewDesign Design => new(UseFineTunedEmbeddings: false, SemanticView: true, CollaborativeView: true, SharedEncoder: true, Fusion, CrossAttentionHeads,
-        AdapterDropout, PcaScaling, ResidualFusion: false, KeepOwnSequence: false, PositionsBeforeFusion: false, DefaultLoss: null, SelfDistillation: (Neighbours, DistillationWeight));
+        AdapterDropout, PcaScaling, ResidualFusion: false, KeepOwnSequence: false, GateReadout: false, PositionsBeforeFusion: false, DefaultLoss: null, SelfDistillation: (Neighbours, DistillationWeight));
 }
