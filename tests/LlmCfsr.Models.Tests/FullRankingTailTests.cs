@@ -44,4 +44,22 @@ public sealed class FullRankingTailTests(FullRankingTailRuns runs, ITestOutputHe
         Assert.True(variant.Tail > paper.Tail + 0.006, $"tail-item NDCG@10: {model} {variant.Tail:F4} vs llm-cfsr {paper.Tail:F4}");
         Assert.True(variant.Overall > paper.Overall + 0.015, $"overall NDCG@10: {model} {variant.Overall:F4} vs llm-cfsr {paper.Overall:F4}");
     }
+
+    [Fact]
+    public void GatedVariantWithCatalogueCrossEntropyRanksAboveSasRecAndLlmInitUnderFullRanking()
+    {
+        // Issue 19's target on its synthetic data: full-ranking tail-item NDCG@10 at least SASRec's and LLMInit's, overall
+        // at least SASRec's (both baselines with their own default loss, BCE).
+        var sasrec = runs.Get("sasrec");
+        var llminit = runs.Get("llminit");
+        var variant = runs.Get("llm-cfsr-gated-ce");
+        output.WriteLine($"llminit: {llminit}");
+        output.WriteLine($"llm-cfsr-gated-ce: {variant}");
+        // Observed over training seeds 1-10 (same data): overall 0.1933 against SASRec's 0.1882 and LLMInit's 0.1905, tail
+        // items 0.0184 against 0.0130 and 0.0167 (paired over seeds 1-3: overall +0.0061 p 0.002, tail +0.0063 p 2e-6 over
+        // SASRec, tail +0.0047 p 2e-4 over LLMInit). Seed-1 gaps: overall +0.0078, tail +0.0067 and +0.0041; bounds about half.
+        Assert.True(variant.Overall > sasrec.Overall + 0.0039, $"overall NDCG@10: llm-cfsr-gated-ce {variant.Overall:F4} vs sasrec {sasrec.Overall:F4}");
+        Assert.True(variant.Tail > sasrec.Tail + 0.0033, $"tail-item NDCG@10: llm-cfsr-gated-ce {variant.Tail:F4} vs sasrec {sasrec.Tail:F4}");
+        Assert.True(variant.Tail > llminit.Tail + 0.002, $"tail-item NDCG@10: llm-cfsr-gated-ce {variant.Tail:F4} vs llminit {llminit.Tail:F4}");
+    }
 }

@@ -14,7 +14,7 @@ public sealed class ModelConformanceTests
     public static readonly string[] LlmEnhanced =
     [
         "llm2x", "said", "llminit", "llm-esr", "llmemb", "llm-cfsr", "llm-cfsr-no-cft", "llm-cfsr-no-semantic",
-        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-own-sequence", "llm-cfsr-gated", "llm-cfsr-ce", "llm-cfsr-positioned",
+        "llm-cfsr-no-collaborative", "llm-cfsr-no-cross-attention", "llm-cfsr-no-sharing", "llm-cfsr-residual-fusion", "llm-cfsr-own-sequence", "llm-cfsr-gated", "llm-cfsr-gated-ce", "llm-cfsr-ce", "llm-cfsr-positioned",
     ];
 
     /// <summary>The long-tail baselines that start from a trained id-only teacher.</summary>

@@ -74,6 +74,10 @@ public sealed class PublishedFormTests(ITestOutputHelper output)
         Assert.True(gatedFusion.KeepOwnSequence && gatedFusion.GateReadout);
         Assert.Equal(["fusion.collaborative_readout_gate", "fusion.semantic_readout_gate"],
             gated.named_parameters().Select(p => p.name).Except(ownSequence.named_parameters().Select(p => p.name)).Order(StringComparer.Ordinal));
+        Assert.Equal("bpr", gated.DefaultLoss);
+        using var gatedCrossEntropy = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-gated-ce");
+        Assert.Equal("ce", gatedCrossEntropy.DefaultLoss);
+        Assert.Equal(gated.named_parameters().Select(p => (p.name, p.parameter.shape)), gatedCrossEntropy.named_parameters().Select(p => (p.name, p.parameter.shape)));
         // Positions enter inside the backbone only; our issue-19 variants change that or the loss, nothing else.
         Assert.False(model.PositionsBeforeFusion);
         using var positioned = (DualViewRecommender)Fixtures.Create(services, "llm-cfsr-positioned");

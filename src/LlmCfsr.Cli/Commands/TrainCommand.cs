@@ -27,7 +27,7 @@ public static class TrainCommand
         var data = new Option<string>("--data") { Description = "Prepared-dataset folder (llmcfsr data prepare).", Required = true };
         var model = new Option<string?>("--model")
         {
-            Description = "Registered model: sasrec, gru4rec, bert4rec, llm2x, said (--embeddings from finetune --objective said), llminit, llm-esr, llmemb, cities, melt (both --teacher-run), llm-cfsr, llm-cfsr-no-cft, llm-cfsr-no-semantic, llm-cfsr-no-collaborative, llm-cfsr-no-cross-attention, llm-cfsr-no-sharing; our variants llm-cfsr-own-sequence, llm-cfsr-gated, llm-cfsr-residual-fusion, llm-cfsr-positioned, llm-cfsr-ce (default: --backbone, else sasrec).",
+            Description = "Registered model: sasrec, gru4rec, bert4rec, llm2x, said (--embeddings from finetune --objective said), llminit, llm-esr, llmemb, cities, melt (both --teacher-run), llm-cfsr, llm-cfsr-no-cft, llm-cfsr-no-semantic, llm-cfsr-no-collaborative, llm-cfsr-no-cross-attention, llm-cfsr-no-sharing; our variants llm-cfsr-own-sequence, llm-cfsr-gated, llm-cfsr-gated-ce, llm-cfsr-residual-fusion, llm-cfsr-positioned, llm-cfsr-ce (default: --backbone, else sasrec).",
         };
         var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to, and which cities and melt start from." };
         var output = new Option<string>("--out") { Description = "Run directory to write.", Required = true };

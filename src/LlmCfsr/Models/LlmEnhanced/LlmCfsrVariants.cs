@@ -40,6 +40,12 @@ public static class LlmCfsrVariants
     public const string GatedReadout = "llm-cfsr-gated";
 
     /// <summary>
+    /// <see cref="GatedReadout"/> trained with softmax cross-entropy over the whole catalogue instead of BPR (our variant
+    /// for full ranking, chosen on validation; docs/results.md, issue 19).
+    /// </summary>
+    public const string GatedReadoutCatalogueCrossEntropy = "llm-cfsr-gated-ce";
+
+    /// <summary>
     /// LLM-CFSR trained with softmax cross-entropy over the whole catalogue instead of BPR with one uniform negative
     /// (our variant, not the paper's loss; docs/results.md, "Full-ranking tail items").
     /// </summary>
@@ -69,6 +75,7 @@ public static class LlmCfsrVariants
         (ResidualCrossAttention, o => o.ResidualFusion = true),
         (OwnSequenceKept, o => o.KeepOwnSequence = true),
         (GatedReadout, o => { o.KeepOwnSequence = true; o.GateReadout = true; }),
+        (GatedReadoutCatalogueCrossEntropy, o => { o.KeepOwnSequence = true; o.GateReadout = true; o.RankingLoss = "ce"; }),
         (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
         (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
     ];
