@@ -29,6 +29,7 @@ public sealed class ModelRecommenderTests
     {
         using var model = SasRec();
         using var recommender = Recommender.Create(model, SourceIds);
+        var idOf = SourceIds.Select((source, index) => (source, id: index + 1)).ToDictionary(pair => pair.source, pair => pair.id);
         var random = new Random(3);
         for (int user = 0; user < 20; user++)
         {
@@ -45,10 +46,10 @@ public sealed class ModelRecommenderTests
             // The ten best unseen items by the model's own scores, best first. Two items whose scores agree to float
             // rounding may come in either order (the recommender scores in its own batch), so the check is the top-k
             // property itself rather than one particular order among near-ties.
-            var recommended = result.Items.Select(item => SourceIds.ToList().IndexOf(item.ItemId) + 1).ToArray();
+            var recommended = result.Items.Select(item => idOf[item.ItemId]).ToArray();
             Assert.Equal(10, recommended.Distinct().Count());
             Assert.DoesNotContain(recommended, id => history.Contains(id));
-            Assert.All(result.Items, item => Assert.Equal(scores[SourceIds.ToList().IndexOf(item.ItemId) + 1], item.Score, tolerance: 1e-4));
+            Assert.All(result.Items.Zip(recommended), pair => Assert.Equal(scores[pair.Second], pair.First.Score, tolerance: 1e-4));
             Assert.True(result.Items.Zip(result.Items.Skip(1)).All(pair => pair.First.Score >= pair.Second.Score), "recommendations are not best first");
             float weakestRecommended = recommended.Min(id => scores[id]);
             float strongestLeftOut = Enumerable.Range(1, Items).Where(id => !history.Contains(id) && !recommended.Contains(id)).Max(id => scores[id]);
