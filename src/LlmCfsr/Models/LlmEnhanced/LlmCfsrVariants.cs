@@ -74,9 +74,16 @@ public static class LlmCfsrVariants
         (WithoutSharing, o => o.SharedEncoder = false),
         (ResidualCrossAttention, o => o.ResidualFusion = true),
         (OwnSequenceKept, o => o.KeepOwnSequence = true),
-        (GatedReadout, o => { o.KeepOwnSequence = true; o.GateReadout = true; }),
-        (GatedReadoutCatalogueCrossEntropy, o => { o.KeepOwnSequence = true; o.GateReadout = true; o.RankingLoss = "ce"; }),
+        (GatedReadout, Gated),
+        (GatedReadoutCatalogueCrossEntropy, o => { Gated(o); o.RankingLoss = "ce"; }),
         (CatalogueCrossEntropy, o => o.RankingLoss = "ce"),
         (PositionedCrossAttention, o => o.PositionsBeforeFusion = true),
     ];
+
+    /// <summary>The read-out gate needs the kept own sequence it gates.</summary>
+    private static void Gated(LlmCfsrModelOptions options)
+    {
+        options.KeepOwnSequence = true;
+        options.GateReadout = true;
+    }
 }
