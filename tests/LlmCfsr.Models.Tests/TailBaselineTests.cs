@@ -143,10 +143,10 @@ public sealed class TailBaselineTests
     }
 
     [Fact]
-    public void CitiesTrainsOnlyItsInferenceNetworkAndReplacesOnlyTailItems()
+    public void TrainerPacedCitiesTrainsOnlyItsInferenceNetworkAndReplacesOnlyTailItemsAfterEachEpoch()
     {
         using var services = TestServices.Build();
-        var (model, teacher) = Create(services, "cities");
+        var (model, teacher) = Create(services, "cities", new CitiesOptions { ConvergeBeforeReplacing = false });
         using var cities = (CitiesRecommender)model;
         var table = cities.state_dict()["item_embeddings.weight"];
         Assert.True(table.allclose(teacher["item_embeddings.weight"], 0, 0));
@@ -175,6 +175,90 @@ public sealed class TailBaselineTests
         {
             Assert.True(changed[item] == tail.Contains(item), $"item {item}: replaced {changed[item]}, tail {tail.Contains(item)}");
         }
+    }
+
+    [Fact]
+    public void CitiesOnItsOwnScheduleTrainsOnlyItsInferenceNetworkUntilTheHeldOutLossStopsFallingThenReplacesOnlyTailItems()
+    {
+        using var services = TestServices.Build();
+        var options = new CitiesOptions { InferenceLearningRate = 1e-2, InferenceWarmupSteps = 5, InferencePatience = 3 };
+        var (model, teacher) = Create(services, "cities", options);
+        using var cities = (CitiesRecommender)model;
+        Assert.True(cities.TrainsOnOwnSchedule);
+        var before = cities.state_dict().ToDictionary(w => w.Key, w => w.Value.detach().clone());
+        var table = cities.state_dict()["item_embeddings.weight"];
+
+        // The trainer's epoch hook leaves the table alone: the rows are replaced once, after convergence.
+        cities.OnEpochTrained(new TrainingEpoch { Number = 1, Count = 10, Steps = 2 });
+        Assert.True(table.allclose(teacher["item_embeddings.weight"], 0, 0));
+
+        var reports = new List<TrainingProgress>();
+        var result = cities.TrainOnOwnSchedule(new Progress(reports.Add), CancellationToken.None);
+        Assert.True(result.Converged);
+        Assert.Equal(result.BestEpoch + options.InferencePatience, result.Epochs);
+        Assert.True(result.BestLoss > 0 && double.IsFinite(result.BestLoss), $"held-out MSE {result.BestLoss}");
+        Assert.Equal(Enumerable.Range(1, result.Epochs), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Null(r.Validation));
+
+        foreach (var (name, weight) in cities.state_dict().Where(w => w.Key != "item_embeddings.weight"))
+        {
+            bool same = weight.allclose(before[name], 0, 0);
+            Assert.True(name.StartsWith("inference.", StringComparison.Ordinal) ? !same || name.EndsWith("positions", StringComparison.Ordinal) : same, $"{name}: unchanged {same}");
+        }
+        using var contexts = new CitiesContexts(Fixtures.Small, new CitiesOptions());
+        var changed = ChangedRows(table, teacher["item_embeddings.weight"]);
+        var tail = contexts.TailItems.ToHashSet();
+        Assert.NotEmpty(tail);
+        for (int item = 1; item <= Fixtures.Small.ItemCount; item++)
+        {
+            Assert.True(changed[item] == tail.Contains(item), $"item {item}: replaced {changed[item]}, tail {tail.Contains(item)}");
+        }
+    }
+
+    [Fact]
+    public void CitiesOwnScheduleStopsAtItsEpochLimitUnconverged()
+    {
+        using var services = TestServices.Build();
+        using var cities = (CitiesRecommender)Create(services, "cities", new CitiesOptions { InferenceMaxEpochs = 3, InferencePatience = 50 }).Model;
+        var result = cities.TrainOnOwnSchedule(null, CancellationToken.None);
+        Assert.Equal(3, result.Epochs);
+        Assert.False(result.Converged);
+    }
+
+    [Fact]
+    public void TheTrainerKeepsAnOwnScheduleModelAsOneValidatedEpoch()
+    {
+        using var services = TestServices.Build();
+        using var cities = (CitiesRecommender)Create(services, "cities", new CitiesOptions { InferenceLearningRate = 1e-2, InferenceWarmupSteps = 5, InferencePatience = 2 }).Model;
+        var trainer = services.GetRequiredService<RecommenderTrainer>();
+        var fit = trainer.Fit(cities, Fixtures.Small, new TrainingOptions { Model = "cities", Epochs = 5, HiddenSize = 8, MaxLength = 6, Layers = 1, Heads = 2, Dropout = 0.1, EvaluationProtocol = "full" });
+        var epoch = Assert.Single(fit.History);
+        Assert.Equal(1, fit.BestEpoch);
+        Assert.True(fit.StoppedEarly);
+        Assert.True(epoch.Loss > 0, $"held-out MSE {epoch.Loss}");
+        Assert.Contains("NDCG@10", epoch.Validation.Keys);
+    }
+
+    [Fact]
+    public void AModelWithoutAScheduleOfItsOwnRefusesToTrainByOne()
+    {
+        using var services = TestServices.Build();
+        using var sasrec = Fixtures.Create(services, "sasrec");
+        Assert.False(sasrec.TrainsOnOwnSchedule);
+        Assert.Throws<NotSupportedException>(() => sasrec.TrainOnOwnSchedule(null, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(0, 0.01)]
+    [InlineData(49, 0.5)]
+    [InlineData(99, 1.0)]
+    [InlineData(100, 1.0)]
+    [InlineData(500_050, 0.5)]
+    [InlineData(999_999, 1.0 / 999_900)]
+    public void CitiesLearningRateFollowsTheOfficialWarmUpAndDecay(int step, double factor)
+    {
+        // pytorch_warmup's LinearWarmup(100): min(1, (t + 1) / 100); the official LambdaLR(1,000,000, 100): 1 - max(0, t - 100) / 999,900.
+        Assert.Equal(factor, CitiesInferenceFit.LearningRateFactor(step, 100), 12);
     }
 
     [Fact]
@@ -224,4 +308,9 @@ public sealed class TailBaselineTests
         Assert.Equal(4, MeltBranchData.RecentWindowLimit(5.4));
         Assert.Equal(1, MeltBranchData.RecentWindowLimit(1.5));
     }
+}
+
+file sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => report(value);
 }

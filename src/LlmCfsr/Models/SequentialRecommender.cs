@@ -2,6 +2,7 @@ using LlmCfsr.Losses;
 using LlmCfsr.Scoring;
 using LlmCfsr.Sequences;
 using LlmCfsr.Tensors;
+using LlmCfsr.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,6 +58,22 @@ public abstract class SequentialRecommender : nn.Module, IItemScorer
     public virtual void OnEpochTrained(TrainingEpoch epoch)
     {
     }
+
+    /// <summary>
+    /// Whether the model trains by a schedule of its own (<see cref="TrainOnOwnSchedule"/>) instead of the trainer's ranking
+    /// epochs: for a method whose published training is not a ranking loss (CITIES's stage 2, an inference network fitted to
+    /// convergence on held-out head items before the tail rows are replaced once). False by default.
+    /// </summary>
+    public virtual bool TrainsOnOwnSchedule => false;
+
+    /// <summary>
+    /// Trains the model by its own schedule (when <see cref="TrainsOnOwnSchedule"/>); the trainer then validates it once and
+    /// keeps it. Reports progress once per epoch of that schedule (<see cref="TrainingProgress.Validation"/> null).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model trains by the trainer's epochs.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public virtual OwnScheduleResult TrainOnOwnSchedule(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"{GetName()} trains by the trainer's epochs, not by a schedule of its own.");
 
     /// <summary>
     /// <paramref name="inputs"/> with the frozen tables this model reads but does not keep in its weights filled in (e.g. the

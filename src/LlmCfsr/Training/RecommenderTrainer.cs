@@ -186,6 +186,10 @@ public sealed class RecommenderTrainer
             torch.random.set_rng_state(rng);
         }
 
+        if (model.TrainsOnOwnSchedule)
+        {
+            return FitOnOwnSchedule(model, dataset, loss, objective, evaluation, optimizer, checkpoints, state, progress, cancellationToken);
+        }
         bool stoppedEarly = false;
         for (int epoch = state.Epoch + 1; epoch <= options.Epochs; epoch++)
         {
@@ -239,6 +243,37 @@ public sealed class RecommenderTrainer
         checkpoints.LoadBest(model);
         model.eval();
         return new FitResult { Loss = loss.Name, Objective = objective, History = state.History, BestEpoch = state.BestEpoch, StoppedEarly = stoppedEarly };
+    }
+
+    /// <summary>
+    /// A model with a schedule of its own trains by it; the trainer validates the result once and keeps it as the run's one
+    /// epoch (a resumed run whose epoch is done keeps it as it is).
+    /// </summary>
+    private FitResult FitOnOwnSchedule(SequentialRecommender model, PreparedDataset dataset, IRankingLoss loss, TrainingObjective objective,
+        EvaluationOptions evaluation, OptimizerHelper optimizer, ITrainingCheckpoints checkpoints, TrainerState state,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        bool converged = true;
+        if (state.Epoch == 0)
+        {
+            var own = model.TrainOnOwnSchedule(progress, cancellationToken);
+            converged = own.Converged;
+            model.eval();
+            var metrics = RankingEvaluator.Evaluate(model, dataset, DataSplit.Validation, evaluation, cancellationToken).Groups[EvaluationGroupNames.Overall].Metrics;
+            var record = new EpochRecord { Epoch = 1, Loss = own.BestLoss, SequencesPerSecond = 0, Validation = metrics };
+            state = new TrainerState
+            {
+                Epoch = 1, BestNdcg = metrics[SelectionMetric], BestEpoch = 1, EpochsWithoutImprovement = 0, RandomState = SaveRandomState(), History = [record],
+            };
+            checkpoints.EpochCompleted(state, model, optimizer, improved: true);
+            _logger.LogInformation("{Model} trained by its own schedule: {Epochs} epochs, {LossName} {Loss:F6} at epoch {BestEpoch}, {Stop}; validation NDCG@10 {Ndcg:F4}, HR@10 {Hr:F4}.",
+                model.GetName(), own.Epochs, own.LossName, own.BestLoss, own.BestEpoch, own.Converged ? "converged" : "stopped at its epoch limit",
+                metrics[SelectionMetric], metrics.GetValueOrDefault("HR@10"));
+            progress?.Report(new TrainingProgress { Epoch = 1, Epochs = 1, Step = 1, StepsPerEpoch = 1, Loss = own.BestLoss, SequencesPerSecond = 0, Validation = metrics });
+        }
+        checkpoints.LoadBest(model);
+        model.eval();
+        return new FitResult { Loss = loss.Name, Objective = objective, History = state.History, BestEpoch = 1, StoppedEarly = converged };
     }
 
     /// <summary>

@@ -73,10 +73,10 @@ public sealed record RunManifest
 
     /// <summary>
     /// Whether training converged: validation NDCG@10 did not improve for <see cref="TrainingOptions.Patience"/>
-    /// epochs after <see cref="BestEpoch"/>, so early stopping (not the epoch cap) ended it. Written to
-    /// <c>run.json</c> for readers; computed from the history, never read back.
+    /// epochs after <see cref="BestEpoch"/>, so early stopping (not the epoch cap) ended it, or a model with a schedule of its
+    /// own stopped by its own rule (<see cref="StoppedEarly"/>). Written to <c>run.json</c> for readers; computed, never read back.
     /// </summary>
-    public bool Converged => History.Count - BestEpoch >= Options.Patience;
+    public bool Converged => StoppedEarly || History.Count - BestEpoch >= Options.Patience;
 
     /// <summary>Overall test metrics of the best weights, once completed.</summary>
     public IReadOnlyDictionary<string, double>? Test { get; init; }

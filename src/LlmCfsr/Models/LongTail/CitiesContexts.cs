@@ -1,4 +1,6 @@
 using LlmCfsr.Data;
+using LlmCfsr.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Models;
@@ -47,6 +49,20 @@ internal sealed class CitiesContexts : IDisposable
     public FrozenTable PretrainedTable => _pretrained ?? throw new InvalidOperationException("The pretrained item table is not set.");
 
     public int ContextsOf(int item) => Contexts.Count(item);
+
+    /// <summary>
+    /// <paramref name="shots"/> contexts of each of <paramref name="items"/> (int64 [n], CPU), drawn with replacement from torch's
+    /// default generator: their rows in <see cref="Contexts"/>, int64 [n, shots].
+    /// </summary>
+    public Tensor DrawContexts(Tensor items, long shots)
+    {
+        using var scope = NewDisposeScope();
+        var first = Offsets.index_select(0, items);
+        using var one = 1L.ToScalar();
+        var counts = Offsets.index_select(0, TensorArithmetic.Plus(items, one)).sub(first);
+        var draws = rand([items.shape[0], shots]).mul(counts.unsqueeze(1).to(ScalarType.Float32)).floor().to(ScalarType.Int64);
+        return TensorArithmetic.Plus(first.unsqueeze(1), draws).MoveToOuterDisposeScope();
+    }
 
     public int FirstContext(int item) => Contexts.Offsets[item];
 

@@ -31,6 +31,31 @@ public sealed record CitiesOptions : BackboneModelOptions
     /// <summary>The context aggregator (self-attention across an item's contexts before their mean); false averages the interpreted contexts directly.</summary>
     public bool ContextAggregator { get; set; } = true;
 
+    /// <summary>
+    /// True (the official code): the inference network is fitted on its own first (Adam at <see cref="InferenceLearningRate"/>
+    /// with a linear warm-up, epochs of |training head items| / <see cref="ItemsPerStep"/> steps) until the MSE on
+    /// <see cref="HeldOutHeadShare"/> of the head items has not improved for <see cref="InferencePatience"/> epochs, and then
+    /// every tail row is replaced once; the trainer's epochs, optimiser and early stopping are not used. False: the trainer paces
+    /// it (one step per training batch with its optimiser, the tail rows replaced after every epoch, early stopping on
+    /// validation NDCG@10).
+    /// </summary>
+    public bool ConvergeBeforeReplacing { get; set; } = true;
+
+    /// <summary>Adam's learning rate for the inference network when it converges first; 1e-4 as the official code.</summary>
+    public double InferenceLearningRate { get; set; } = 1e-4;
+
+    /// <summary>Steps over which that learning rate rises linearly from 1/n of its value; 100 as the official code.</summary>
+    public int InferenceWarmupSteps { get; set; } = 100;
+
+    /// <summary>Share of the head items held out (not trained on) to tell when the inference network has converged; 0.05 as the official code.</summary>
+    public double HeldOutHeadShare { get; set; } = 0.05;
+
+    /// <summary>Epochs without a lower held-out MSE before the inference network stops; 10 as the official code.</summary>
+    public int InferencePatience { get; set; } = 10;
+
+    /// <summary>The most epochs the inference network trains for when it converges first; a guard (the official code's is 99,999).</summary>
+    public int InferenceMaxEpochs { get; set; } = 10_000;
+
     /// <inheritdoc />
     public override ModelInput Inputs => ModelInput.TeacherRun;
 
@@ -45,5 +70,10 @@ public sealed record CitiesOptions : BackboneModelOptions
         .Concat(HeadItemShare > 0 && HeadItemShare < 1 ? [] : [$"{section}:{nameof(HeadItemShare)} must be in (0, 1) (got {HeadItemShare})."])
         .Concat(OptionChecks.Positive($"{section}:{nameof(InferenceLayers)}", InferenceLayers))
         .Concat(OptionChecks.Positive($"{section}:{nameof(InferenceHeads)}", InferenceHeads))
-        .Concat(OptionChecks.Probability($"{section}:{nameof(InferenceDropout)}", InferenceDropout));
+        .Concat(OptionChecks.Probability($"{section}:{nameof(InferenceDropout)}", InferenceDropout))
+        .Concat(OptionChecks.Positive($"{section}:{nameof(InferenceLearningRate)}", InferenceLearningRate))
+        .Concat(OptionChecks.Positive($"{section}:{nameof(InferenceWarmupSteps)}", InferenceWarmupSteps))
+        .Concat(HeldOutHeadShare > 0 && HeldOutHeadShare < 1 ? [] : [$"{section}:{nameof(HeldOutHeadShare)} must be in (0, 1) (got {HeldOutHeadShare})."])
+        .Concat(OptionChecks.Positive($"{section}:{nameof(InferencePatience)}", InferencePatience))
+        .Concat(OptionChecks.Positive($"{section}:{nameof(InferenceMaxEpochs)}", InferenceMaxEpochs));
 }

@@ -3,6 +3,7 @@ using LlmCfsr.DependencyInjection;
 using LlmCfsr.Losses;
 using LlmCfsr.Sequences;
 using LlmCfsr.Tensors;
+using LlmCfsr.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,9 +18,12 @@ namespace LlmCfsr.Models;
 /// <item>The teacher is the pretrained sequence model (stage 1).</item>
 /// <item>Training (stage 2) fits only <see cref="ContextualEmbeddingInference"/>: each step draws <see cref="CitiesOptions.ItemsPerStep"/>
 /// head items and a shot count K in 1..<see cref="CitiesOptions.MaxShots"/>, shows each item K of its contexts (with replacement)
-/// and minimises the MSE between the inferred embedding and the item's pretrained one. The ranking batch is not used.</item>
-/// <item>After every epoch every tail item with contexts gets the embedding inferred from all its contexts, in the table the
-/// backbone reads and scores with (stage 3), so validation (early stopping) and the saved weights see the replaced table.</item>
+/// and minimises the MSE between the inferred embedding and the item's pretrained one. By default it runs as the official code
+/// does (<see cref="CitiesOptions.ConvergeBeforeReplacing"/>, <see cref="CitiesInferenceFit"/>): on its own schedule, until the
+/// MSE on held-out head items stops falling. Otherwise the trainer paces it, one step per ranking batch (which is not used).</item>
+/// <item>Every tail item with contexts then gets the embedding inferred from all its contexts, in the table the backbone reads and
+/// scores with (stage 3): once after convergence, or after every epoch of the trainer, so that validation (early stopping) and the
+/// saved weights see the replaced table.</item>
 /// </list>
 /// Head and tail are split by training occurrences (<see cref="CitiesOptions.HeadItemShare"/>); the contexts come from the training
 /// sequences only; the inference network always reads the pretrained table, never the replaced rows.
@@ -32,7 +36,7 @@ public sealed class CitiesRecommender : SingleViewRecommender
     private readonly CitiesContexts? _contexts;
 
     /// <summary>Most contexts per no-gradient inference pass.</summary>
-    private const int InferenceChunk = 2048;
+    internal const int InferenceChunk = 2048;
 
     private CitiesRecommender(string name, int itemCount, int maxLength, ISequenceEncoder encoder, CitiesOptions options, CitiesContexts? contexts)
         : base(name, itemCount, maxLength, encoder)
@@ -82,6 +86,26 @@ public sealed class CitiesRecommender : SingleViewRecommender
     public override Tensor ScoreAllItems(Tensor states) => states.matmul(item_embeddings.weight!.t());
 
     /// <inheritdoc />
+    public override bool TrainsOnOwnSchedule => _options.ConvergeBeforeReplacing;
+
+    /// <inheritdoc />
+    /// <remarks>Fits the inference network until the held-out head items' MSE converges, then replaces every tail row once.</remarks>
+    public override OwnScheduleResult TrainOnOwnSchedule(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!TrainsOnOwnSchedule)
+        {
+            return base.TrainOnOwnSchedule(progress, cancellationToken);
+        }
+        if (MissingTrainingInput is { } missing)
+        {
+            throw new InvalidOperationException(missing);
+        }
+        var result = CitiesInferenceFit.Run(this, _options, progress, cancellationToken);
+        ReplaceTailRows();
+        return result;
+    }
+
+    /// <inheritdoc />
     /// <remarks>The MSE of the inference network on a few-shot batch of head items; the ranking batch only paces the steps.</remarks>
     public override Tensor ComputeLoss(TrainingBatch batch, IRankingLoss loss, NegativeSampler negatives)
     {
@@ -90,39 +114,55 @@ public sealed class CitiesRecommender : SingleViewRecommender
         {
             throw new InvalidOperationException(missing);
         }
-        return InferenceLoss(batch.Items.device);
+        return InferenceLoss(_contexts!.HeadItems, batch.Items.device);
     }
 
-    /// <summary>The MSE between inferred and pretrained embeddings of <see cref="CitiesOptions.ItemsPerStep"/> head items shown 1..MaxShots contexts each.</summary>
-    internal Tensor InferenceLoss(Device device)
+    /// <summary>What the inference network trains on and is fitted to (training only).</summary>
+    internal CitiesContexts Contexts => _contexts ?? throw new InvalidOperationException(MissingTrainingInput);
+
+    /// <summary>The embedding-inference network.</summary>
+    internal ContextualEmbeddingInference Inference => inference;
+
+    /// <summary>
+    /// The MSE between inferred and pretrained embeddings of <see cref="CitiesOptions.ItemsPerStep"/> items drawn from
+    /// <paramref name="headItems"/> (int64 [n], CPU), shown 1..MaxShots contexts each.
+    /// </summary>
+    internal Tensor InferenceLoss(Tensor headItems, Device device)
     {
-        var data = _contexts!;
         using var scope = NewDisposeScope();
-        var table = data.PretrainedTable.On(device, inference.parameters().First().dtype);
         long shots = randint(1, _options.MaxShots + 1, [1], dtype: ScalarType.Int64).item<long>();
-        var picks = randint(0, data.HeadItems.shape[0], [_options.ItemsPerStep], dtype: ScalarType.Int64);
-        var items = data.HeadItems.index_select(0, picks);
-        var first = data.Offsets.index_select(0, items);
-        using var one = 1L.ToScalar();
-        var counts = data.Offsets.index_select(0, TensorArithmetic.Plus(items, one)).sub(first);
-        var chosen = TensorArithmetic.Plus(first.unsqueeze(1), rand([_options.ItemsPerStep, shots]).mul(counts.unsqueeze(1).to(ScalarType.Float32)).floor().to(ScalarType.Int64));
-        var inferred = inference.call(data.Contexts.Select(chosen, device), table);
+        var picks = randint(0, headItems.shape[0], [_options.ItemsPerStep], dtype: ScalarType.Int64);
+        var items = headItems.index_select(0, picks);
+        return ShotLoss(items, Contexts.DrawContexts(items, shots), device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The MSE between the embeddings inferred from <paramref name="contextRows"/> (rows of <see cref="CitiesContexts.Contexts"/>, [n, K]) and <paramref name="items"/>' pretrained ones.</summary>
+    internal Tensor ShotLoss(Tensor items, Tensor contextRows, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var table = Contexts.PretrainedTable.On(device, inference.parameters().First().dtype);
+        var inferred = inference.call(Contexts.Contexts.Select(contextRows, device), table);
         return nn.functional.mse_loss(inferred, table.index_select(0, items.to(device))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    /// <remarks>Replaces every tail item's embedding by the one inferred from all its contexts (evaluation mode, no gradients).</remarks>
+    /// <remarks>Paced by the trainer: replaces every tail item's embedding after each epoch.</remarks>
     public override void OnEpochTrained(TrainingEpoch epoch)
     {
-        if (_contexts is null)
+        if (_contexts is not null && !TrainsOnOwnSchedule)
         {
-            return;
+            ReplaceTailRows();
         }
+    }
+
+    /// <summary>Replaces every tail item's embedding by the one inferred from all its contexts (evaluation mode, no gradients).</summary>
+    private void ReplaceTailRows()
+    {
         eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var device = Device;
-        var table = _contexts.PretrainedTable.On(device, item_embeddings.weight!.dtype);
+        var table = _contexts!.PretrainedTable.On(device, item_embeddings.weight!.dtype);
         // Items with the same number of contexts form one batch [items, K, width], as the official code's buckets.
         foreach (var bucket in _contexts.TailItems.GroupBy(_contexts.ContextsOf))
         {
