@@ -249,6 +249,22 @@ public sealed class TailBaselineTests
     }
 
     [Theory]
+    [InlineData(1, 1e-3, 1e-1)]
+    [InlineData(1_000_000_000, 0, 1e-7)]
+    public void TheCitiesWarmUpScalesTheOptimisersSteps(int warmupSteps, double leastChange, double mostChange)
+    {
+        // Adam moves each weight by about the learning rate per step whatever the gradient's scale, so three steps at 1e-2 move
+        // the output layer by ~1e-2, and at 1e-2 / 1e9 (the first steps of a 10⁹-step warm-up) by ~1e-11.
+        using var services = TestServices.Build();
+        var options = new CitiesOptions { InferenceLearningRate = 1e-2, InferenceWarmupSteps = warmupSteps, InferenceMaxEpochs = 3, InferencePatience = 10 };
+        using var cities = (CitiesRecommender)Create(services, "cities", options).Model;
+        var before = cities.state_dict()["inference.output.weight"].detach().clone();
+        cities.TrainOnOwnSchedule(null, CancellationToken.None);
+        double change = cities.state_dict()["inference.output.weight"].sub(before).abs().max().item<float>();
+        Assert.InRange(change, leastChange, mostChange);
+    }
+
+    [Theory]
     [InlineData(0, 0.01)]
     [InlineData(49, 0.5)]
     [InlineData(99, 1.0)]

@@ -72,7 +72,11 @@ internal static class CitiesInferenceFit
                         SequencesPerSecond = steps * options.ItemsPerStep / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                     });
                 }
-                network.load_state_dict(best.Weights!);
+                if (best.Weights is null)
+                {
+                    throw new InvalidOperationException($"CITIES's inference network gave no finite held-out MSE in {epoch} epochs; lower InferenceLearningRate ({options.InferenceLearningRate}).");
+                }
+                network.load_state_dict(best.Weights);
             }
             finally
             {
