@@ -248,6 +248,21 @@ public sealed class TailBaselineTests
         Assert.Throws<NotSupportedException>(() => sasrec.TrainOnOwnSchedule(null, CancellationToken.None));
     }
 
+    [Fact]
+    public void CitiesRunsRecordedBeforeTheOfficialScheduleReadBackAsTrainerPacedAndAreNotReusedAsIt()
+    {
+        using var services = TestServices.Build();
+        var catalog = services.GetRequiredService<ComponentCatalog>();
+        var current = RecommenderModels.Serialize(new CitiesOptions());
+        Assert.Equal(new CitiesOptions(), RecommenderModels.Deserialize(catalog, "cities", current));
+
+        var older = System.Text.Json.Nodes.JsonNode.Parse(current.GetRawText())!.AsObject();
+        Assert.True(older.Remove("convergeBeforeReplacing"));
+        var read = RecommenderModels.Deserialize(catalog, "cities", System.Text.Json.JsonSerializer.SerializeToElement(older));
+        Assert.Equal(new CitiesOptions { ConvergeBeforeReplacing = false }, read);
+        Assert.Contains(RunManifest.ModelOptionDifferences(read, new CitiesOptions()), difference => difference.Contains("convergeBeforeReplacing", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(1, 1e-3, 1e-1)]
     [InlineData(1_000_000_000, 0, 1e-7)]

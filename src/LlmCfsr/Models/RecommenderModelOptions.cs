@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LlmCfsr.Models;
@@ -34,6 +35,12 @@ public abstract record RecommenderModelOptions
     /// from TrainingOptions.SemanticEmbeddingsPath: <see cref="Inputs"/> unless the model's input moved since.
     /// </summary>
     internal virtual ModelInput InputsBeforeFormat4 => Inputs;
+
+    /// <summary>
+    /// These options, read from <paramref name="recorded"/> (a run's or bundle's JSON), with each setting whose default changed
+    /// since records without it were written set to what those records trained with. These options unless a model overrides it.
+    /// </summary>
+    internal virtual RecommenderModelOptions WithSettingsOlderRecordsLack(JsonElement recorded) => this;
 
     /// <summary>The registered id-only model whose finished run <see cref="ModelInput.TeacherRun"/> must hold; null without a teacher.</summary>
     [JsonIgnore]

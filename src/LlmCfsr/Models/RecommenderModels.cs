@@ -34,7 +34,9 @@ public static class RecommenderModels
 
     /// <summary>
     /// Reads <paramref name="json"/> (<see cref="Serialize"/>) as the options of the model registered as <paramref name="name"/>;
-    /// settings the JSON lacks keep the type's defaults. The error names the field.
+    /// settings the JSON lacks keep the type's defaults, except a setting whose default changed since JSON without it was
+    /// written, which takes the value that JSON's run trained with (CITIES's <see cref="CitiesOptions.ConvergeBeforeReplacing"/>:
+    /// false). The error names the field.
     /// </summary>
     /// <exception cref="InvalidDataException">The JSON does not fit the model's options type.</exception>
     public static RecommenderModelOptions Deserialize(ComponentCatalog registry, string name, JsonElement json)
@@ -43,8 +45,9 @@ public static class RecommenderModels
         var factory = registry.RecommenderModel(name);
         try
         {
-            return (RecommenderModelOptions?)json.Deserialize(factory.OptionsType, SerializerOptions)
+            var options = (RecommenderModelOptions?)json.Deserialize(factory.OptionsType, SerializerOptions)
                 ?? throw new InvalidDataException($"The options of model '{name}' are empty.");
+            return options.WithSettingsOlderRecordsLack(json);
         }
         catch (JsonException e)
         {

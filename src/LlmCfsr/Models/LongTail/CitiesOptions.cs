@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace LlmCfsr.Models;
 
 /// <summary>
@@ -55,6 +57,14 @@ public sealed record CitiesOptions : BackboneModelOptions
 
     /// <summary>The most epochs the inference network trains for when it converges first; a guard (the official code's is 99,999).</summary>
     public int InferenceMaxEpochs { get; set; } = 10_000;
+
+    /// <inheritdoc />
+    /// <remarks>Runs recorded before <see cref="ConvergeBeforeReplacing"/> existed were paced by the trainer.</remarks>
+    internal override RecommenderModelOptions WithSettingsOlderRecordsLack(JsonElement recorded)
+        => recorded.ValueKind == JsonValueKind.Object
+            && !recorded.EnumerateObject().Any(property => string.Equals(property.Name, nameof(ConvergeBeforeReplacing), StringComparison.OrdinalIgnoreCase))
+            ? this with { ConvergeBeforeReplacing = false }
+            : this;
 
     /// <inheritdoc />
     public override ModelInput Inputs => ModelInput.TeacherRun;
