@@ -29,7 +29,7 @@ public static class TrainCommand
         {
             Description = "Registered model: sasrec, gru4rec, bert4rec, llm2x, said (--embeddings from finetune --objective said), llminit, llm-esr, llmemb, cities, melt (both --teacher-run), llm-cfsr, llm-cfsr-no-cft, llm-cfsr-no-semantic, llm-cfsr-no-collaborative, llm-cfsr-no-cross-attention, llm-cfsr-no-sharing; our variants llm-cfsr-own-sequence, llm-cfsr-gated, llm-cfsr-gated-ce, llm-cfsr-residual-fusion, llm-cfsr-positioned, llm-cfsr-ce (default: --backbone, else sasrec).",
         };
-        var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to, and which cities and melt start from." };
+        var teacherRun = new Option<string?>("--teacher-run") { Description = "Finished id-only run (e.g. sasrec, same --hidden) whose item table llmemb aligns to, and which cities and melt start from (cities fits its inference network on its own convergence schedule, where --epochs and --patience do not apply)." };
         var output = new Option<string>("--out") { Description = "Run directory to write.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
         var protocol = new Option<string>("--protocol") { Description = "Validation and test protocol: sampled:N, popularity:N or full.", DefaultValueFactory = _ => defaults.EvaluationProtocol };
