@@ -203,12 +203,18 @@ public sealed class ModelConformanceTests
             ("LlmCfsr:Models:llm-esr:Neighbours", "0"),
             ("LlmCfsr:Models:llmemb:Temperature", "0"),
             ("LlmCfsr:Models:llm-cfsr-own-sequence:ResidualFusion", "true"),
-            ("LlmCfsr:Models:llm-cfsr-no-sharing:GateReadout", "true"));
+            ("LlmCfsr:Models:llm-cfsr-no-sharing:GateReadout", "true"),
+            ("LlmCfsr:Models:cities:HeldOutHeadShare", "1"),
+            ("LlmCfsr:Models:cities:InferencePatience", "0"),
+            ("LlmCfsr:Models:cities:InferenceLearningRate", "0"));
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.ValidateLlmCfsrOptions());
         Assert.Contains("LlmCfsr:Models:llm-cfsr:AdapterDropout must be in [0, 1)", error.Message);
         Assert.Contains("LlmCfsr:Models:llm-esr:Neighbours must be positive", error.Message);
         Assert.Contains("LlmCfsr:Models:llmemb:Temperature must be positive", error.Message);
         Assert.Contains("LlmCfsr:Models:llm-cfsr-own-sequence: ResidualFusion and KeepOwnSequence are two forms of the cross-attention; choose one.", error.Message);
         Assert.Contains("LlmCfsr:Models:llm-cfsr-no-sharing: GateReadout gates the read-out of the kept-own-sequence form; set KeepOwnSequence too.", error.Message);
+        Assert.Contains("LlmCfsr:Models:cities:HeldOutHeadShare must be in (0, 1) (got 1).", error.Message);
+        Assert.Contains("LlmCfsr:Models:cities:InferencePatience must be positive (got 0).", error.Message);
+        Assert.Contains("LlmCfsr:Models:cities:InferenceLearningRate must be positive (got 0).", error.Message);
     }
 }
