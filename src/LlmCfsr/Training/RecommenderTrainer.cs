@@ -175,9 +175,6 @@ public sealed class RecommenderTrainer
         var device = evaluation.Device;
         model.to(device);
         using var optimizer = CreateOptimizer(model, options);
-        using var windows = new TrainingWindows(dataset, options.MaxLength);
-        using var negatives = new NegativeSampler(dataset, loss.NegativeDistribution);
-
         var state = new TrainerState { Epoch = 0, BestNdcg = double.NegativeInfinity, BestEpoch = 0, EpochsWithoutImprovement = 0, RandomState = "", History = [] };
         if (checkpoints.Restore(model, optimizer) is { } resumed)
         {
@@ -190,6 +187,8 @@ public sealed class RecommenderTrainer
         {
             return FitOnOwnSchedule(model, dataset, loss, objective, evaluation, optimizer, checkpoints, state, progress, cancellationToken);
         }
+        using var windows = new TrainingWindows(dataset, options.MaxLength);
+        using var negatives = new NegativeSampler(dataset, loss.NegativeDistribution);
         bool stoppedEarly = false;
         for (int epoch = state.Epoch + 1; epoch <= options.Epochs; epoch++)
         {
