@@ -58,11 +58,11 @@ internal sealed class TinyBundle : IDisposable
     /// <summary>The held-out item's topic.</summary>
     public int HeldOutTopic => Synthetic.ItemTopics[HeldOutItem - 1];
 
-    /// <summary>Services with the parts a bundle of this model needs (and the trainer).</summary>
-    public static ServiceProvider Services()
+    /// <summary>Services with the parts a bundle of this model needs (and the trainer), the SDK-wide settings set by <paramref name="configure"/>.</summary>
+    public static ServiceProvider Services(Action<LlmCfsrOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddLlmCfsr().AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec").AddLlmEnhancedRecommenders();
+        services.AddLlmCfsr(configure).AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec").AddLlmEnhancedRecommenders();
         return services.BuildServiceProvider();
     }
 

@@ -13,4 +13,7 @@ public sealed class LlmCfsrOptions
     /// the host's prepared count, LLMCFSR_THREADS, OMP_NUM_THREADS, else libtorch's own count (see <see cref="Runtime.TorchThreadPolicy"/>).
     /// </summary>
     public int Threads { get; set; }
+
+    /// <summary>How bundles represent items added from their text ("LlmCfsr:NewItems").</summary>
+    public Recommendation.NewItemOptions NewItems { get; set; } = new();
 }

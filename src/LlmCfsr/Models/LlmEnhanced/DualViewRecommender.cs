@@ -149,6 +149,8 @@ public sealed class DualViewRecommender : SequentialRecommender
         return _readsRawEmbeddings ? inputs with { RawSemanticItemEmbeddings = table } : inputs with { SemanticItemEmbeddings = table };
     }
 
+    private const long NeighbourQueryBlock = 1024;
+
     private ScalarType AdapterDType => semantic_adapter!.parameters().First().dtype;
 
     private ISequenceEncoder SemanticOrSharedEncoder => (ISequenceEncoder)encoder;
@@ -193,6 +195,37 @@ public sealed class DualViewRecommender : SequentialRecommender
             views.Add(collaborative!.to(collaborative_embeddings.weight!.dtype, Device));
         }
         return (views.Count == 1 ? views[0] : cat(views, -1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// For each of <paramref name="embeddings"/> [n, d_llm] (LLM embeddings of items the model was not trained on), the
+    /// mean trained collaborative id vector [n, d] of the <paramref name="neighbours"/> trained items whose rows of the
+    /// frozen LLM table are nearest by cosine similarity.
+    /// </summary>
+    internal Tensor NearestTrainedCollaborative(Tensor embeddings, int neighbours)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(neighbours, 1);
+        if (_semanticTable is null || collaborative_embeddings is null)
+        {
+            throw new InvalidOperationException("Nearest trained items need both the semantic and the collaborative view.");
+        }
+        using var scope = NewDisposeScope();
+        var trained = nn.functional.normalize(_semanticTable.On(Device, ScalarType.Float32).narrow(0, 1, ItemCount), p: 2, dim: 1);
+        var queries = nn.functional.normalize(embeddings.to(ScalarType.Float32, Device), p: 2, dim: 1);
+        int k = Math.Min(neighbours, ItemCount);
+        using var firstId = 1.ToScalar();
+        var ids = new List<Tensor>();
+        // A block of queries at a time bounds the similarity matrix whatever the number of new items.
+        for (long start = 0; start < queries.shape[0]; start += NeighbourQueryBlock)
+        {
+            using var block = NewDisposeScope();
+            var similarities = queries.narrow(0, start, Math.Min(NeighbourQueryBlock, queries.shape[0] - start)).matmul(trained.t());
+            ids.Add(TensorArithmetic.Plus(similarities.topk(k, dim: 1).indexes, firstId).MoveToOuterDisposeScope());
+        }
+        var nearest = cat(ids, 0);
+        var vectors = collaborative_embeddings.weight!.detach().index_select(0, nearest.flatten());
+        return vectors.view(nearest.shape[0], k, -1).mean([1]).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ using LlmCfsr.Representations;
 using LlmCfsr.Storage;
 using LlmCfsr.Training;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static TorchSharp.torch;
 
 namespace LlmCfsr.Recommendation;
@@ -27,10 +28,13 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
     private readonly SequentialRecommender _model;
     private readonly Recommender _recommender;
     private readonly PcaBasis? _pcaBasis;
+    private readonly NewItemOptions _newItems;
     private readonly ConcurrentDictionary<string, ItemAttributes> _attributes;
     private readonly Lock _addLock = new();
 
-    private RecommenderBundle(string path, BundleManifest manifest, SequentialRecommender model, Recommender recommender, PcaBasis? pcaBasis, ConcurrentDictionary<string, ItemAttributes> attributes)
+    private RecommenderBundle(
+        string path, BundleManifest manifest, SequentialRecommender model, Recommender recommender, PcaBasis? pcaBasis,
+        ConcurrentDictionary<string, ItemAttributes> attributes, NewItemOptions newItems)
     {
         Path = path;
         Manifest = manifest;
@@ -38,6 +42,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         _recommender = recommender;
         _pcaBasis = pcaBasis;
         _attributes = attributes;
+        _newItems = newItems;
     }
 
     /// <summary>The bundle folder.</summary>
@@ -197,7 +202,7 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             {
                 byId[ids[i]] = attributes[i];
             }
-            return new RecommenderBundle(folder, manifest, model, recommender, pcaBasis, byId);
+            return new RecommenderBundle(folder, manifest, model, recommender, pcaBasis, byId, NewItemSettings(services));
         }
         catch
         {
@@ -240,7 +245,9 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
     /// <summary>
     /// Adds <paramref name="items"/> with their LLM embeddings already computed (row-major [items × D], made as
     /// <see cref="BundleManifest.Encoder"/> says): the semantic view goes through the trained adapter, the
-    /// collaborative view is the items' PCA coordinates in the saved basis (what trained items started from), and
+    /// collaborative view is the items' PCA coordinates in the saved basis (what trained items started from; or, with
+    /// <see cref="NewItemCollaborativeView.NearestTrainedItems"/> in <see cref="LlmCfsrOptions.NewItems"/>, the mean trained
+    /// id vector of the trained items nearest in LLM embedding), and
     /// the items are recommendable at once, without retraining. They cannot be encoded in a user's history (the
     /// model has no trained id for them): there they only count as seen. Not persisted in the bundle.
     /// </summary>
@@ -268,7 +275,9 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
             using (var scope = NewDisposeScope())
             {
                 var rows = tensor(embeddings, [items.Count, columns]);
-                var collaborative = model.HasCollaborativeView ? _pcaBasis!.Project(rows) : null;
+                var collaborative = !model.HasCollaborativeView ? null
+                    : _newItems.CollaborativeView == NewItemCollaborativeView.NearestTrainedItems ? model.NearestTrainedCollaborative(rows, _newItems.Neighbours)
+                    : _pcaBasis!.Project(rows);
                 vectors = model.NewItemRepresentations(rows, collaborative).to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
             }
             foreach (var item in items)
@@ -303,10 +312,14 @@ public sealed class RecommenderBundle : IRecommender, IDisposable
         _model.Dispose();
     }
 
+    /// <summary>The validated new-item settings registered in <paramref name="services"/> ("LlmCfsr:NewItems"), else the defaults.</summary>
+    private static NewItemOptions NewItemSettings(IServiceProvider services)
+        => services.GetService<IOptions<LlmCfsrOptions>>()?.Value.NewItems ?? new NewItemOptions();
+
     private string? NewItemsRefusal()
         => _model is not DualViewRecommender dual || !dual.HasSemanticView
             ? $"Model '{Manifest.Model}' has no semantic item view: it knows items only by their trained ids, so new items need retraining. Models with one (llm-cfsr and its variants) accept new items from their text."
-            : dual.HasCollaborativeView && _pcaBasis is null
+            : dual.HasCollaborativeView && _pcaBasis is null && _newItems.CollaborativeView == NewItemCollaborativeView.PcaCoordinates
                 ? $"The bundle of model '{Manifest.Model}' has no PCA basis for the collaborative view of new items; export it again."
                 : null;
 
