@@ -8,8 +8,9 @@ namespace LlmCfsr.Serving.Tests;
 
 /// <summary>
 /// What a bundle carries follows the model's declared inputs, not the paths a run's training options hold: LLM-ESR's
-/// bundle holds its raw item table and leaves out the user embeddings only its training loss reads; an id-only run
-/// trained with every input path given (as `compare` records them) holds no item table. Either scores as its run does.
+/// bundle holds its raw item table and leaves out the user embeddings only its training loss reads; LLMEmb, MELT and
+/// CITIES leave out the teacher run they start from (LLMEmb keeps its SCFT table); an id-only run trained with every
+/// input path given (as `compare` records them) holds no item table. Each scores as its run does.
 /// </summary>
 public sealed class BundleInputsTests
 {
@@ -17,6 +18,9 @@ public sealed class BundleInputsTests
     [InlineData("llm-esr", false, nameof(TrainingOptions.RawSemanticEmbeddingsPath))]
     [InlineData("sasrec", true, null)]
     [InlineData("llm-cfsr", true, nameof(TrainingOptions.SemanticEmbeddingsPath))]
+    [InlineData("llmemb", false, nameof(TrainingOptions.ScftEmbeddingsPath))]
+    [InlineData("melt", false, null)]
+    [InlineData("cities", false, null)]
     public void ABundleCarriesTheTableItsModelDeclaresAndScoresAsItsRun(string model, bool everyInput, string? table)
     {
         using var trained = TinyBundle.Train(model, epochs: 2, everyInput: everyInput);

@@ -62,15 +62,16 @@ internal sealed class TinyBundle : IDisposable
     public static ServiceProvider Services(Action<LlmCfsrOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddLlmCfsr(configure).AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec").AddLlmEnhancedRecommenders();
+        services.AddLlmCfsr(configure).AddSasRec().AddCrossAttentionFusion().AddStandardRankingLosses().AddIdOnlyRecommender("sasrec").AddLlmEnhancedRecommenders().AddLongTailRecommenders();
         return services.BuildServiceProvider();
     }
 
     /// <summary>
     /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs on the catalogue of <paramref name="seed"/> and
     /// exports its bundle. The run gets the inputs its model reads (the item embeddings labelled as CFT for the llm-cfsr
-    /// variants that take fine-tuned ones, as SAID's stage 1 for said, raw for the others, plus llm-esr's user
-    /// embeddings), or with <paramref name="everyInput"/> every one of them, as a comparison records them for every model.
+    /// variants that take fine-tuned ones, as SAID's stage 1 for said, as SCFT for llmemb, raw for the others, plus
+    /// llm-esr's user embeddings and, for the models that start from one (llmemb, melt, cities), a sasrec teacher run
+    /// trained first the same way), or with <paramref name="everyInput"/> every embedding input, as a comparison records them for every model.
     /// The default, llm-cfsr-no-cft, reads the raw bag-of-words vectors, so items added from text with the same raw
     /// encoder match the bundle's embeddings.
     /// </summary>
@@ -100,36 +101,46 @@ internal sealed class TinyBundle : IDisposable
             }
             var usersPath = Path.Combine(folder, "user-embeddings.safetensors");
             TestEmbeddings.MeanOfHistoryItems(dataset, ItemEmbeddingCache.Load(embeddingsPath)).Save(usersPath);
-            // The same values stand in for the CFT and SAID stage-1 embeddings llm-cfsr and said read.
+            // The same values stand in for the CFT, SAID stage-1 and SCFT embeddings llm-cfsr, said and llmemb read.
             var cftPath = Relabelled(embeddingsPath, "cft", fingerprint => fingerprint with { FineTuned = true, Objective = ItemEmbeddingFingerprint.CftObjective });
             var saidPath = Relabelled(embeddingsPath, "said", fingerprint => fingerprint with { FineTuned = true, SaidStage1 = true });
+            var scftPath = Relabelled(embeddingsPath, "scft", fingerprint => fingerprint with { FineTuned = true, Objective = ItemEmbeddingFingerprint.ScftObjective });
             var trainer = provider.GetRequiredService<RecommenderTrainer>();
             var declared = provider.GetRequiredService<ComponentCatalog>().RecommenderModel(model).Options.Inputs;
             bool Reads(ModelInput input) => everyInput || declared.HasFlag(input);
             var bundle = new TinyBundle(folder, synthetic, dataset, heldOut, model);
-            using (trainer.Train(new TrainingRequest
+            TrainingOptions Options(string name, string? teacher) => new()
             {
-                Dataset = dataset,
-                Options = new TrainingOptions
+                Model = name,
+                Loss = "bpr",
+                Epochs = epochs,
+                Patience = epochs,
+                HiddenSize = 16,
+                Layers = 1,
+                Heads = 1,
+                MaxLength = 10,
+                BatchSize = 64,
+                Seed = seed,
+                EvaluationProtocol = "sampled:20",
+                SemanticEmbeddingsPath = Reads(ModelInput.SemanticEmbeddings) ? cftPath : null,
+                RawSemanticEmbeddingsPath = Reads(ModelInput.RawSemanticEmbeddings) ? embeddingsPath : null,
+                SaidEmbeddingsPath = Reads(ModelInput.SaidEmbeddings) ? saidPath : null,
+                ScftEmbeddingsPath = Reads(ModelInput.ScftEmbeddings) ? scftPath : null,
+                UserEmbeddingsPath = Reads(ModelInput.UserEmbeddings) ? usersPath : null,
+                TeacherRunDirectory = teacher,
+            };
+            string? teacherRun = null;
+            if (declared.HasFlag(ModelInput.TeacherRun))
+            {
+                // The id-only run that llmemb, melt and cities start from.
+                teacherRun = Path.Combine(folder, "teacher");
+                using (trainer.Train(new TrainingRequest { Dataset = dataset, Options = Options("sasrec", null), RunDirectory = teacherRun }))
                 {
-                    Model = model,
-                    Loss = "bpr",
-                    Epochs = epochs,
-                    Patience = epochs,
-                    HiddenSize = 16,
-                    Layers = 1,
-                    Heads = 1,
-                    MaxLength = 10,
-                    BatchSize = 64,
-                    Seed = seed,
-                    EvaluationProtocol = "sampled:20",
-                    SemanticEmbeddingsPath = Reads(ModelInput.SemanticEmbeddings) ? cftPath : null,
-                    RawSemanticEmbeddingsPath = Reads(ModelInput.RawSemanticEmbeddings) ? embeddingsPath : null,
-                    SaidEmbeddingsPath = Reads(ModelInput.SaidEmbeddings) ? saidPath : null,
-                    UserEmbeddingsPath = Reads(ModelInput.UserEmbeddings) ? usersPath : null,
-                },
-                RunDirectory = bundle.RunPath,
-            }))
+                }
+            }
+            // CITIES's own schedule would run its inference network to the 10,000-epoch guard on a catalogue this small.
+            var modelOptions = model == "cities" ? new CitiesOptions { InferenceMaxEpochs = 5 } : null;
+            using (trainer.Train(new TrainingRequest { Dataset = dataset, Options = Options(model, teacherRun), ModelOptions = modelOptions, RunDirectory = bundle.RunPath }))
             {
             }
             RecommenderBundle.Export(new RunDirectory(bundle.RunPath), dataset, bundle.BundlePath, provider);
