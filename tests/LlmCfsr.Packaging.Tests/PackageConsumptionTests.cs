@@ -8,6 +8,7 @@ namespace LlmCfsr.Packaging.Tests;
 /// console project outside the repository, its program trains LLM-CFSR and recommends, and the packages carry
 /// what they need and nothing they do not.
 /// </summary>
+[Collection(RepositoryPackingCollection.Name)]
 public sealed class PackageConsumptionTests(PackageFeed feed) : IClassFixture<PackageFeed>
 {
     private const string TorchSharpRange = "[0.107.0, 0.108.0)";

@@ -36,7 +36,9 @@ public sealed class ToolPackage : IDisposable
         {
             arguments.Add($"-p:RepositoryUrl={url}");
         }
-        // The clone's own package folder: the CLI's restore is the solution build's, nothing is downloaded.
+        // The clone's own package folder, so nothing is downloaded. The pack restores the CLI and its references again
+        // for the host's runtime identifier (rewriting their assets files): RepositoryPackingCollection keeps
+        // PackageFeed's pack from running meanwhile.
         var stopwatch = Stopwatch.StartNew();
         new DotnetCommand(MachinePackages, Repository.Environment).Run(Root, DotnetCommand.Dotnet, [.. arguments]).Succeeded();
         PackTime = stopwatch.Elapsed;

@@ -10,6 +10,7 @@ namespace LlmCfsr.Packaging.Tests;
 /// platform's native files and TorchSharp's native library as released; installed with <c>dotnet tool install</c>,
 /// it fixes that library on the host at its first run and calls itself <c>llmcfsr</c>.
 /// </summary>
+[Collection(RepositoryPackingCollection.Name)]
 public sealed class ToolPackageTests(ToolPackage tool, ITestOutputHelper output) : IClassFixture<ToolPackage>
 {
     /// <summary>The public gallery's limit for one package.</summary>
