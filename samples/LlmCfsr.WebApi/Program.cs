@@ -33,6 +33,8 @@ builder.Services.AddLlmCfsr()
     .AddMiniLmEncoder()
     .AddLlmEnhancedRecommenders()
     .AddRecommender(RecommendationEndpoints.RecommenderName, bundlePath);
+// The SDK-wide settings (e.g. LlmCfsr:NewItems) are checked at start, not at the first request that loads the bundle.
+builder.Services.AddOptions<LlmCfsrOptions>().ValidateOnStart();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.Services.AddOpenApi();

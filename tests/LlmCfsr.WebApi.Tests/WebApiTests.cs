@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using LlmCfsr.DependencyInjection;
+using LlmCfsr.Recommendation;
 using LlmCfsr.Serving.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmCfsr.WebApi.Tests;
 
@@ -16,8 +20,8 @@ public sealed class WebApiBundleFixture : IDisposable
 
 /// <summary>
 /// The web API sample over a bundle trained in the test: recommendations with names, new items behind the API key,
-/// health, the OpenAPI document, problem-details 400s for bad input (never 500), 413 past the size limit and 429
-/// past the rate limit.
+/// health, the OpenAPI document, problem-details 400s for bad input (never 500), 413 past the size limit, 429
+/// past the rate limit, and the SDK's new-item settings from configuration, checked at start.
 /// </summary>
 public sealed class WebApiTests(WebApiBundleFixture fixture) : IClassFixture<WebApiBundleFixture>
 {
@@ -108,6 +112,31 @@ public sealed class WebApiTests(WebApiBundleFixture fixture) : IClassFixture<Web
         var only = Assert.Single(result.RootElement.GetProperty("items").EnumerateArray().ToList());
         Assert.Equal(item.Id, only.GetProperty("id").GetString());
         Assert.Equal(item.Attributes.DisplayName, only.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task NewItemSettingsComeFromConfigurationAndAreCheckedAtStart()
+    {
+        var nearest = new Dictionary<string, string> { ["LlmCfsr:NewItems:CollaborativeView"] = "NearestTrainedItems", ["LlmCfsr:NewItems:Neighbours"] = "2" };
+        using (var factory = new WebApiFactory(Trained.BundlePath, settings: nearest))
+        {
+            var bound = factory.Services.GetRequiredService<IOptions<LlmCfsrOptions>>().Value.NewItems;
+            Assert.Equal(NewItemCollaborativeView.NearestTrainedItems, bound.CollaborativeView);
+            Assert.Equal(2, bound.Neighbours);
+            using var client = factory.CreateClient();
+            var item = Trained.HeldOut;
+            using var added = new HttpRequestMessage(HttpMethod.Post, "/items")
+            {
+                Content = JsonContent.Create(new { items = new[] { new { id = item.Id, attributes = item.Attributes.Pairs.ToDictionary(p => p.Key, p => p.Value) } } }),
+            };
+            added.Headers.Add("X-Api-Key", WebApiFactory.ApiKey);
+            using var response = await client.SendAsync(added);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        using var invalid = new WebApiFactory(Trained.BundlePath, settings: new Dictionary<string, string> { ["LlmCfsr:NewItems:Neighbours"] = "0" });
+        var error = Assert.Throws<OptionsValidationException>(() => invalid.CreateClient());
+        Assert.Contains("LlmCfsr:NewItems:Neighbours must be at least 1 (got 0).", error.Message);
     }
 
     [Fact]
